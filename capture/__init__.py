@@ -1,0 +1,46 @@
+"""Evidence capture of click-through agreements with Playwright and a real Chromium.
+
+A leaf package: plain dataclasses in (:class:`CaptureRequest`), plain dataclasses out
+(:class:`CaptureResult`). It writes artifact files; hashing and sealing are the caller's.
+"""
+
+from capture.browser import find_browser
+from capture.errors import (
+    AcceptControlNotFound,
+    AmbiguousAcceptControl,
+    BrowserUnavailable,
+    CaptureError,
+    LinkNotFound,
+    NavigationFailed,
+    NoAgreementText,
+    SubmitFailed,
+    UnsupportedURL,
+)
+from capture.models import (
+    AcceptControl,
+    Artifact,
+    CapturedPage,
+    CaptureRequest,
+    CaptureResult,
+)
+from capture.runner import run_capture, validate_url
+
+__all__ = [
+    "AcceptControl",
+    "AcceptControlNotFound",
+    "AmbiguousAcceptControl",
+    "Artifact",
+    "BrowserUnavailable",
+    "CaptureError",
+    "CaptureRequest",
+    "CaptureResult",
+    "CapturedPage",
+    "LinkNotFound",
+    "NavigationFailed",
+    "NoAgreementText",
+    "SubmitFailed",
+    "UnsupportedURL",
+    "find_browser",
+    "run_capture",
+    "validate_url",
+]

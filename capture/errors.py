@@ -1,0 +1,47 @@
+"""Exceptions raised by the capture package.
+
+Every exception subclasses :class:`CaptureError` and carries a message a user can act on
+(what failed, why, what to do). The core maps them to its own error types.
+"""
+
+from __future__ import annotations
+
+
+class CaptureError(Exception):
+    """Base class of every capture failure."""
+
+
+class UnsupportedURL(CaptureError):  # noqa: N818 - name fixed by the interface
+    """The URL is not http(s); nothing was launched."""
+
+
+class BrowserUnavailable(CaptureError):  # noqa: N818
+    """No usable Chromium executable, or it failed to start."""
+
+
+class NavigationFailed(CaptureError):  # noqa: N818
+    """DNS, connection, TLS, timeout or an HTTP status >= 400."""
+
+
+class NoAgreementText(CaptureError):  # noqa: N818
+    """The page shows too little text, or a bot wall / captcha instead of an agreement."""
+
+
+class AcceptControlNotFound(CaptureError):  # noqa: N818
+    """No accept control matched (auto-detection or the given selector)."""
+
+
+class AmbiguousAcceptControl(CaptureError):  # noqa: N818
+    """Several controls matched; ``candidates`` lists them (selector, kind, label)."""
+
+    def __init__(self, message: str, candidates: list[dict] | None = None) -> None:
+        super().__init__(message)
+        self.candidates: list[dict] = list(candidates or [])
+
+
+class SubmitFailed(CaptureError):  # noqa: N818
+    """The acceptance did not take effect (box not checked, no request, HTTP error)."""
+
+
+class LinkNotFound(CaptureError):  # noqa: N818
+    """A --follow spec matched no link, or several links to different pages."""

@@ -1,0 +1,3 @@
+from contractvault.cli import main
+
+main()

@@ -1,0 +1,67 @@
+"""`search` (clause search across all contracts) and `reindex`."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+import typer
+
+from contractvault.cli.app import app, console, open_vault, print_json, progress_bar
+
+Opt = typer.Option
+
+
+def _rich_snippet(snippet: str) -> str:
+    from rich.markup import escape
+
+    text = escape(snippet)
+    return re.sub(r"&lt;b&gt;|\\?\[b\]|<b>", "[bold yellow]", text).replace("</b>", "[/]")
+
+
+@app.command("search")
+def search_cmd(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="Words or a question; Whoosh syntax for phrases and AND/OR/NOT.")],
+    doc_type: Annotated[str | None, Opt("--doc-type")] = None,
+    supplier: Annotated[str | None, Opt("--supplier")] = None,
+    board: Annotated[str | None, Opt("--board")] = None,
+    limit: Annotated[int, Opt("--limit", help="At most N hits.")] = 10,
+    include_secret: Annotated[bool, Opt("--include-secret", help="Include contracts marked secret.")] = False,
+    json_out: Annotated[bool, Opt("--json", help="Print one JSON document.")] = False,
+) -> None:
+    """Search clauses across all contracts (Swedish and English)."""
+    from contractvault.search import search
+
+    with open_vault(ctx) as vault:
+        data = search(vault, query, doc_type=doc_type, supplier=supplier, board=board,
+                      include_secret=include_secret, limit=limit)
+    if json_out:
+        print_json(data)
+        return
+    if not data["hits"]:
+        console.print(f"No clause matches «{query}».")
+        return
+    console.print(f"{data['total']} clauses match «{query}»; the best {len(data['hits'])}:")
+    for h in data["hits"]:
+        where = ", ".join(x for x in (
+            f"clause {h['clause']}" if h["clause"] else "", f"p. {h['page']}" if h["page"] else "") if x)
+        console.print(f"[bold]{h['document_id']}[/] {h['title']} ({h['doc_type']}, "
+                      f"{h['supplier'] or '–'}) {where}")
+        console.print("   " + _rich_snippet(h["snippet"]))
+
+
+@app.command("reindex")
+def reindex_cmd(ctx: typer.Context,
+                json_out: Annotated[bool, Opt("--json", help="Print one JSON document.")] = False) -> None:
+    """Rebuild the search index from the database and blob store."""
+    from contractvault.search import reindex
+
+    with open_vault(ctx) as vault:
+        bar, update = progress_bar("Indexing")
+        with bar:
+            data = reindex(vault, progress=update)
+    if json_out:
+        print_json(data)
+    else:
+        console.print(f"Indexed {data['clauses']} clauses.")

@@ -1,0 +1,41 @@
+"""Housekeeping checks: what a killed writer may have left that no record refers to."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from sqlmodel import select
+
+from contractvault.ledger import write_lock
+from contractvault.models import Document, EvidenceArtifact
+from contractvault.vault import Vault
+
+
+def referenced_blobs(vault: Vault) -> set[str]:
+    """Every blob hash the database refers to."""
+    with vault.session() as s:
+        refs = set(s.exec(select(Document.blob_sha256)).all())
+        refs |= set(s.exec(select(EvidenceArtifact.sha256)).all())
+    return refs
+
+
+def doctor(vault: Vault, fix: bool = False) -> dict[str, Any]:
+    """Orphaned blobs and temp files; with `fix`, remove them (never a referenced blob).
+
+    Runs under the write lock: blobs are stored inside the sealing transaction's lock, so
+    an unreferenced blob seen here can only be the leftover of a killed writer.
+    """
+    with write_lock(vault.paths.lock_file):
+        vault._recover_locked()
+        refs = referenced_blobs(vault)
+        orphans = [h for h in vault.blobs if h not in refs]
+        temps = vault.blobs.temp_files()
+        if fix:
+            for h in orphans:
+                vault.blobs.remove_unsealed(h)
+            for t in temps:
+                with contextlib.suppress(FileNotFoundError):
+                    t.unlink()
+    return {"orphan_blobs": orphans, "temp_files": [str(t) for t in temps], "fixed": fix,
+            "blobs": len(refs)}

@@ -1,0 +1,187 @@
+"""Text extraction per page: PDF (pypdf), HTML (visible text), plain text and Markdown.
+
+Runs in worker processes for bulk adds, so everything here is a pure function of a path.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+from contractvault.util import sha256_file, sha256_hex
+
+MEDIA_TYPES = {
+    ".pdf": "application/pdf",
+    ".html": "text/html",
+    ".htm": "text/html",
+    ".txt": "text/plain",
+    ".md": "text/markdown",
+    ".markdown": "text/markdown",
+    ".mhtml": "multipart/related",
+}
+# A page with fewer characters than this is treated as having no text layer.
+MIN_TEXT_CHARS = 20
+
+
+class ExtractionError(Exception):
+    """A file that cannot be read as a document: says why and what to do."""
+
+    def __init__(self, why: str, hint: str = "") -> None:
+        self.why = why
+        self.hint = hint
+        super().__init__(why)
+
+
+@dataclass
+class ExtractedDocument:
+    """What extraction found in one file."""
+
+    path: Path
+    sha256: str
+    size: int
+    media_type: str
+    pages: list[str]
+    has_text: bool
+    text_sha256: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def normalise_text(text: str) -> str:
+    """NFC, unified whitespace, no soft hyphens: formatting-only changes hash the same."""
+    text = unicodedata.normalize("NFC", text).replace("\u00ad", "")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def text_hash(pages: list[str]) -> str:
+    """Hash of the normalised text of all pages (for change detection, not for evidence)."""
+    return sha256_hex(normalise_text("\n".join(pages)).encode("utf-8"))
+
+
+def media_type_for(path: Path) -> str:
+    """The media type by file ending; raises for unsupported kinds."""
+    mt = MEDIA_TYPES.get(path.suffix.lower())
+    if mt is None:
+        raise ExtractionError(
+            f"unsupported file type '{path.suffix or '(none)'}'",
+            "Add PDF, HTML, TXT or Markdown files",
+        )
+    return mt
+
+
+class _VisibleText(HTMLParser):
+    _SKIP = {"script", "style", "noscript", "template", "head", "svg"}
+    _BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section",
+              "article", "header", "footer", "table", "ul", "ol", "dt", "dd", "label", "form"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._SKIP:
+            self._skip += 1
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._SKIP and self._skip:
+            self._skip -= 1
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def html_visible_text(html: str) -> str:
+    """The text a reader sees in an HTML page, one block per line."""
+    parser = _VisibleText()
+    parser.feed(html)
+    parser.close()
+    lines = (re.sub(r"[ \t\r\f\v]+", " ", ln).strip() for ln in "".join(parser.parts).split("\n"))
+    return "\n".join(ln for ln in lines if ln)
+
+
+def _decode(data: bytes) -> str:
+    for enc in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def _pdf_pages(path: Path) -> list[str]:
+    from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError, PdfReadError
+
+    # pypdf logs recoverable oddities as warnings; they are not the user's business.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = PdfReader(path, strict=False)
+        if reader.is_encrypted:
+            try:
+                ok = reader.decrypt("")
+            except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds here
+                raise ExtractionError("the PDF is encrypted", "Remove the password and add it again") from exc
+            if not ok:
+                raise ExtractionError("the PDF is encrypted", "Remove the password and add it again")
+        return [page.extract_text() or "" for page in reader.pages]
+    except ExtractionError:
+        raise
+    except FileNotDecryptedError as exc:
+        raise ExtractionError("the PDF is encrypted", "Remove the password and add it again") from exc
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError,
+            RecursionError, AssertionError, OSError) as exc:
+        raise ExtractionError(f"the PDF is damaged ({type(exc).__name__}: {exc})",
+                              "Check that the file opens in a PDF reader") from exc
+
+
+def extract_file(path: Path) -> ExtractedDocument:
+    """Hash and extract one file. Raises ExtractionError with a reason a user understands."""
+    path = Path(path)
+    if not path.exists():
+        raise ExtractionError("no such file", "Check the path")
+    if not path.is_file():
+        raise ExtractionError("not a regular file", "Name files, not folders")
+    media_type = media_type_for(path)
+    size = path.stat().st_size
+    if size == 0:
+        raise ExtractionError("the file is empty (0 bytes)", "Add the complete file")
+    warnings: list[str] = []
+    if media_type == "application/pdf":
+        pages = _pdf_pages(path)
+    else:
+        raw = path.read_bytes()
+        text = _decode(raw)
+        if media_type == "text/html":
+            pages = [html_visible_text(text)]
+        elif media_type == "multipart/related":
+            raise ExtractionError("MHTML files are kept as capture artifacts, not added",
+                                  "Add the HTML or PDF instead")
+        else:
+            # Form feeds mark page breaks in text exported from PDFs.
+            pages = text.split("\f") if "\f" in text else [text]
+    has_text = sum(len(p.strip()) for p in pages) >= MIN_TEXT_CHARS
+    if not has_text:
+        warnings.append("no text layer: stored, but it cannot be searched (scan it with OCR first)")
+    return ExtractedDocument(
+        path=path, sha256=sha256_file(path), size=size, media_type=media_type, pages=pages,
+        has_text=has_text, text_sha256=text_hash(pages), warnings=warnings,
+    )
+
+
+def extract_safely(path: Path) -> ExtractedDocument | ExtractionError:
+    """`extract_file` for worker pools: returns the error instead of raising it."""
+    try:
+        return extract_file(path)
+    except ExtractionError as exc:
+        return exc
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop a bulk add
+        return ExtractionError(f"cannot be read ({type(exc).__name__}: {exc})")

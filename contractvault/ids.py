@@ -1,0 +1,40 @@
+"""User-facing ids: `C-3` (contract), `D-17` (document), `E-42` (evidence record)."""
+
+from __future__ import annotations
+
+import re
+
+from contractvault.errors import UsageError
+
+PREFIXES = {"C": "contract", "D": "document", "E": "evidence"}
+_ID = re.compile(r"^\s*([CDE])-?(\d+)\s*$", re.IGNORECASE)
+
+
+def contract_ref(pk: int) -> str:
+    """The id a user sees for contract row `pk`."""
+    return f"C-{pk}"
+
+
+def document_ref(pk: int) -> str:
+    """The id a user sees for document row `pk`."""
+    return f"D-{pk}"
+
+
+def evidence_ref(seq: int) -> str:
+    """The id a user sees for the evidence record with sequence number `seq`."""
+    return f"E-{seq}"
+
+
+def parse_ref(value: str, expect: str | None = None) -> tuple[str, int]:
+    """Parse `C-3`/`d17`/`E-42` into (kind, number); `expect` restricts the kind."""
+    m = _ID.match(value)
+    if not m:
+        kinds = expect or "contract, document or evidence"
+        raise UsageError(
+            f"'{value}' is not an id", f"a {kinds} id looks like C-3, D-17 or E-42",
+            "Run 'contractvault list' to see ids",
+        )
+    kind = PREFIXES[m.group(1).upper()]
+    if expect and kind != expect:
+        raise UsageError(f"'{value}' is a {kind} id", f"a {expect} id is needed here")
+    return kind, int(m.group(2))

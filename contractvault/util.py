@@ -1,0 +1,124 @@
+"""The one hashing function, the one canonical-JSON function and the one atomic-write helper.
+
+Everything in ContractVault that hashes, serialises for signing or writes a file that must
+never be seen half-written goes through here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import math
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+CHUNK = 1 << 20
+
+
+def sha256_hex(data: bytes | Iterable[bytes]) -> str:
+    """SHA-256 of bytes (or an iterable of byte chunks), lowercase hex."""
+    h = hashlib.sha256()
+    if isinstance(data, bytes | bytearray | memoryview):
+        h.update(data)
+    else:
+        for chunk in data:
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def iter_file(path: Path, chunk: int = CHUNK) -> Iterator[bytes]:
+    """Yield a file's bytes in chunks (for hashing large blobs without loading them)."""
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            yield block
+
+
+def sha256_file(path: Path) -> str:
+    """SHA-256 of a file's content, lowercase hex."""
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def _canon(value: Any) -> Any:
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        raise ValueError("canonical JSON cannot hold NaN or infinity")
+    if isinstance(value, dict):
+        if not all(isinstance(k, str) for k in value):
+            raise TypeError("canonical JSON keys must be strings")
+        return {k: _canon(value[k]) for k in value}
+    if isinstance(value, list | tuple):
+        return [_canon(v) for v in value]
+    if isinstance(value, datetime):
+        return iso_utc(value)
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def canonical_json(value: Any) -> bytes:
+    """Canonical JSON (RFC 8785 style): sorted keys, no insignificant whitespace, UTF-8.
+
+    Keys sort by code point, which equals RFC 8785's UTF-16 order for the BMP text we sign.
+    Integers only in signed data: floats are rejected where they could round differently.
+    """
+    return json.dumps(
+        _canon(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
+
+
+def utc_now() -> datetime:
+    """Now, timezone-aware UTC, whole microseconds."""
+    return datetime.now(UTC)
+
+
+def iso_utc(moment: datetime) -> str:
+    """ISO 8601 in UTC with a Z suffix; naive datetimes are taken to be UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename inside `folder` durable (no-op where directories cannot be opened)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+@contextlib.contextmanager
+def atomic_writer(path: Path, mode: int = 0o644, binary: bool = True) -> Iterator[IO[Any]]:
+    """Open a temp file beside `path`; on success fsync it and `os.replace` it into place.
+
+    A crash at any moment leaves either the old file or the new one, never a mix; a
+    leftover temp file is named `.<name>.*.tmp` so `doctor` can sweep it.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb" if binary else "w", encoding=None if binary else "utf-8") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+        fsync_dir(path.parent)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def atomic_write(path: Path, data: bytes | str, mode: int = 0o644) -> None:
+    """Write `data` to `path` atomically (temp file in the same folder, fsync, os.replace)."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    with atomic_writer(path, mode=mode) as fh:
+        fh.write(payload)

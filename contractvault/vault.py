@@ -1,0 +1,293 @@
+"""The vault: a folder holding the blob store, the ledger, the keys, the index and (by
+default) the SQLite metadata database. Opening, creating, sealing and crash recovery."""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, func, select
+
+from contractvault import __version__
+from contractvault.blobs import BlobStore
+from contractvault.config import ENV_DB_URL, VaultPaths, current_user
+from contractvault.db import make_engine, migrate
+from contractvault.errors import ContractVaultError, NotFoundError, UsageError
+from contractvault.ids import contract_ref, document_ref
+from contractvault.keys import KeyRing, PassphraseProvider, public_pem
+from contractvault.ledger import (
+    GENESIS,
+    RECORD_VERSION,
+    LedgerEntry,
+    LedgerFile,
+    record_bytes,
+    record_hash,
+    write_lock,
+)
+from contractvault.models import Document, Evidence, EvidenceArtifact
+from contractvault.util import atomic_write, canonical_json, iso_utc, utc_now
+
+MARKER_FORMAT = "contractvault-vault/1"
+
+
+@dataclass
+class ArtifactSpec:
+    """A file to seal: already in the blob store under `sha256`."""
+
+    name: str
+    media_type: str
+    sha256: str
+    size: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "media_type": self.media_type, "sha256": self.sha256,
+                "size": self.size}
+
+
+@dataclass
+class Subject:
+    """What a record is about, filled in by the caller's row builder inside the transaction."""
+
+    contract_id: int | None = None
+    document_id: int | None = None
+    supersedes: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "contract_id": contract_ref(self.contract_id) if self.contract_id else None,
+            "document_id": document_ref(self.document_id) if self.document_id else None,
+        }
+        if self.supersedes:
+            out["supersedes"] = document_ref(self.supersedes)
+        out.update(self.extra)
+        return out
+
+
+@dataclass
+class Sealed:
+    """A record that is now in the ledger."""
+
+    seq: int
+    hash: str
+    subject: Subject
+    record: dict[str, Any]
+
+
+RowBuilder = Callable[[Session], Subject]
+
+
+def no_passphrase() -> str | None:
+    """Passphrase provider for read-only use: the key stays locked."""
+    return os.environ.get("CONTRACTVAULT_PASSPHRASE")
+
+
+class Vault:
+    """An open vault. Create with `Vault.create` or `Vault.open`; close with `close()`."""
+
+    def __init__(self, root: Path, engine: Engine, passphrase: PassphraseProvider,
+                 info: dict[str, Any]) -> None:
+        self.paths = VaultPaths(root)
+        self.root = root
+        self.engine = engine
+        self.info = info
+        self.blobs = BlobStore(self.paths.blobs)
+        self.ledger = LedgerFile(self.paths.ledger)
+        self.keys = KeyRing(self.paths.keys, passphrase)
+        self.user = current_user()
+        self._index: Any = None
+
+    # --- lifecycle ----------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, root: Path, passphrase: PassphraseProvider, db_url: str | None = None) -> Vault:
+        """Create a new vault in `root` (which may exist but must not hold a vault)."""
+        root = Path(root).expanduser().resolve()
+        paths = VaultPaths(root)
+        if paths.marker.exists():
+            raise UsageError(f"a vault already exists at {root}", "init would overwrite it",
+                             "Use another --vault path, or use the vault as it is")
+        if root.exists() and any(p for p in root.iterdir() if p.name != ".write.lock"):
+            raise UsageError(f"{root} is not empty", "a vault needs a folder of its own",
+                             "Name an empty or new folder with --vault")
+        root.mkdir(parents=True, exist_ok=True)
+        url = db_url if db_url is not None else os.environ.get(ENV_DB_URL)
+        for folder in (paths.blobs, paths.ledger, paths.pending, paths.tmp, paths.index):
+            folder.mkdir(parents=True, exist_ok=True)
+        engine = make_engine(url, paths.db_file)
+        migrate(engine)
+        info = {"format": MARKER_FORMAT, "vault_id": str(uuid.uuid4()),
+                "created_at": iso_utc(utc_now()), "db": "external" if url else "sqlite"}
+        vault = cls(root, engine, passphrase, info)
+        kid = vault.keys.generate()
+        vault.keys.activate(kid)
+        info["first_key_id"] = kid
+        # The marker is written last: a vault without it was never finished and opens as none.
+        atomic_write(paths.marker, json.dumps(info, indent=2) + "\n")
+        vault.seal(kind="vault-created", artifacts=[],
+                   context={"key_id": kid, "public_key_pem": public_pem(
+                       vault.keys.public_key(kid)).decode("ascii")},
+                   build_rows=lambda _s: Subject())
+        return vault
+
+    @classmethod
+    def open(cls, root: Path, passphrase: PassphraseProvider = no_passphrase,
+             db_url: str | None = None) -> Vault:
+        """Open an existing vault; recovers what a killed writer left behind."""
+        root = Path(root).expanduser().resolve()
+        paths = VaultPaths(root)
+        if not paths.marker.is_file():
+            raise NotFoundError(f"no vault at {root}", "vault.json is missing",
+                                "Run 'contractvault init' or pass --vault PATH")
+        try:
+            info = json.loads(paths.marker.read_text("utf-8"))
+        except ValueError as exc:
+            raise ContractVaultError(f"the vault marker {paths.marker} is damaged", str(exc)) from exc
+        url = db_url if db_url is not None else os.environ.get(ENV_DB_URL)
+        if info.get("db") == "sqlite" and url:
+            raise UsageError("CONTRACTVAULT_DB_URL is set, but this vault keeps its database "
+                             "in its own SQLite file", "the two would disagree",
+                             "Unset CONTRACTVAULT_DB_URL for this vault")
+        engine = make_engine(url, paths.db_file)
+        migrate(engine)
+        vault = cls(root, engine, passphrase, info)
+        if vault.ledger.pending_entries():
+            with write_lock(paths.lock_file):
+                vault._recover_locked()
+        return vault
+
+    def close(self) -> None:
+        """Release the database connections and the index."""
+        if self._index is not None:
+            self._index = None
+        self.engine.dispose()
+
+    def __enter__(self) -> Vault:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A database session (expire_on_commit off: rows stay readable after commit)."""
+        with Session(self.engine, expire_on_commit=False) as s:
+            yield s
+
+    @property
+    def vault_id(self) -> str:
+        return str(self.info["vault_id"])
+
+    # --- sealing ------------------------------------------------------------------------
+
+    def seal(self, *, kind: str, artifacts: list[ArtifactSpec], context: dict[str, Any],
+             build_rows: RowBuilder) -> Sealed:
+        """Seal one record: rows and evidence commit together, then the ledger line.
+
+        `build_rows` adds the database rows the record is about and returns its subject;
+        it runs inside the transaction, under the vault's write lock.
+        """
+        signer = self.keys.signer()  # unlock before taking the lock: a prompt must not block others
+        with write_lock(self.paths.lock_file):
+            self._recover_locked()
+            last = self.ledger.last()
+            seq = last.seq + 1 if last else 1
+            prev = last.hash if last else GENESIS
+            with self.session() as s:
+                db_max = s.exec(select(func.max(Evidence.seq))).one()
+                if (db_max or 0) != (last.seq if last else 0):
+                    raise ContractVaultError(
+                        "the ledger and the database disagree",
+                        f"ledger ends at {last.seq if last else 0}, database at {db_max or 0}",
+                        "Run 'contractvault verify' and restore from backup",
+                    )
+                subject = build_rows(s)
+                s.flush()
+                sealed_at = utc_now()
+                record = {
+                    "v": RECORD_VERSION, "seq": seq, "prev": prev, "kind": kind,
+                    "sealed_at": iso_utc(sealed_at), "vault_id": self.vault_id,
+                    "key_id": signer.key_id, "tool": f"contractvault {__version__}",
+                    "subject": subject.as_dict(),
+                    "artifacts": [a.as_dict() for a in artifacts],
+                    "context": context,
+                }
+                h = record_hash(record)
+                entry = LedgerEntry(record=record, hash=h, sig=signer.sign(record_bytes(record)))
+                pending = self.ledger.write_pending(entry)
+                s.add(Evidence(
+                    seq=seq, kind=kind, record_hash=h, prev_hash=prev, key_id=signer.key_id,
+                    record_json=record_bytes(record).decode("utf-8"), signature=entry.sig,
+                    contract_id=subject.contract_id, document_id=subject.document_id,
+                    sealed_at=sealed_at,
+                ))
+                for a in artifacts:
+                    s.add(EvidenceArtifact(evidence_seq=seq, name=a.name, media_type=a.media_type,
+                                           sha256=a.sha256, size=a.size))
+                if subject.document_id is not None:
+                    # The document a record seals points back at it.
+                    doc = s.get(Document, subject.document_id)
+                    if doc is not None and doc.evidence_seq is None:
+                        doc.evidence_seq = seq
+                        s.add(doc)
+                s.commit()
+            self.ledger.append(entry)
+            self._checkpoint(entry)
+            self.ledger.clear_pending(pending)
+        return Sealed(seq=seq, hash=h, subject=subject, record=record)
+
+    def _checkpoint(self, head: LedgerEntry) -> None:
+        signer = self.keys.signer()
+        body = {"seq": head.seq, "head": head.hash, "at": iso_utc(utc_now()),
+                "vault_id": self.vault_id, "key_id": signer.key_id}
+        self.ledger.append_checkpoint({**body, "sig": signer.sign(canonical_json(body))})
+
+    def _recover_locked(self) -> None:
+        """Finish or drop what a killed writer left: called with the write lock held."""
+        pending = self.ledger.pending_entries()
+        if not pending:
+            return
+        self.ledger.drop_torn_tail()
+        last = self.ledger.last()
+        for path, entry in pending:
+            if last is not None and entry.seq <= last.seq:
+                self.ledger.clear_pending(path)
+                continue
+            with self.session() as s:
+                row = s.get(Evidence, entry.seq)
+            expected_prev = last.hash if last else GENESIS
+            if row is not None and row.record_hash == entry.hash \
+                    and entry.record.get("prev") == expected_prev:
+                # Committed to the database but not yet in the ledger file: finish it.
+                self.ledger.append(entry)
+                last = entry
+                if self.keys.active_id == entry.record.get("key_id"):
+                    try:
+                        self._checkpoint(entry)
+                    except ContractVaultError:
+                        pass  # locked key: the next sealing writes a checkpoint
+            self.ledger.clear_pending(path)
+
+    def store_file(self, path: Path, sha256: str | None = None) -> tuple[str, int]:
+        """Put a file into the blob store (atomic, read-only, deduplicated)."""
+        return self.blobs.put_file(path, sha256)
+
+    def new_temp_dir(self, prefix: str) -> Path:
+        """A fresh folder inside the vault for work in progress (same filesystem as blobs)."""
+        import tempfile
+
+        self.paths.tmp.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=prefix, dir=self.paths.tmp))
+
+
+def resolve_sealed_at(record: dict[str, Any]) -> datetime:
+    """The sealing time of a record as a datetime."""
+    return datetime.fromisoformat(str(record["sealed_at"]).replace("Z", "+00:00"))

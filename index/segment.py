@@ -1,0 +1,490 @@
+"""Clause segmentation of extracted agreement text.
+
+Pages are joined with a form feed (:func:`join_pages`); every :class:`Clause` carries its
+character range in that joined text and the 1-based page it starts on.
+
+A clause starts at a line that opens with
+
+* a clause number: "8.3.4", "1.1.", "17." (a number must be a plausible next number: a
+  sibling, a child, or the next number at a higher level of the previous clause;
+  numbering restarts only at the start or after an annex heading),
+* a keyword and a number: "§ 12", "Clause 17", "Artikel 28", "Article 28",
+  "Section 4.2", "Punkt 3",
+* an annex heading: "Bilaga 1 – Kontaktpersoner", "Annex 2", "Appendix A",
+* a Markdown heading ("## 2.1 Digitala tjänster") or an all-capitals heading line.
+
+Dates ("2024-03-05"), numbers inside running text ("4 kap.", "(2001:453)", amounts,
+times, "5 §"), table-of-contents lines and table rows do not start clauses: a numbered line
+must be followed by a capitalised word (or, for multi-level numbers, a number or §), must
+not be followed by a unit, month or year, and must fit the sequence.
+
+A numbered heading that has no text of its own before its first sub-clause ("17. Frånträde"
+then "17.1 ...") is not a clause of its own: its heading is given to its sub-clauses.
+Unnumbered text (a preamble, unnumbered sections, documents without structure) falls back
+to paragraphs merged into passages of a few hundred characters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from index.model import Clause
+
+PAGE_SEPARATOR = "\f"
+
+MIN_PASSAGE = 400  # merge paragraphs until a passage has at least this many characters
+MAX_PASSAGE = 1500  # ... and at most this many (unnumbered text)
+MAX_CLAUSE = 4000  # a numbered clause longer than this is split at paragraph breaks
+
+_NUMBER_RE = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){0,5})(\.?)(?=\s|$)\s*(.*)$")
+_KEYWORD_RE = re.compile(
+    r"^(§|Clause|CLAUSE|Article|ARTICLE|Artikel|ARTIKEL|Section|SECTION|Avsnitt|AVSNITT|"
+    r"Punkt|PUNKT|Paragraf|PARAGRAF)\s*(\d{1,3}(?:\.\d{1,3}){0,4})\.?(?=[\s:.–—-]|$)"
+    r"\s*[:.–—-]?\s*(.*)$"
+)
+_ANNEX_RE = re.compile(
+    r"^(Bilaga|BILAGA|Annex|ANNEX|Appendix|APPENDIX|Schedule|SCHEDULE|Exhibit|EXHIBIT|"
+    r"Attachment|ATTACHMENT)\s+(\d{1,2}|[A-Z]|[IVX]{1,5})\b\s*(?:[–—:-]\s*(.*))?$"
+)
+_MARKDOWN_RE = re.compile(r"^(#{1,6})\s+(.*)$")
+_TOC_RE = re.compile(r"(\.{3,}|…{2,}|\t)\s*\d{1,3}\s*$")
+_YEAR_START_RE = re.compile(r"^(\d{4}\b|\d{4}-\d{2}-\d{2})")
+_LIST_MARKER_RE = re.compile(r"^([a-zåäö]|[ivx]{1,4})[.)]\s")
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9\"”(])")
+
+_MONTHS = (
+    "januari februari mars april maj juni juli augusti september oktober november december "
+    "jan feb mar apr jun jul aug sep sept okt oct nov dec january february march may june "
+    "july august october"
+).split()
+_UNITS = (
+    "kap kap. § §§ st st. % procent kr kr. sek tkr mkr mnkr miljoner miljarder tusen euro eur "
+    "usd dollar timmar timme tim h min minuter sekunder sek. dagar dag dygn veckor vecka "
+    "månader månad år ggr gånger stycken personer anrop mb gb tb kb x × hours hour days day "
+    "weeks week months month years year minutes seconds percent per - – —"
+).split()
+_BLOCKED_FIRST_WORDS = frozenset(_MONTHS + _UNITS)
+_FUNCTION_WORD_ENDINGS = frozenset(
+    "för av och till i om med på inom mellan samt enligt vid of and for to in on the with "
+    "under by from".split()
+)
+
+
+def join_pages(pages: list[str]) -> str:
+    """The joined document text that clause character ranges refer to (form-feed separated)."""
+    return PAGE_SEPARATOR.join(pages)
+
+
+def tidy_text(text: str) -> str:
+    """Readable clause text: broken PDF lines joined, list items and sentences kept apart."""
+    lines = [" ".join(line.split()) for line in re.split(r"[\n\f]", text)]
+    out: list[str] = []
+    for line in lines:
+        if not line:
+            continue
+        if not out:
+            out.append(line)
+            continue
+        prev = out[-1]
+        starts_item = bool(
+            _LIST_MARKER_RE.match(line)
+            or line[:1] in "•-–*"
+            or _NUMBER_RE.match(line)
+            and line[:1].isdigit()
+        )
+        if starts_item or prev.endswith((".", ":", ";", "!", "?")) and line[:1].isupper():
+            out.append(line)
+        else:
+            out[-1] = prev + " " + line
+    return "\n".join(out)
+
+
+@dataclass
+class _Line:
+    start: int  # offset of the first non-blank character
+    end: int  # offset after the last non-blank character
+    text: str  # stripped text
+
+
+@dataclass
+class _Start:
+    line: int  # index into the line list
+    kind: str  # "number", "keyword", "annex", "markdown", "caps", "soft"
+    number: tuple[int, ...] | None = None
+    label: str | None = None  # displayed clause number, e.g. "8.3.4", "§ 12", "Bilaga 2"
+    heading: str | None = None
+    heading_lines: int = 0  # lines after the first that belong to the heading
+    own_heading: bool = False
+    children: list[int] = field(default_factory=list)
+
+
+def _lines(text: str) -> list[_Line]:
+    out = []
+    for m in re.finditer(r"[^\n\f]+", text):
+        raw = m.group(0)
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        lead = len(raw) - len(raw.lstrip())
+        out.append(_Line(m.start() + lead, m.start() + lead + len(stripped), stripped))
+    return out
+
+
+def _parse_number(s: str) -> tuple[int, ...] | None:
+    parts = s.split(".")
+    if any(len(p) > 1 and p.startswith("0") for p in parts):
+        return None  # times ("08.00") and zero-padded figures
+    nums = tuple(int(p) for p in parts)
+    if any(n == 0 for n in nums) or nums[0] > 99:
+        return None
+    return nums
+
+
+def _plausible_next(prev: tuple[int, ...] | None, cand: tuple[int, ...]) -> bool:
+    """True when ``cand`` can follow ``prev`` in a clause numbering."""
+    if prev is None:
+        return all(n <= 20 for n in cand) and cand[-1] <= 3 or cand == (1,) * len(cand)
+    if cand[: len(prev)] == prev and len(cand) > len(prev):
+        # a child: 8.3 -> 8.3.1 (or 8.3.1.1 when a level is skipped)
+        extra = cand[len(prev) :]
+        return len(extra) <= 2 and all(n <= 2 for n in extra)
+    for k in range(len(prev)):
+        if cand[:k] == prev[:k] and len(cand) >= k + 1 and prev[k] < cand[k] <= prev[k] + 2:
+            # a sibling at level k (8.3.7 -> 8.4 -> 9), optionally opening sub-levels
+            rest = cand[k + 1 :]
+            return len(rest) <= 2 and all(n <= 1 for n in rest)
+    return False
+
+
+def _first_word(rest: str) -> str:
+    return rest.split(maxsplit=1)[0].lower() if rest.split() else ""
+
+
+def _number_rest_ok(rest: str, depth: int) -> bool:
+    """Whether the text after a clause number looks like the start of a clause."""
+    if not rest:
+        return depth > 1
+    if _TOC_RE.search(rest) or _YEAR_START_RE.match(rest):
+        return False
+    word = _first_word(rest).strip(",;")
+    if word in _BLOCKED_FIRST_WORDS:
+        return False
+    first = rest[0]
+    if first.isupper() or first in "\"”“'«(":
+        return True
+    return depth > 1 and (first.isdigit() or first == "§")
+
+
+def _is_caps_heading(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    words = [w for w in text.split() if any(c.isalpha() for c in w)]
+    return (
+        4 <= len(text) <= 70
+        and len(words) >= 2
+        and all(c.isupper() for c in letters)
+        and any(len(w) >= 4 for w in words)
+        and not text.endswith((".", ",", ";"))
+    )
+
+
+def _clean_heading(text: str) -> str:
+    text = re.sub(r"[*_`]+", "", text)
+    text = re.sub(r"<[^>]+>", "", text)
+    return " ".join(text.split()).strip(" -–—:")
+
+
+def _heading_continuation(lines: list[_Line], i: int, first: str, text: str) -> int:
+    """How many lines after line ``i`` continue a heading that starts with ``first``."""
+    count = 0
+    current = first
+    j = i + 1
+    while j < len(lines) and count < 3:
+        nxt = lines[j].text
+        adjacent = "\n\n" not in text[lines[j - 1].end : lines[j].start] and "\f" not in (
+            text[lines[j - 1].end : lines[j].start]
+        )
+        if not adjacent or len(nxt) > 70 or _NUMBER_RE.match(nxt) and nxt[0].isdigit():
+            break
+        if nxt.endswith((".", ";")) and not current.split()[-1:] == ["och"]:
+            # a sentence: only a continuation when the heading ends with a function word
+            if not (current.split() and current.split()[-1].lower() in _FUNCTION_WORD_ENDINGS):
+                break
+        ends_open = bool(current.split()) and current.split()[-1].lower() in _FUNCTION_WORD_ENDINGS
+        if not (ends_open or nxt[:1].islower()):
+            break
+        current = nxt
+        count += 1
+        j += 1
+    return count
+
+
+def _looks_like_heading(first: str, next_text: str | None) -> bool:
+    """True when the text after a clause number is a short title rather than a sentence."""
+    if not first or len(first) > 80 or first.endswith((".", ",", ";", ":")):
+        return False
+    if re.search(r"[.;]\s", first):
+        return False
+    if next_text is None:
+        return True
+    if _LIST_MARKER_RE.match(next_text) or next_text[:1] in "•-–*":
+        return True
+    return not next_text[:1].islower()
+
+
+def _find_starts(text: str, lines: list[_Line]) -> list[_Start]:
+    starts: list[_Start] = []
+    prev_number: tuple[int, ...] | None = None
+    allow_restart = True
+    annex: str | None = None
+    keyword_prev: dict[str, tuple[int, ...]] = {}
+    for i, line in enumerate(lines):
+        s = line.text
+        m = _MARKDOWN_RE.match(s)
+        if m:
+            title = _clean_heading(m.group(2))
+            if not title:
+                continue
+            nm = _NUMBER_RE.match(title)
+            number = _parse_number(nm.group(1)) if nm and nm.group(3) else None
+            if number is not None and nm is not None:
+                starts.append(
+                    _Start(i, "markdown", number, nm.group(1), _clean_heading(nm.group(3)))
+                )
+                prev_number, allow_restart = number, False
+            else:
+                starts.append(_Start(i, "markdown", None, None, title))
+                prev_number, allow_restart = None, True
+            annex = None
+            continue
+        m = _ANNEX_RE.match(s)
+        if m and not _TOC_RE.search(s):
+            label = f"{m.group(1).capitalize()} {m.group(2)}"
+            heading = _clean_heading(m.group(3) or "")
+            start = _Start(i, "annex", None, label, heading or None)
+            if heading:
+                start.heading_lines = _heading_continuation(lines, i, heading, text)
+                extra = " ".join(lines[i + k].text for k in range(1, start.heading_lines + 1))
+                start.heading = _clean_heading(f"{heading} {extra}")
+            starts.append(start)
+            prev_number, allow_restart, annex = None, True, label
+            keyword_prev.clear()
+            continue
+        m = _KEYWORD_RE.match(s)
+        if m:
+            kw, num_s, rest = m.group(1), m.group(2), m.group(3).strip()
+            number = _parse_number(num_s)
+            ok_rest = not rest or rest[0].isupper() or rest[0] in "\"”“'«"
+            key = kw.lower()
+            if (
+                number is not None
+                and ok_rest
+                and _first_word(rest) not in _BLOCKED_FIRST_WORDS
+                and not _TOC_RE.search(rest)
+                and (key not in keyword_prev or _plausible_next(keyword_prev[key], number)
+                     or kw == "§")
+            ):
+                label = f"§ {num_s}" if kw == "§" else f"{kw.capitalize()} {num_s}"
+                if annex:
+                    label = f"{annex}, {label}"
+                start = _Start(i, "keyword", number, label)
+                if rest and _looks_like_heading(rest, _next_text(lines, i)):
+                    start.heading = _clean_heading(rest)
+                    start.own_heading = True
+                starts.append(start)
+                keyword_prev[key] = number
+                continue
+        m = _NUMBER_RE.match(s)
+        if m:
+            number = _parse_number(m.group(1))
+            rest = m.group(3).strip()
+            if (
+                number is not None
+                and _number_rest_ok(rest, len(number))
+                and (
+                    _plausible_next(prev_number, number)
+                    or allow_restart and _plausible_next(None, number)
+                )
+            ):
+                label = m.group(1) if not annex else f"{annex}, {m.group(1)}"
+                start = _Start(i, "number", number, label)
+                if rest:
+                    cont = _heading_continuation(lines, i, rest, text)
+                    head_text = " ".join([rest] + [lines[i + k].text for k in range(1, cont + 1)])
+                    after = i + cont + 1
+                    nxt = lines[after].text if after < len(lines) else None
+                    if cont and _looks_like_heading(rest.rstrip(), None):
+                        start.heading, start.heading_lines = _clean_heading(head_text), cont
+                        start.own_heading = True
+                    elif _looks_like_heading(rest, nxt):
+                        start.heading, start.own_heading = _clean_heading(rest), True
+                starts.append(start)
+                prev_number, allow_restart = number, False
+                continue
+        if _is_caps_heading(s) and not _NUMBER_RE.match(s):
+            starts.append(_Start(i, "caps", None, None, _clean_heading(s.title())))
+            continue
+    return starts
+
+
+def _next_text(lines: list[_Line], i: int) -> str | None:
+    return lines[i + 1].text if i + 1 < len(lines) else None
+
+
+def _soft_headings(text: str, lines: list[_Line]) -> list[_Start]:
+    """Short stand-alone title lines in a document without numbering or headings."""
+    starts = []
+    for i, line in enumerate(lines):
+        s = line.text
+        if not (3 <= len(s) <= 60) or not s[:1].isupper() or s.endswith((".", ",", ";", ":", "?")):
+            continue
+        if len(s.split()) > 8 or _TOC_RE.search(s):
+            continue
+        before = text[lines[i - 1].end : line.start] if i else "\n\n"
+        nxt = lines[i + 1].text if i + 1 < len(lines) else ""
+        blank_before = before.count("\n") >= 2 or "\f" in before
+        prev_open = i > 0 and lines[i - 1].text.endswith(",")
+        if blank_before and not prev_open and nxt[:1].isupper():
+            starts.append(_Start(i, "soft", None, None, _clean_heading(s)))
+    return starts
+
+
+def _page_of(offsets: list[int], pos: int) -> int:
+    lo, hi = 0, len(offsets)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if offsets[mid] <= pos:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo  # 1-based: offsets[0] == 0 is page 1
+
+
+def _passages(
+    text: str, lines: list[_Line], lo: int, hi: int, limit: int = MAX_PASSAGE
+) -> list[tuple[int, int]]:
+    """Character ranges of passages covering lines[lo:hi], split at paragraph breaks."""
+    if lo >= hi:
+        return []
+    # paragraphs: runs of lines without a blank line or page break between them
+    paragraphs: list[tuple[int, int]] = []
+    p_start = lines[lo].start
+    for k in range(lo + 1, hi):
+        gap = text[lines[k - 1].end : lines[k].start]
+        if gap.count("\n") >= 2 or "\f" in gap:
+            paragraphs.append((p_start, lines[k - 1].end))
+            p_start = lines[k].start
+    paragraphs.append((p_start, lines[hi - 1].end))
+    # split over-long paragraphs at sentence ends
+    pieces: list[tuple[int, int]] = []
+    for a, b in paragraphs:
+        while b - a > limit:
+            cut = None
+            for m in _SENTENCE_END_RE.finditer(text, a + limit // 2, a + limit):
+                cut = m.start()
+            if cut is None:
+                cut = text.rfind(" ", a + limit // 2, a + limit)
+            if cut is None or cut <= a:
+                cut = a + limit
+            pieces.append((a, cut))
+            a = cut
+            while a < b and text[a].isspace():
+                a += 1
+        pieces.append((a, b))
+    # merge small pieces into passages
+    out: list[tuple[int, int]] = []
+    cur: tuple[int, int] | None = None
+    for a, b in pieces:
+        if cur is None:
+            cur = (a, b)
+        elif cur[1] - cur[0] < MIN_PASSAGE and b - cur[0] <= limit:
+            cur = (cur[0], b)
+        else:
+            out.append(cur)
+            cur = (a, b)
+    if cur is not None:
+        if out and cur[1] - cur[0] < MIN_PASSAGE // 2 and cur[1] - out[-1][0] <= limit:
+            out[-1] = (out[-1][0], cur[1])
+        else:
+            out.append(cur)
+    return out
+
+
+def segment(pages: list[str]) -> list[Clause]:
+    """Split a document's pages into clauses (see the module docstring for the rules)."""
+    text = join_pages(pages)
+    page_offsets = [0]
+    for p in pages[:-1]:
+        page_offsets.append(page_offsets[-1] + len(p) + len(PAGE_SEPARATOR))
+    lines = _lines(text)
+    if not lines:
+        return []
+    starts = _find_starts(text, lines)
+    structured = sum(1 for s in starts if s.kind in ("number", "keyword")) >= 2 or any(
+        s.kind in ("markdown", "annex") for s in starts
+    )
+    if not structured:
+        starts = _soft_headings(text, lines)
+
+    clauses: list[Clause] = []
+
+    def emit(a: int, b: int, number: str | None, heading: str | None) -> None:
+        clauses.append(
+            Clause(number, heading, _page_of(page_offsets, a), a, b, text[a:b])
+        )
+
+    first_line = starts[0].line if starts else len(lines)
+    for a, b in _passages(text, lines, 0, first_line):
+        emit(a, b, None, None)
+
+    # headings of enclosing numbered sections, by number, within the current annex
+    inherited: dict[tuple[int, ...], str] = {}
+    annex_heading: str | None = None
+    for idx, st in enumerate(starts):
+        end_line = starts[idx + 1].line if idx + 1 < len(starts) else len(lines)
+        nxt = starts[idx + 1] if idx + 1 < len(starts) else None
+        body_first = st.line + 1 + st.heading_lines
+        if st.kind in ("annex", "markdown", "caps", "soft") and st.number is None:
+            if st.kind == "annex":
+                annex_heading = st.heading or st.label
+                inherited = {}
+            elif st.kind == "markdown":
+                inherited = {}
+            heading = st.heading
+            if st.kind == "annex":
+                heading = f"{st.label} – {st.heading}" if st.heading else st.label
+            if body_first >= end_line:
+                continue  # a heading alone: nothing to search in it
+            for a, b in _passages(text, lines, st.line, end_line):
+                emit(a, b, st.label if st.kind == "annex" else None, heading)
+            continue
+
+        number = st.number or ()
+        is_parent_of_next = (
+            nxt is not None
+            and nxt.number is not None
+            and nxt.kind == st.kind
+            and len(nxt.number) > len(number)
+            and nxt.number[: len(number)] == number
+        )
+        body = text[lines[body_first].start : lines[end_line - 1].end] if body_first < end_line else ""
+        if st.own_heading and is_parent_of_next and len(body.split()) <= 3:
+            inherited[number] = st.heading or ""
+            continue  # "17. Frånträde" followed by "17.1 ...": the heading goes to 17.1
+        heading = st.heading if st.own_heading else None
+        if heading is None:
+            for k in range(len(number) - 1, 0, -1):
+                if number[:k] in inherited:
+                    heading = inherited[number[:k]]
+                    break
+            else:
+                heading = annex_heading if st.kind in ("number", "keyword") and annex_heading else None
+        if st.own_heading and st.heading:
+            inherited[number] = st.heading
+        a, b = lines[st.line].start, lines[end_line - 1].end
+        if b - a > MAX_CLAUSE:
+            for pa, pb in _passages(text, lines, st.line, end_line, limit=MAX_CLAUSE // 2):
+                emit(pa, pb, st.label, heading)
+        else:
+            emit(a, b, st.label, heading)
+    return clauses

@@ -1,0 +1,500 @@
+"""Capture of click-through agreements with a real Chromium against pages on 127.0.0.1."""
+
+from __future__ import annotations
+
+import email
+import html
+import json
+import re
+import socket
+import struct
+import urllib.error
+import urllib.request
+import zlib
+from email import policy
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from capture import (
+    AcceptControlNotFound,
+    AmbiguousAcceptControl,
+    BrowserUnavailable,
+    CaptureRequest,
+    CaptureResult,
+    LinkNotFound,
+    NavigationFailed,
+    NoAgreementText,
+    UnsupportedURL,
+    run_capture,
+)
+from tests.capture_site import SITE_DIR, serve
+
+CAPTURE_ID = "CAP-2025-0042"
+
+
+# -- helpers ----------------------------------------------------------------------------
+def words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
+def pdf_pages(path: Path) -> list[str]:
+    return [page.extract_text() for page in PdfReader(str(path)).pages]
+
+
+STAMP_LINE = re.compile(r"^(ContractVault capture .*|.*· page \d+ / \d+)$")
+
+
+def pdf_body_text(pages: list[str]) -> str:
+    """PDF text without the header/footer stamp lines."""
+    lines = [ln for page in pages for ln in page.splitlines() if not STAMP_LINE.match(ln.strip())]
+    return "\n".join(lines)
+
+
+def png_pixels(path: Path) -> tuple[int, int, bytes]:
+    """Width, height and unfiltered pixel bytes of an 8-bit RGB/RGBA PNG."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat, width = 8, b"", 0
+    height = bpp = 0
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind = data[pos + 4 : pos + 8]
+        body = data[pos + 8 : pos + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, color = struct.unpack(">IIBB", body[:10])
+            assert depth == 8
+            bpp = {2: 3, 6: 4}[color]
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    raw = zlib.decompress(idat)
+    stride = width * bpp
+    out = bytearray()
+    prev = bytearray(stride)
+    for row in range(height):
+        ftype = raw[row * (stride + 1)]
+        line = bytearray(raw[row * (stride + 1) + 1 : (row + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - bpp] if i >= bpp else 0
+            b = prev[i]
+            c = prev[i - bpp] if i >= bpp else 0
+            if ftype == 1:
+                line[i] = (line[i] + a) & 0xFF
+            elif ftype == 2:
+                line[i] = (line[i] + b) & 0xFF
+            elif ftype == 3:
+                line[i] = (line[i] + (a + b) // 2) & 0xFF
+            elif ftype == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                pred = a if pa <= pb and pa <= pc else (b if pb <= pc else c)
+                line[i] = (line[i] + pred) & 0xFF
+        out += line
+        prev = line
+    return width, height, bytes(out)
+
+
+def mhtml_text(path: Path) -> str:
+    """Visible-ish text of the HTML part of an MHTML file (decoded, tags stripped)."""
+    msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+    for part in msg.walk():
+        if part.get_content_type() == "text/html":
+            # Blink declares the charset in a <meta> it adds (always UTF-8), not the header.
+            doc = part.get_payload(decode=True).decode("utf-8")
+            doc = re.sub(r"(?is)<(style|script|title)\b.*?</\1>", " ", doc)
+            return html.unescape(re.sub(r"<[^>]+>", " ", doc))
+    raise AssertionError("no text/html part in the MHTML")
+
+
+def is_subsequence(needle: list[str], haystack: list[str]) -> bool:
+    it = iter(haystack)
+    return all(word in it for word in needle)
+
+
+def artifact(result: CaptureResult, name: str) -> Path:
+    found = [a for a in result.artifacts if a.name == name]
+    assert len(found) == 1, f"{name} not among {[a.name for a in result.artifacts]}"
+    assert found[0].path.is_file() and found[0].path.stat().st_size > 0
+    return found[0].path
+
+
+def har_entries(result: CaptureResult) -> list[tuple[str, str, int]]:
+    log = json.loads(artifact(result, "network.har").read_text(encoding="utf-8"))
+    return [
+        (e["request"]["method"], e["request"]["url"], e["response"]["status"])
+        for e in log["log"]["entries"]
+    ]
+
+
+def capture(site, tmp_path: Path, page: str, **kwargs) -> CaptureResult:
+    out = tmp_path / "out"
+    out.mkdir(parents=True)
+    return run_capture(
+        CaptureRequest(url=site.url(page), out_dir=out, capture_id=CAPTURE_ID, **kwargs)
+    )
+
+
+def assert_stamped(pages: list[str], url: str) -> None:
+    for n, text in enumerate(pages, start=1):
+        assert f"ContractVault capture {CAPTURE_ID}" in text, f"no capture id on page {n}"
+        assert url in text, f"no URL on page {n}"
+        assert re.search(r"captured \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", text), n
+        assert f"page {n} / {len(pages)}" in text
+
+
+# -- fixtures ---------------------------------------------------------------------------
+@pytest.fixture()
+def site():
+    with serve(SITE_DIR) as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def accepted(tmp_path_factory):
+    """terms.html reached through a redirect, ticked, submitted, DPA and sub-processors followed."""
+    with serve(SITE_DIR) as s:
+        s.redirects["/villkor"] = "/terms.html"
+        out = tmp_path_factory.mktemp("accepted")
+        result = run_capture(
+            CaptureRequest(
+                url=s.url("villkor"),
+                out_dir=out,
+                capture_id=CAPTURE_ID,
+                click=True,
+                submit_selector="#fortsatt",
+                follow=["Personuppgiftsbiträdesavtal (DPA)", "underbiträden"],
+            )
+        )
+        yield s, result
+
+
+# -- no browser needed ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "ftp://127.0.0.1/terms.txt",
+        "javascript:alert(1)",
+        "data:text/html,<p>I accept</p>",
+        "about:blank",
+        "chrome://settings",
+        "http://",
+        "127.0.0.1/terms.html",
+    ],
+)
+def test_non_http_url_is_refused_before_anything_runs(tmp_path, url):
+    with pytest.raises(UnsupportedURL, match="only http"):
+        run_capture(CaptureRequest(url=url, out_dir=tmp_path, capture_id=CAPTURE_ID))
+    assert list(tmp_path.iterdir()) == []  # no browser, no HAR
+
+
+def test_local_server_records_posts_overrides_and_redirects():
+    with serve(SITE_DIR) as s:
+        with urllib.request.urlopen(s.url("terms.html")) as r:
+            first = r.read()
+            assert r.headers["Content-Type"] == "text/html; charset=utf-8"
+        assert "Jag godkänner villkoren".encode() in first
+        s.overrides["/terms.html"] = b"<p>Nya villkor</p>"
+        with urllib.request.urlopen(s.url("terms.html")) as r:
+            assert r.read() == b"<p>Nya villkor</p>"
+        assert s.loads["/terms.html"] == 2
+        req = urllib.request.Request(s.url("accept.html"), data=b"godkann=ja", method="POST")
+        with urllib.request.urlopen(req) as r:
+            assert "Villkoren är godkända".encode() in r.read()
+        assert s.posts == [("/accept.html", b"godkann=ja")]
+        s.redirects["/old"] = "/dpa.html"
+        with urllib.request.urlopen(s.url("old")) as r:
+            assert r.url.endswith("/dpa.html")
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(s.url("missing.html"))
+        assert err.value.code == 404
+
+
+# -- browser ----------------------------------------------------------------------------
+@pytest.mark.browser
+def test_long_agreement_pdf_matches_page_and_every_page_is_stamped(site, tmp_path):
+    result = capture(site, tmp_path, "long.html")
+    main = result.pages[0]
+    url = site.url("long.html")
+
+    pages = pdf_pages(artifact(result, "page.pdf"))
+    assert len(pages) >= 3, "the long agreement should print on several pages"
+    assert_stamped(pages, url)
+    # The PDF says exactly what the page showed: same words in the same order.
+    assert words(pdf_body_text(pages)) == words(main.text)
+    assert "18.2 Denna punkt ska läsas" in main.text
+    # The accept form is not split over two printed pages.
+    intro = [i for i, t in enumerate(pages) if "Genom att kryssa i rutan" in t]
+    label = [i for i, t in enumerate(pages) if "Jag har läst och godkänner" in t]
+    button = [i for i, t in enumerate(pages) if "Fortsätt" in t]
+    assert intro == label == button and len(intro) == 1
+
+    assert main.accept is not None
+    assert main.accept.selector == "#terms"
+    assert main.accept.kind == "checkbox"
+    assert main.accept.label == "Jag har läst och godkänner användarvillkoren"
+    assert main.accept.auto_detected and not main.accept.clicked
+    assert main.accept.checked_before is False and main.accept.checked_after is None
+    assert main.accept.box["width"] > 0 and main.accept.box["y"] > 1000  # at the end
+
+    # Full-page screenshot: taller than the viewport; the accept box crop is small.
+    width, height, _ = png_pixels(artifact(result, "page.png"))
+    assert width == 1280 and height > 2000
+    bw, bh, _ = png_pixels(artifact(result, "accept-before.png"))
+    assert bw < 600 and bh < 120
+    assert artifact(result, "page.txt").read_text(encoding="utf-8") == main.text
+    assert "Användarvillkor för Exempeltjänsten" in artifact(result, "page.html").read_text(
+        encoding="utf-8"
+    )
+    assert is_subsequence(words(main.text), words(mhtml_text(artifact(result, "page.mhtml"))))
+    assert ("GET", url, 200) in har_entries(result)
+    # Nothing was clicked: no after state, and the server saw no acceptance.
+    assert not [a for a in result.artifacts if a.name == "accept-after.png"]
+    assert main.submission is None and main.text_after is None
+    assert site.posts == []
+    assert main.status == 200 and main.server_ip == "127.0.0.1"
+    assert main.server_port == int(url.split(":")[2].split("/")[0])
+    assert main.language == "sv" and main.title == "Användarvillkor – Exempeltjänsten"
+    assert main.tls is None
+
+
+@pytest.mark.browser
+def test_click_and_submit_posts_the_form_and_records_the_answer(accepted):
+    s, result = accepted
+    main = result.pages[0]
+    assert s.posts_to("/accept.html") == [b"godkann=ja"]
+    assert main.submission is not None
+    assert main.submission["method"] == "POST"
+    assert main.submission["url"] == s.url("accept.html")
+    assert main.submission["status"] == 200
+    assert main.accept is not None and main.accept.clicked
+    assert main.accept.checked_before is False and main.accept.checked_after is True
+    assert main.accept.label == "Jag godkänner villkoren"
+    # The after screenshot shows the ticked box: same crop, different pixels.
+    before = png_pixels(artifact(result, "accept-before.png"))
+    after = png_pixels(artifact(result, "accept-after.png"))
+    assert before[:2] == after[:2] and before[2] != after[2]
+    assert main.text_after is not None and "Villkoren är godkända" in main.text_after
+    artifact(result, "accept-result.png")
+    # Evidence is of the agreement as offered, before the click.
+    assert "Tack!" not in main.text
+    pdf = pdf_body_text(pdf_pages(artifact(result, "page.pdf")))
+    assert words(pdf) == words(main.text)
+    # Reached through a redirect: the chain is recorded.
+    assert main.requested_url == s.url("villkor")
+    assert main.final_url == s.url("terms.html")
+    assert main.redirects == [{"url": s.url("villkor"), "status": 302}]
+    methods = [(m, u) for m, u, _ in har_entries(result)]
+    assert ("GET", s.url("terms.html")) in methods
+    assert ("POST", s.url("accept.html")) in methods
+
+
+@pytest.mark.browser
+def test_without_click_the_server_receives_no_acceptance(site, tmp_path):
+    result = capture(site, tmp_path, "terms.html", submit_selector="#fortsatt")
+    assert site.posts == []
+    assert ("POST", "/accept.html") not in site.requests
+    main = result.pages[0]
+    assert main.accept is not None and not main.accept.clicked
+    assert main.accept.checked_before is False
+    assert main.submission is None
+    assert {a.name for a in result.artifacts} == {
+        "page.pdf",
+        "page.png",
+        "page.mhtml",
+        "page.html",
+        "page.txt",
+        "accept-before.png",
+        "network.har",
+    }
+
+
+@pytest.mark.browser
+def test_ticking_without_submit_sends_nothing(site, tmp_path):
+    result = capture(site, tmp_path, "terms.html", click=True)
+    main = result.pages[0]
+    assert main.accept is not None and main.accept.checked_after is True
+    assert site.posts == []  # a ticked box alone is not a submission
+    assert main.submission is None and main.text_after is None
+
+
+@pytest.mark.browser
+def test_linked_dpa_and_subprocessor_pages_are_followed(accepted):
+    s, result = accepted
+    assert [p.role for p in result.pages] == ["main", "followed", "followed"]
+    dpa, subs = result.pages[1], result.pages[2]
+    assert dpa.follow_spec == "Personuppgiftsbiträdesavtal (DPA)"
+    assert dpa.final_url == s.url("dpa.html") and dpa.status == 200
+    assert subs.follow_spec == "underbiträden" and subs.final_url == s.url("subprocessors.html")
+    for k, page in ((1, dpa), (2, subs)):
+        names = {a.name for a in page.artifacts}
+        assert names == {f"follow-{k}-page.{ext}" for ext in ("pdf", "png", "mhtml", "html", "txt")}
+        assert {a.page_index for a in page.artifacts} == {k}
+        assert page.accept is None and page.submission is None
+        pages = pdf_pages(artifact(result, f"follow-{k}-page.pdf"))
+        assert_stamped(pages, page.final_url)
+        assert words(pdf_body_text(pages)) == words(page.text)
+    assert "behandlar personuppgifter endast enligt" in dpa.text
+    assert "Nordisk Drift AB" in subs.text
+    assert "Personuppgiftsbiträdesavtal (DPA)" in mhtml_text(
+        artifact(result, "follow-1-page.mhtml")
+    )
+    urls = [u for _, u, _ in har_entries(result)]
+    assert s.url("dpa.html") in urls and s.url("subprocessors.html") in urls
+
+
+@pytest.mark.browser
+def test_follow_by_css_selector_and_unknown_link_refused(site, tmp_path):
+    result = capture(site, tmp_path, "terms.html", follow=['a[href="subprocessors.html"]'])
+    assert result.pages[1].final_url == site.url("subprocessors.html")
+    with pytest.raises(LinkNotFound, match="Prislista"):
+        capture(site, tmp_path / "again", "terms.html", follow=["Prislista"])
+
+
+@pytest.mark.browser
+def test_page_whose_text_changes_after_acceptance(site, tmp_path):
+    result = capture(site, tmp_path, "dynamic.html", click=True)
+    main = result.pages[0]
+    assert main.accept is not None
+    assert (main.accept.kind, main.accept.label, main.accept.selector) == (
+        "button",
+        "I agree",
+        "#agree",
+    )
+    assert "Status: not yet accepted." in main.text
+    assert main.text_after is not None
+    assert (
+        "Accepted. Thank you, the terms are now in force (server answered 200)." in main.text_after
+    )
+    assert "not yet accepted" not in main.text_after
+    assert main.submission is not None
+    assert (main.submission["method"], main.submission["url"], main.submission["status"]) == (
+        "POST",
+        site.url("api/accept"),
+        200,
+    )
+    assert site.posts_to("/api/accept") == [b"accepted=1"]
+    # The PDF is the state before the click.
+    pdf = pdf_body_text(pdf_pages(artifact(result, "page.pdf")))
+    assert "not yet accepted" in pdf and "Thank you" not in pdf
+    before = png_pixels(artifact(result, "accept-before.png"))
+    after = png_pixels(artifact(result, "accept-after.png"))
+    assert before != after
+
+
+@pytest.mark.browser
+def test_swedish_text_survives_in_pdf_text_and_mhtml(accepted):
+    _, result = accepted
+    main = result.pages[0]
+    pdf = pdf_body_text(pdf_pages(artifact(result, "page.pdf")))
+    for phrase in (
+        "Tjänstevillkor för Molnkontor",
+        "Överföring till tredje land kräver",
+        "Uppsägning ska ske skriftligen senast sex månader före kalenderårets slut",
+        "grov vårdslöshet",
+        "Jag godkänner villkoren",
+        "Fortsätt",
+    ):
+        assert phrase in main.text
+        assert phrase in re.sub(r"\s+", " ", pdf), phrase
+    assert main.language == "sv"
+    assert "Överföring till tredje land" in re.sub(
+        r"\s+", " ", mhtml_text(artifact(result, "page.mhtml"))
+    )
+    assert "kalenderårets" in artifact(result, "page.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.browser
+def test_hidden_native_checkbox_is_ticked_through_its_label(site, tmp_path):
+    result = capture(site, tmp_path, "hidden-box.html", click=True)
+    accept = result.pages[0].accept
+    assert accept is not None
+    assert (accept.selector, accept.label) == ("#tos", "I accept the Terms of Service")
+    assert accept.clicked and accept.checked_before is False and accept.checked_after is True
+    before = png_pixels(artifact(result, "accept-before.png"))
+    after = png_pixels(artifact(result, "accept-after.png"))
+    assert before[2] != after[2]
+
+
+@pytest.mark.browser
+def test_two_matching_checkboxes_are_refused_until_one_is_named(site, tmp_path):
+    with pytest.raises(AmbiguousAcceptControl) as err:
+        capture(site, tmp_path, "ambiguous.html")
+    labels = [c["label"] for c in err.value.candidates]
+    assert labels == ["Jag godkänner huvudavtalet", "Jag godkänner personuppgiftsbiträdesavtalet"]
+    assert "--accept" in str(err.value)
+    result = capture(site, tmp_path / "named", "ambiguous.html", accept_selector="input[name=b]")
+    accept = result.pages[0].accept
+    assert accept is not None and not accept.auto_detected
+    assert accept.label == "Jag godkänner personuppgiftsbiträdesavtalet"
+
+
+@pytest.mark.browser
+def test_accept_selector_matching_several_elements_is_refused(site, tmp_path):
+    with pytest.raises(AmbiguousAcceptControl, match="matches 2 elements"):
+        capture(site, tmp_path, "ambiguous.html", accept_selector="input[type=checkbox]")
+
+
+@pytest.mark.browser
+def test_page_without_accept_control_is_refused_and_cookie_buttons_ignored(site, tmp_path):
+    with pytest.raises(AcceptControlNotFound, match="--accept"):
+        capture(site, tmp_path, "noaccept.html")
+    with pytest.raises(AcceptControlNotFound, match="#nothing"):
+        capture(site, tmp_path / "sel", "terms.html", accept_selector="#nothing")
+
+
+@pytest.mark.browser
+def test_empty_page_is_refused(site, tmp_path):
+    with pytest.raises(NoAgreementText, match="characters of text"):
+        capture(site, tmp_path, "empty.html", timeout_ms=4000)
+
+
+@pytest.mark.browser
+def test_captcha_page_is_refused(site, tmp_path):
+    with pytest.raises(NoAgreementText, match="bot wall or captcha"):
+        capture(site, tmp_path, "captcha.html")
+
+
+@pytest.mark.browser
+def test_http_error_and_unreachable_host_fail_navigation(site, tmp_path):
+    with pytest.raises(NavigationFailed, match="HTTP 404"):
+        capture(site, tmp_path, "missing.html")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    out = tmp_path / "refused"
+    out.mkdir()
+    with pytest.raises(NavigationFailed, match="could not open"):
+        run_capture(
+            CaptureRequest(url=f"http://127.0.0.1:{port}/", out_dir=out, capture_id=CAPTURE_ID)
+        )
+
+
+def test_missing_browser_is_reported(tmp_path):
+    with pytest.raises(BrowserUnavailable, match="/nonexistent/chromium"):
+        run_capture(
+            CaptureRequest(
+                url="http://127.0.0.1:9/",
+                out_dir=tmp_path,
+                capture_id=CAPTURE_ID,
+                chromium_path="/nonexistent/chromium",
+            )
+        )
+
+
+@pytest.mark.browser
+def test_result_is_json_able_with_file_names_and_utc_times(accepted):
+    _, result = accepted
+    data = json.loads(json.dumps(result.to_dict()))
+    assert data["capture_id"] == CAPTURE_ID
+    assert data["started_at"].endswith("Z") and data["finished_at"].endswith("Z")
+    assert result.finished_at >= result.started_at
+    assert data["browser"]["name"] == "chromium" and data["browser"]["version"]
+    assert "HeadlessChrome" in data["browser"]["user_agent"]
+    assert data["browser"]["viewport"] == {"width": 1280, "height": 900}
+    names = [a["name"] for p in data["pages"] for a in p["artifacts"]]
+    assert all("/" not in a["path"] for p in data["pages"] for a in p["artifacts"])
+    assert len(names) == len(set(names))
+    assert {"launch", "navigate", "pdf", "png", "mhtml", "total"} <= set(data["timings"])
