@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -84,6 +85,13 @@ PRINT_CSS = """@media print {
   %s { break-inside: avoid !important; page-break-inside: avoid !important; }
   h1, h2, h3, h4, h5, h6 { break-after: avoid; page-break-after: avoid; }
 }"""
+
+# A4 with room for the stamp lines in the top and bottom margins.
+PDF_OPTIONS: dict[str, Any] = {
+    "format": "A4",
+    "print_background": True,
+    "margin": {"top": "18mm", "bottom": "18mm", "left": "12mm", "right": "12mm"},
+}
 
 WAIT_LOGIN = "Log in and open the agreement, then press Enter"
 WAIT_ACCEPT = "Click accept in the browser, then press Enter"
@@ -197,6 +205,7 @@ class _Capture:
         self.browser_info: dict[str, Any] = {}
         self.tls_events: dict[int, dict[str, dict]] = {}
         self.doc_responses: dict[Page, Response] = {}
+        self.login_done_at: datetime | None = None
 
     # -- helpers -----------------------------------------------------------------------
     def _say(self, message: str) -> None:
@@ -223,6 +232,7 @@ class _Capture:
         t_total = time.perf_counter()
         har = self._artifact("network.har", 0)
         with sync_playwright() as pw:
+            self.timings["driver"] = time.perf_counter() - t_total
             executable = resolve_browser(self.req.chromium_path, pw.chromium.executable_path)
             self._say("Starting Chromium")
             with self._step("launch"):
@@ -255,6 +265,7 @@ class _Capture:
                     },
                     "args": list(LAUNCH_ARGS),
                 }
+                t_context = time.perf_counter()
                 context = browser.new_context(
                     viewport={
                         "width": self.req.viewport_width,
@@ -266,6 +277,7 @@ class _Capture:
                 )
                 context.set_default_timeout(self.req.timeout_ms)
                 context.set_default_navigation_timeout(self.req.timeout_ms)
+                self.timings["context"] = time.perf_counter() - t_context
                 try:
                     pages = self._capture_all(context)
                 except BaseException:
@@ -281,8 +293,12 @@ class _Capture:
                     f"capture of {self.req.url} failed: {_short(exc.message)}"
                 ) from exc
             finally:
+                t_shutdown = time.perf_counter()
                 with suppress(PlaywrightError):
                     browser.close()
+                self.timings["shutdown"] = time.perf_counter() - t_shutdown
+        with self._step("close"):
+            scrub_har(har.path, self.login_done_at)
         pages[0].artifacts.append(har)
         self.timings["total"] = time.perf_counter() - t_total
         return CaptureResult(
@@ -307,6 +323,7 @@ class _Capture:
         if interactive:
             assert self.wait is not None
             self.wait(WAIT_LOGIN)
+            self.login_done_at = _now()
             # The user may have opened the agreement in another tab: take the newest one.
             newest = context.pages[-1] if context.pages else page
             if newest is not page:
@@ -393,10 +410,14 @@ class _Capture:
                 "try again or raise the timeout"
             ) from exc
         except PlaywrightError as exc:
-            raise NavigationFailed(
-                f"could not open {url}: {_short(exc.message)}. "
-                "Check the address and that the site is reachable"
-            ) from exc
+            reason = _short(exc.message)
+            hint = (
+                "The site's TLS certificate is not trusted; evidence is not taken from a site "
+                "whose identity cannot be verified"
+                if "ERR_CERT" in reason or "ERR_SSL" in reason
+                else "Check the address and that the site is reachable"
+            )
+            raise NavigationFailed(f"could not open {url}: {reason}. {hint}") from exc
         if response is None:
             raise NavigationFailed(f"opening {url} gave no document response")
         self._check_status(response, url)
@@ -520,12 +541,10 @@ class _Capture:
         try:
             page.pdf(
                 path=str(path),
-                format="A4",
-                print_background=True,
                 display_header_footer=True,
                 header_template=header,
                 footer_template=footer,
-                margin={"top": "18mm", "bottom": "18mm", "left": "12mm", "right": "12mm"},
+                **PDF_OPTIONS,
             )
         finally:
             # The DOM artifact was taken before; leave the live page as the site made it.
@@ -568,6 +587,7 @@ class _Capture:
             "protocol": sec.get("protocol") or cdp_details.get("protocol"),
             "cipher": cdp_details.get("cipher"),
             "key_exchange": cdp_details.get("keyExchange") or None,
+            "key_exchange_group": cdp_details.get("keyExchangeGroup") or None,
             "subject": sec.get("subjectName") or cdp_details.get("subjectName"),
             "issuer": sec.get("issuer") or cdp_details.get("issuer"),
             "valid_from": _epoch_iso(sec.get("validFrom") or cdp_details.get("validFrom")),
@@ -747,7 +767,9 @@ class _Capture:
                 else:
                     self._say("Clicking the accept control")
                     accept.clicked = self._click_control(page, control)
-                    page.wait_for_timeout(150)  # let a click's request reach the recorder
+                    # Let a request the click started reach the recorder; a button usually
+                    # sends one (form post, fetch), a checkbox rarely does.
+                    page.wait_for_timeout(150 if control["kind"] == "button" else 50)
             # Wait for the answer to what the click sent, then let the page show it.
             submission = self._submission(page, recorder.requests)
             if submission is not None:
@@ -890,6 +912,38 @@ def _wants(req: Request) -> bool:
     except Exception:  # noqa: BLE001 - a detached frame is simply not a navigation
         nav = False
     return req.method not in _ACCEPT_REQUEST_IGNORED_METHODS or nav
+
+
+SECRET_HEADERS = frozenset({"cookie", "set-cookie", "authorization", "proxy-authorization"})
+REDACTED = "[redacted by ContractVault]"
+
+
+def scrub_har(path: Path, login_done_at: datetime | None) -> None:
+    """Remove secrets from the HAR before it is sealed for years.
+
+    Cookie and authorization values are session secrets, not evidence of the terms; bodies
+    sent before ``login_done_at`` (an interactive login) may hold passwords. URLs, methods,
+    statuses, other headers and the acceptance request itself are kept.
+    """
+    log = json.loads(path.read_text(encoding="utf-8"))
+    for entry in log.get("log", {}).get("entries", []):
+        for side in (entry.get("request", {}), entry.get("response", {})):
+            for header in side.get("headers", []):
+                if header.get("name", "").lower() in SECRET_HEADERS:
+                    header["value"] = REDACTED
+            for cookie in side.get("cookies", []):
+                cookie["value"] = REDACTED
+        started = entry.get("startedDateTime")
+        post = entry.get("request", {}).get("postData")
+        if login_done_at and post and started and _parse_iso(started) < login_done_at:
+            post["text"] = "[redacted: sent while logging in]"
+            post.pop("params", None)
+    path.write_text(json.dumps(log, ensure_ascii=False), encoding="utf-8")
+
+
+def _parse_iso(value: str) -> datetime:
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def stamp_templates(capture_id: str, url: str, captured_at: datetime) -> tuple[str, str]:

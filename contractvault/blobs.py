@@ -65,7 +65,7 @@ class BlobStore:
         """Leftovers of writes that were killed half-way."""
         if not self.root.is_dir():
             return []
-        return [p for p in self.root.glob("*/.*.tmp")]
+        return list(self.root.glob("*/.*.tmp"))
 
     def remove_unsealed(self, sha256: str) -> None:
         """Delete a blob no record refers to (doctor --fix only; sealed blobs are never removed)."""

@@ -3,6 +3,7 @@ default) the SQLite metadata database. Opening, creating, sealing and crash reco
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import uuid
@@ -80,6 +81,8 @@ class Sealed:
     hash: str
     subject: Subject
     record: dict[str, Any]
+    # Set when a TSA is configured but no token could be had (the record stands regardless).
+    timestamp_warning: str | None = None
 
 
 RowBuilder = Callable[[Session], Subject]
@@ -199,6 +202,9 @@ class Vault:
         with write_lock(self.paths.lock_file):
             self._recover_locked()
             last = self.ledger.last()
+            self._finish_rotation_locked(last)
+            # Another writer may have rotated the key while we waited for the lock.
+            signer = self.keys.signer()
             seq = last.seq + 1 if last else 1
             prev = last.hash if last else GENESIS
             with self.session() as s:
@@ -242,7 +248,41 @@ class Vault:
             self.ledger.append(entry)
             self._checkpoint(entry)
             self.ledger.clear_pending(pending)
-        return Sealed(seq=seq, hash=h, subject=subject, record=record)
+            self._finish_rotation_locked(entry)
+        sealed = Sealed(seq=seq, hash=h, subject=subject, record=record)
+        self._after_seal(sealed)
+        return sealed
+
+    def _after_seal(self, sealed: Sealed) -> None:
+        """Trusted time: a token from the configured TSA; failing to get one loses nothing."""
+        from contractvault.tsa import timestamp_after_seal
+
+        sealed.timestamp_warning = timestamp_after_seal(self, sealed)
+
+    def _finish_rotation_locked(self, last: LedgerEntry | None) -> None:
+        """A sealed key-rotation record makes its new key active (also after a crash)."""
+        if last is None or last.record.get("kind") != "key-rotation":
+            return
+        new_kid = str(last.record.get("context", {}).get("new_key_id", ""))
+        if new_kid and self.keys.active_id != new_kid \
+                and (self.paths.keys / f"{new_kid}.key.pem").is_file():
+            self.keys.activate(new_kid)
+
+    def rotate_key(self) -> Sealed:
+        """Make a new signing key: a `key-rotation` record signed by the old key names the
+        new key's id and public key, then the new key signs from the next record on.
+
+        Old public keys stay in `keys/`, so evidence signed with them stays verifiable.
+        """
+        old = self.keys.signer()
+        new_kid = self.keys.generate()
+        return self.seal(
+            kind="key-rotation", artifacts=[],
+            context={"old_key_id": old.key_id, "new_key_id": new_kid,
+                     "public_key_pem": self.keys.public_pem(new_kid).decode("ascii"),
+                     "who": self.user},
+            build_rows=lambda _s: Subject(),
+        )
 
     def _checkpoint(self, head: LedgerEntry) -> None:
         signer = self.keys.signer()
@@ -270,10 +310,9 @@ class Vault:
                 self.ledger.append(entry)
                 last = entry
                 if self.keys.active_id == entry.record.get("key_id"):
-                    try:
+                    # A locked key cannot sign: the next sealing writes the checkpoint.
+                    with contextlib.suppress(ContractVaultError):
                         self._checkpoint(entry)
-                    except ContractVaultError:
-                        pass  # locked key: the next sealing writes a checkpoint
             self.ledger.clear_pending(path)
 
     def store_file(self, path: Path, sha256: str | None = None) -> tuple[str, int]:

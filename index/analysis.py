@@ -32,39 +32,17 @@ _HYPHENS = "-‐‑"
 _HYPHEN_SPLIT_RE = re.compile(r"[-‐‑'’]")
 
 SWEDISH_STOP_WORDS = frozenset(
-    """
-    och det att i en jag hon som han på den med var sig för så till är men ett om hade de av
-    icke mig du henne då sin nu har inte hans honom skulle hennes där min man ej vid kunde
-    något från ut när efter upp vi dem vara vad över än dig kan sina här ha mot alla under
-    någon eller allt mycket sedan ju denna själv detta åt utan varit hur ingen mitt ni bli
-    blev oss din dessa några deras blir mina samma vilken er sådan vår blivit dess inom
-    mellan sådant varför varje vilka ditt vem vilket sitta sådana vart dina vars vårt våra
-    ert era vilkas samt dock även enligt skall ska får bör
-    """.split()
+    ["och", "det", "att", "i", "en", "jag", "hon", "som", "han", "på", "den", "med", "var", "sig", "för", "så", "till", "är", "men", "ett", "om", "hade", "de", "av", "icke", "mig", "du", "henne", "då", "sin", "nu", "har", "inte", "hans", "honom", "skulle", "hennes", "där", "min", "man", "ej", "vid", "kunde", "något", "från", "ut", "när", "efter", "upp", "vi", "dem", "vara", "vad", "över", "än", "dig", "kan", "sina", "här", "ha", "mot", "alla", "under", "någon", "eller", "allt", "mycket", "sedan", "ju", "denna", "själv", "detta", "åt", "utan", "varit", "hur", "ingen", "mitt", "ni", "bli", "blev", "oss", "din", "dessa", "några", "deras", "blir", "mina", "samma", "vilken", "er", "sådan", "vår", "blivit", "dess", "inom", "mellan", "sådant", "varför", "varje", "vilka", "ditt", "vem", "vilket", "sitta", "sådana", "vart", "dina", "vars", "vårt", "våra", "ert", "era", "vilkas", "samt", "dock", "även", "enligt", "skall", "ska", "får", "bör"]
 )
 
 ENGLISH_STOP_WORDS = frozenset(
-    """
-    a about above after again against all am an and any are as at be because been before
-    being below between both but by can could did do does doing down during each few for
-    from further had has have having he her here hers herself him himself his how i if in
-    into is it its itself just me more most my myself no nor not now of off on once only or
-    other our ours ourselves out over own same she should so some such than that the their
-    theirs them themselves then there these they this those through to too under until up
-    very was we were what when where which while who whom why will with would you your
-    yours yourself yourselves shall may must hereby herein thereof
-    """.split()
+    ["a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself", "yourselves", "shall", "may", "must", "hereby", "herein", "thereof"]
 )
 
 # Words that only frame a question ("which of our agreements ...", "var står ...");
 # dropped from plain-word queries on top of the stop words.
 QUESTION_WORDS = frozenset(
-    """
-    står finns hittar hitta visa vilken vilka vilket vad var hur när vem våra vår vårt
-    något några någon tala säger gäller
-    which what where when who whom how does do did our ours we us find show list tell
-    there say says said give
-    """.split()
+    ["står", "finns", "hittar", "hitta", "visa", "vilken", "vilka", "vilket", "vad", "var", "hur", "när", "vem", "våra", "vår", "vårt", "något", "några", "någon", "tala", "säger", "gäller", "which", "what", "where", "when", "who", "whom", "how", "does", "do", "did", "our", "ours", "we", "us", "find", "show", "list", "tell", "there", "say", "says", "said", "give"]
 )
 
 _HEAD_ENDINGS = (
@@ -349,3 +327,20 @@ def match_key(word: str) -> str:
     sv = stemmer("swedish").stemWord(word)
     en = stemmer("english").stemWord(word)
     return min(sv, en, key=lambda s: (len(s), s))
+
+
+_SV_MARKERS = frozenset(
+    ["och", "att", "det", "som", "är", "för", "på", "med", "av", "till", "den", "ett", "inte", "om", "har", "ska", "eller", "från", "vid", "enligt", "avtal", "avtalet", "leverantören", "kommunen", "personuppgifter"]
+)
+_EN_MARKERS = frozenset(
+    ["the", "and", "of", "to", "in", "is", "for", "that", "with", "shall", "be", "by", "this", "or", "any", "as", "are", "not", "on", "agreement", "customer", "supplier", "data", "processing"]
+)
+
+
+def detect_language(text: str) -> str:
+    """"sv" or "en", from the share of common Swedish and English words (ties: "sv")."""
+    words = re.findall(r"[a-zåäöé]+", text.lower()[:50000])
+    sv = sum(1 for w in words if w in _SV_MARKERS)
+    en = sum(1 for w in words if w in _EN_MARKERS)
+    sv += sum(text.count(ch) for ch in "åäöÅÄÖ") // 20  # letters English lacks
+    return "en" if en > sv else "sv"

@@ -53,21 +53,11 @@ _YEAR_START_RE = re.compile(r"^(\d{4}\b|\d{4}-\d{2}-\d{2})")
 _LIST_MARKER_RE = re.compile(r"^([a-zåäö]|[ivx]{1,4})[.)]\s")
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9\"”(])")
 
-_MONTHS = (
-    "januari februari mars april maj juni juli augusti september oktober november december "
-    "jan feb mar apr jun jul aug sep sept okt oct nov dec january february march may june "
-    "july august october"
-).split()
-_UNITS = (
-    "kap kap. § §§ st st. % procent kr kr. sek tkr mkr mnkr miljoner miljarder tusen euro eur "
-    "usd dollar timmar timme tim h min minuter sekunder sek. dagar dag dygn veckor vecka "
-    "månader månad år ggr gånger stycken personer anrop mb gb tb kb x × hours hour days day "
-    "weeks week months month years year minutes seconds percent per - – —"
-).split()
+_MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "oct", "nov", "dec", "january", "february", "march", "may", "june", "july", "august", "october"]
+_UNITS = ["kap", "kap.", "§", "§§", "st", "st.", "%", "procent", "kr", "kr.", "sek", "tkr", "mkr", "mnkr", "miljoner", "miljarder", "tusen", "euro", "eur", "usd", "dollar", "timmar", "timme", "tim", "h", "min", "minuter", "sekunder", "sek.", "dagar", "dag", "dygn", "veckor", "vecka", "månader", "månad", "år", "ggr", "gånger", "stycken", "personer", "anrop", "mb", "gb", "tb", "kb", "x", "×", "hours", "hour", "days", "day", "weeks", "week", "months", "month", "years", "year", "minutes", "seconds", "percent", "per", "-", "–", "—"]
 _BLOCKED_FIRST_WORDS = frozenset(_MONTHS + _UNITS)
 _FUNCTION_WORD_ENDINGS = frozenset(
-    "för av och till i om med på inom mellan samt enligt vid of and for to in on the with "
-    "under by from".split()
+    ["för", "av", "och", "till", "i", "om", "med", "på", "inom", "mellan", "samt", "enligt", "vid", "att", "som", "så", "en", "ett", "den", "det", "de", "vilken", "vilka", "vilket", "där", "när", "eller", "–", "-", "of", "and", "for", "to", "in", "on", "the", "with", "under", "by", "from", "a", "an", "that", "which", "or"]
 )
 
 
@@ -199,19 +189,20 @@ def _heading_continuation(lines: list[_Line], i: int, first: str, text: str) -> 
     count = 0
     current = first
     j = i + 1
+    if len(first) > 50:
+        return 0  # a long first line is running text, not a wrapped title
     while j < len(lines) and count < 3:
         nxt = lines[j].text
+        if "," in nxt or len(nxt.split()) > 8:
+            break
         adjacent = "\n\n" not in text[lines[j - 1].end : lines[j].start] and "\f" not in (
             text[lines[j - 1].end : lines[j].start]
         )
         if not adjacent or len(nxt) > 70 or _NUMBER_RE.match(nxt) and nxt[0].isdigit():
             break
-        if nxt.endswith((".", ";")) and not current.split()[-1:] == ["och"]:
-            # a sentence: only a continuation when the heading ends with a function word
-            if not (current.split() and current.split()[-1].lower() in _FUNCTION_WORD_ENDINGS):
-                break
         ends_open = bool(current.split()) and current.split()[-1].lower() in _FUNCTION_WORD_ENDINGS
-        if not (ends_open or nxt[:1].islower()):
+        # a sentence or a capitalised line only continues a heading left open ("... för")
+        if not ends_open and (nxt.endswith((".", ";")) or not nxt[:1].islower()):
             break
         current = nxt
         count += 1
@@ -219,25 +210,105 @@ def _heading_continuation(lines: list[_Line], i: int, first: str, text: str) -> 
     return count
 
 
+_VERBISH = frozenset(
+    ["ska", "skall", "får", "äger", "är", "har", "kan", "bör", "måste", "shall", "will", "must", "may", "is", "are", "has", "have", "can", "should", "means"]
+)
+
+
 def _looks_like_heading(first: str, next_text: str | None) -> bool:
     """True when the text after a clause number is a short title rather than a sentence."""
-    if not first or len(first) > 80 or first.endswith((".", ",", ";", ":")):
+    if not first or len(first) > 120 or first.endswith((".", ",", ";", ":")):
         return False
-    if re.search(r"[.;]\s", first):
+    if not first[0].isalpha() and first[0] not in "\"”“'«":
+        return False
+    words = first.split()
+    if len(words) > (8 if len(first) <= 70 else 16) or re.search(r"[.;]\s", first):
+        return False
+    if any(w.lower() in _VERBISH for w in words):
         return False
     if next_text is None:
         return True
+    if words[-1].lower() in _FUNCTION_WORD_ENDINGS:
+        return False
     if _LIST_MARKER_RE.match(next_text) or next_text[:1] in "•-–*":
         return True
     return not next_text[:1].islower()
 
 
+def _number_candidate(
+    text: str, lines: list[_Line], i: int, annex: str | None
+) -> _Start | None:
+    """A line that may start a numbered clause (whether it does depends on the sequence)."""
+    m = _NUMBER_RE.match(lines[i].text)
+    if not m:
+        return None
+    number = _parse_number(m.group(1))
+    rest = m.group(3).strip()
+    if number is None or not _number_rest_ok(rest, len(number)):
+        return None
+    label = m.group(1) if not annex else f"{annex}, {m.group(1)}"
+    start = _Start(i, "number", number, label)
+    if rest:
+        cont = _heading_continuation(lines, i, rest, text)
+        after = i + cont + 1
+        nxt = lines[after].text if after < len(lines) else None
+        if cont:
+            head_text = " ".join([rest] + [lines[i + k].text for k in range(1, cont + 1)])
+            if _looks_like_heading(head_text, nxt):
+                start.heading, start.heading_lines = _clean_heading(head_text), cont
+                start.own_heading = True
+        elif _looks_like_heading(rest, nxt):
+            start.heading, start.own_heading = _clean_heading(rest), True
+    return start
+
+
+def _longest_chain(cands: list[_Start], prev: tuple[int, ...] | None) -> list[_Start]:
+    """The candidates forming the longest plausible numbering sequence (dynamic programming).
+
+    A candidate may open the chain when it can follow ``prev`` (or, with ``prev`` None, when
+    it looks like a first number). A title-like "1." may also restart the numbering, at a
+    cost, so documents that bundle several numbered parts keep them all.
+    """
+    n = len(cands)
+    best = [0.0] * n
+    back = [-1] * n
+    for i, cand in enumerate(cands):
+        num = cand.number or ()
+        score = 1.0 if _plausible_next(prev, num) else 0.0
+        restart = num == (1,) and cand.own_heading
+        for j in range(max(0, i - 400), i):
+            if not best[j]:
+                continue
+            if _plausible_next(cands[j].number, num):
+                gain = 1.0
+            elif restart:
+                gain = 0.5
+            else:
+                continue
+            if best[j] + gain > score:
+                score, back[i] = best[j] + gain, j
+        best[i] = score
+    if not n or max(best) == 0:
+        return []
+    i = max(range(n), key=lambda k: (best[k], k))
+    chain = []
+    while i >= 0:
+        chain.append(cands[i])
+        i = back[i]
+    return chain[::-1]
+
+
 def _find_starts(text: str, lines: list[_Line]) -> list[_Start]:
     starts: list[_Start] = []
-    prev_number: tuple[int, ...] | None = None
-    allow_restart = True
     annex: str | None = None
     keyword_prev: dict[str, tuple[int, ...]] = {}
+    block: list[_Start] = []
+    block_prev: tuple[int, ...] | None = None
+
+    def close_block() -> None:
+        starts.extend(_longest_chain(block, block_prev))
+        block.clear()
+
     for i, line in enumerate(lines):
         s = line.text
         m = _MARKDOWN_RE.match(s)
@@ -245,20 +316,21 @@ def _find_starts(text: str, lines: list[_Line]) -> list[_Start]:
             title = _clean_heading(m.group(2))
             if not title:
                 continue
+            close_block()
             nm = _NUMBER_RE.match(title)
             number = _parse_number(nm.group(1)) if nm and nm.group(3) else None
             if number is not None and nm is not None:
                 starts.append(
-                    _Start(i, "markdown", number, nm.group(1), _clean_heading(nm.group(3)))
+                    _Start(i, "markdown", number, nm.group(1), _clean_heading(nm.group(3)),
+                           own_heading=True)
                 )
-                prev_number, allow_restart = number, False
             else:
                 starts.append(_Start(i, "markdown", None, None, title))
-                prev_number, allow_restart = None, True
-            annex = None
+            block_prev, annex = number, None
             continue
         m = _ANNEX_RE.match(s)
         if m and not _TOC_RE.search(s):
+            close_block()
             label = f"{m.group(1).capitalize()} {m.group(2)}"
             heading = _clean_heading(m.group(3) or "")
             start = _Start(i, "annex", None, label, heading or None)
@@ -267,7 +339,7 @@ def _find_starts(text: str, lines: list[_Line]) -> list[_Start]:
                 extra = " ".join(lines[i + k].text for k in range(1, start.heading_lines + 1))
                 start.heading = _clean_heading(f"{heading} {extra}")
             starts.append(start)
-            prev_number, allow_restart, annex = None, True, label
+            block_prev, annex = None, label
             keyword_prev.clear()
             continue
         m = _KEYWORD_RE.match(s)
@@ -281,8 +353,11 @@ def _find_starts(text: str, lines: list[_Line]) -> list[_Start]:
                 and ok_rest
                 and _first_word(rest) not in _BLOCKED_FIRST_WORDS
                 and not _TOC_RE.search(rest)
-                and (key not in keyword_prev or _plausible_next(keyword_prev[key], number)
-                     or kw == "§")
+                and (
+                    key not in keyword_prev
+                    or _plausible_next(keyword_prev[key], number)
+                    or kw == "§"
+                )
             ):
                 label = f"§ {num_s}" if kw == "§" else f"{kw.capitalize()} {num_s}"
                 if annex:
@@ -294,36 +369,14 @@ def _find_starts(text: str, lines: list[_Line]) -> list[_Start]:
                 starts.append(start)
                 keyword_prev[key] = number
                 continue
-        m = _NUMBER_RE.match(s)
-        if m:
-            number = _parse_number(m.group(1))
-            rest = m.group(3).strip()
-            if (
-                number is not None
-                and _number_rest_ok(rest, len(number))
-                and (
-                    _plausible_next(prev_number, number)
-                    or allow_restart and _plausible_next(None, number)
-                )
-            ):
-                label = m.group(1) if not annex else f"{annex}, {m.group(1)}"
-                start = _Start(i, "number", number, label)
-                if rest:
-                    cont = _heading_continuation(lines, i, rest, text)
-                    head_text = " ".join([rest] + [lines[i + k].text for k in range(1, cont + 1)])
-                    after = i + cont + 1
-                    nxt = lines[after].text if after < len(lines) else None
-                    if cont and _looks_like_heading(rest.rstrip(), None):
-                        start.heading, start.heading_lines = _clean_heading(head_text), cont
-                        start.own_heading = True
-                    elif _looks_like_heading(rest, nxt):
-                        start.heading, start.own_heading = _clean_heading(rest), True
-                starts.append(start)
-                prev_number, allow_restart = number, False
-                continue
+        cand = _number_candidate(text, lines, i, annex)
+        if cand is not None:
+            block.append(cand)
+            continue
         if _is_caps_heading(s) and not _NUMBER_RE.match(s):
             starts.append(_Start(i, "caps", None, None, _clean_heading(s.title())))
-            continue
+    close_block()
+    starts.sort(key=lambda st: st.line)
     return starts
 
 
@@ -463,7 +516,7 @@ def segment(pages: list[str]) -> list[Clause]:
         is_parent_of_next = (
             nxt is not None
             and nxt.number is not None
-            and nxt.kind == st.kind
+            and nxt.kind in ("number", "keyword", "markdown")
             and len(nxt.number) > len(number)
             and nxt.number[: len(number)] == number
         )

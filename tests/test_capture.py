@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
 import email
+import hashlib
 import html
+import io
+import ipaddress
 import json
 import re
 import socket
+import ssl
 import struct
 import urllib.error
 import urllib.request
@@ -15,6 +21,11 @@ from email import policy
 from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+from playwright.sync_api import sync_playwright
 from pypdf import PdfReader
 
 from capture import (
@@ -27,8 +38,10 @@ from capture import (
     NavigationFailed,
     NoAgreementText,
     UnsupportedURL,
+    find_browser,
     run_capture,
 )
+from capture import runner as capture_runner
 from tests.capture_site import SITE_DIR, serve
 
 CAPTURE_ID = "CAP-2025-0042"
@@ -170,6 +183,47 @@ def accepted(tmp_path_factory):
         yield s, result
 
 
+@pytest.fixture()
+def tls_site(tmp_path):
+    """An https server with a fresh self-signed certificate for 127.0.0.1."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "ContractVault Test"),
+        ]
+    )
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    pem = tmp_path / "cert.pem"
+    pem.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_pem = tmp_path / "key.pem"
+    key_pem.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(pem, key_pem)
+    with serve(SITE_DIR, ssl_context=context) as s:
+        yield s, cert
+
+
 # -- no browser needed ------------------------------------------------------------------
 @pytest.mark.parametrize(
     "url",
@@ -225,11 +279,7 @@ def test_long_agreement_pdf_matches_page_and_every_page_is_stamped(site, tmp_pat
     # The PDF says exactly what the page showed: same words in the same order.
     assert words(pdf_body_text(pages)) == words(main.text)
     assert "18.2 Denna punkt ska läsas" in main.text
-    # The accept form is not split over two printed pages.
-    intro = [i for i, t in enumerate(pages) if "Genom att kryssa i rutan" in t]
-    label = [i for i, t in enumerate(pages) if "Jag har läst och godkänner" in t]
-    button = [i for i, t in enumerate(pages) if "Fortsätt" in t]
-    assert intro == label == button and len(intro) == 1
+    assert len(form_page_numbers(pages)) == 1  # the accept form is on one printed page
 
     assert main.accept is not None
     assert main.accept.selector == "#terms"
@@ -258,6 +308,53 @@ def test_long_agreement_pdf_matches_page_and_every_page_is_stamped(site, tmp_pat
     assert main.server_port == int(url.split(":")[2].split("/")[0])
     assert main.language == "sv" and main.title == "Användarvillkor – Exempeltjänsten"
     assert main.tls is None
+
+
+def form_page_numbers(pages: list[str]) -> set[int]:
+    """PDF pages on which parts of long.html's accept form appear."""
+    parts = ("Genom att kryssa i rutan", "Jag har läst och godkänner", "Fortsätt")
+    return {i for i, text in enumerate(pages) for part in parts if part in text}
+
+
+@pytest.mark.browser
+def test_accept_form_is_not_split_across_pdf_pages(site, tmp_path):
+    # Self-calibrating: find a spacer above the form that makes a plain print (same stamps,
+    # margins and heading rule, but no keep-together rule) split the form; then capture that
+    # page and check the form stays on one page.
+    src = (SITE_DIR / "long.html").read_text(encoding="utf-8")
+    url = site.url("split.html")
+    header, footer = capture_runner.stamp_templates(CAPTURE_ID, url, dt.datetime.now(dt.UTC))
+    split_page = None
+    executable = find_browser()
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=executable, args=list(capture_runner.LAUNCH_ARGS)
+        )
+        page = browser.new_page()
+        for spacer in range(0, 1200, 40):
+            variant = src.replace(
+                '<form class="accept"', f'<div style="height:{spacer}px"></div><form class="accept"'
+            )
+            page.set_content(variant)
+            page.add_style_tag(content=capture_runner.PRINT_CSS % "#no-such-element")
+            pdf = page.pdf(
+                display_header_footer=True,
+                header_template=header,
+                footer_template=footer,
+                **capture_runner.PDF_OPTIONS,
+            )
+            plain = [p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages]
+            if len(form_page_numbers(plain)) > 1:
+                split_page = variant
+                break
+        browser.close()
+    assert split_page is not None, "no spacer splits the form in a plain print: retune"
+
+    site.overrides["/split.html"] = split_page.encode("utf-8")
+    result = capture(site, tmp_path, "split.html")
+    pages = pdf_pages(artifact(result, "page.pdf"))
+    assert len(form_page_numbers(pages)) == 1
+    assert words(pdf_body_text(pages)) == words(result.pages[0].text)
 
 
 @pytest.mark.browser
@@ -498,3 +595,84 @@ def test_result_is_json_able_with_file_names_and_utc_times(accepted):
     assert all("/" not in a["path"] for p in data["pages"] for a in p["artifacts"])
     assert len(names) == len(set(names))
     assert {"launch", "navigate", "pdf", "png", "mhtml", "total"} <= set(data["timings"])
+
+
+@pytest.mark.browser
+def test_untrusted_tls_certificate_is_refused(tls_site, tmp_path):
+    site, _ = tls_site
+    with pytest.raises(NavigationFailed, match="ERR_CERT_AUTHORITY_INVALID.*not trusted"):
+        capture(site, tmp_path, "terms.html")
+
+
+@pytest.mark.browser
+def test_tls_details_and_certificate_chain_are_kept(tls_site, tmp_path, monkeypatch):
+    site, cert = tls_site
+    # Trust exactly this test certificate (by its public key), nothing else.
+    spki = cert.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    pin = base64.b64encode(hashlib.sha256(spki).digest()).decode()
+    monkeypatch.setattr(
+        capture_runner,
+        "LAUNCH_ARGS",
+        (*capture_runner.LAUNCH_ARGS, f"--ignore-certificate-errors-spki-list={pin}"),
+    )
+    result = capture(site, tmp_path, "terms.html", follow=["DPA"])
+    main = result.pages[0]
+    assert main.final_url.startswith("https://127.0.0.1:")
+    assert main.tls is not None
+    assert main.tls["protocol"].startswith("TLS")
+    assert main.tls["cipher"] and main.tls["subject"] == "127.0.0.1"
+    assert main.tls["valid_to"].endswith("Z")
+    assert main.tls["certificate_files"] == ["cert-0.der"]
+    assert artifact(result, "cert-0.der").read_bytes() == cert.public_bytes(
+        serialization.Encoding.DER
+    )
+    assert result.pages[1].tls is not None
+    assert result.pages[1].tls["certificate_files"] == ["follow-1-cert-0.der"]
+    media = {a.name: a.media_type for a in result.artifacts}
+    assert media["cert-0.der"] == "application/pkix-cert"
+
+
+@pytest.mark.browser
+def test_saved_session_is_used_but_its_cookie_is_not_archived(site, tmp_path):
+    state = tmp_path / "state.json"
+    cookie = {"name": "session", "value": "s3cr3t-value", "domain": "127.0.0.1", "path": "/"}
+    cookie |= {"expires": -1, "httpOnly": True, "secure": False, "sameSite": "Lax"}
+    state.write_text(json.dumps({"cookies": [cookie], "origins": []}), encoding="utf-8")
+    result = capture(site, tmp_path, "terms.html", storage_state=state)
+    har_text = artifact(result, "network.har").read_text(encoding="utf-8")
+    assert "s3cr3t-value" not in har_text
+    first = json.loads(har_text)["log"]["entries"][0]["request"]
+    sent = {h["name"].lower(): h["value"] for h in first["headers"]}
+    assert sent["cookie"] == capture_runner.REDACTED  # the cookie was sent, then redacted
+
+
+def test_har_scrub_redacts_login_bodies_but_keeps_the_acceptance(tmp_path):
+    login = dt.datetime(2025, 3, 1, 10, 0, 0, tzinfo=dt.UTC)
+
+    def entry(when: str, body: str) -> dict:
+        return {
+            "startedDateTime": when,
+            "request": {
+                "method": "POST",
+                "url": "https://example.test/x",
+                "headers": [{"name": "Authorization", "value": "Bearer abc"}],
+                "cookies": [{"name": "sid", "value": "abc"}],
+                "postData": {"mimeType": "application/x-www-form-urlencoded", "text": body},
+            },
+            "response": {"status": 200, "headers": [{"name": "Set-Cookie", "value": "sid=abc"}]},
+        }
+
+    har = tmp_path / "network.har"
+    entries = [
+        entry("2025-03-01T09:59:00.000Z", "user=anna&password=hemligt"),
+        entry("2025-03-01T10:01:00.000Z", "godkann=ja"),
+    ]
+    har.write_text(json.dumps({"log": {"entries": entries}}), encoding="utf-8")
+    capture_runner.scrub_har(har, login)
+    text = har.read_text(encoding="utf-8")
+    assert "hemligt" not in text and "abc" not in text
+    kept = json.loads(text)["log"]["entries"]
+    assert kept[1]["request"]["postData"]["text"] == "godkann=ja"
+    assert kept[0]["response"]["status"] == 200

@@ -33,7 +33,7 @@ def _assert_consistent(root: Path) -> int:
                 pages = s.exec(select(DocumentPage).where(DocumentPage.document_id == d.id)).all()
                 assert len(pages) == d.page_count
             seqs = s.exec(select(Evidence.seq).order_by(col(Evidence.seq))).all()
-        ledger = [e for e in LedgerFile(vault.paths.ledger).entries()]
+        ledger = list(LedgerFile(vault.paths.ledger).entries())
         assert all(not isinstance(e, ValueError) for e in ledger), "torn ledger line left behind"
         assert [e.seq for e in ledger] == list(seqs) == list(range(1, len(seqs) + 1))
         report = doctor(vault)
@@ -52,16 +52,25 @@ def test_sigkill_during_add_leaves_a_consistent_vault(vault: Vault, tmp_path: Pa
     files = [str(write_pdf(src / f"k{i:02d}.pdf", agreement_pages(i, 3))) for i in range(40)]
     rng = random.Random(20261126)
     proc_env = {**os.environ, **env, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    killed = 0
-    previous = 0
-    for attempt in range(20):
-        proc = subprocess.Popen(
+
+    def start(attempt: int) -> subprocess.Popen:
+        return subprocess.Popen(
             [sys.executable, "-m", "contractvault", "--vault", str(root), "add", *files,
              "--new", f"Avtal {attempt}", "--doc-type", "huvudavtal"],
             env=proc_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
             start_new_session=True,
         )
-        time.sleep(rng.uniform(0.4, 3.5))
+
+    # One uncut run tells how long an add takes here; the kills land anywhere inside it.
+    began = time.monotonic()
+    assert start(-1).wait() == 0
+    duration = time.monotonic() - began
+    previous = _assert_consistent(root)
+    assert previous == len(files)
+    killed = 0
+    for attempt in range(20):
+        proc = start(attempt)
+        time.sleep(rng.uniform(0.05, 0.95) * duration)
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             killed += 1

@@ -1,0 +1,242 @@
+#!/bin/sh
+# Checks this ContractVault evidence bundle with standard tools only:
+# openssl, sha256sum, grep, sed, awk (and the shell's own printf).
+# Run it inside the unpacked bundle:  sh verify.sh
+# Exit status 0: everything holds. Anything else: a file was changed or is missing.
+# VERIFY.md explains each step and how to do it by hand.
+
+LC_ALL=C
+export LC_ALL
+cd "$(dirname "$0")" || exit 2
+
+fails=0
+ok()  { printf 'ok    %s\n' "$*"; }
+bad() { printf 'FAIL  %s\n' "$*"; fails=$((fails + 1)); }
+
+for tool in openssl sha256sum awk sed grep; do
+    command -v "$tool" >/dev/null 2>&1 || { echo "verify.sh needs $tool"; exit 2; }
+done
+
+# Every scalar of a one-line JSON document as "path<TAB>value", e.g. "artifacts.0.sha256<TAB>ab12...".
+# Strings keep their JSON escapes; ContractVault writes canonical JSON, one line, sorted keys.
+jflat() {
+    awk '
+    function path(   p, k) {
+        p = ""
+        for (k = 1; k <= depth; k++) p = p (k > 1 ? "." : "") (typ[k] == "[" ? idx[k] : key[k])
+        return p
+    }
+    {
+        s = $0; n = length(s); i = 1; depth = 0
+        while (i <= n) {
+            c = substr(s, i, 1)
+            if (c == "{" || c == "[") {
+                depth++; typ[depth] = c; idx[depth] = 0; key[depth] = ""; wantkey[depth] = (c == "{")
+                i++; continue
+            }
+            if (c == "}" || c == "]") { depth--; i++; continue }
+            if (c == ",") { if (typ[depth] == "[") idx[depth]++; else wantkey[depth] = 1; i++; continue }
+            if (c == ":") { wantkey[depth] = 0; i++; continue }
+            if (c == "\"") {
+                j = i + 1; v = ""
+                while (j <= n) {
+                    d = substr(s, j, 1)
+                    if (d == "\\") { v = v d substr(s, j + 1, 1); j += 2; continue }
+                    if (d == "\"") break
+                    v = v d; j++
+                }
+                i = j + 1
+                if (typ[depth] == "{" && wantkey[depth]) { key[depth] = v; continue }
+                print path() "\t" v
+                continue
+            }
+            j = i
+            while (j <= n && index(",}]", substr(s, j, 1)) == 0) j++
+            print path() "\t" substr(s, i, j - i)
+            i = j
+        }
+    }' "$1"
+}
+
+# jget FILE PATH: the value at PATH (e.g. "prev", "context.new_key_id").
+jget() { jflat "$1" | awk -F '\t' -v k="$2" '$1 == k { print $2; exit }'; }
+
+sha() { sha256sum "$1" | awk '{ print $1 }'; }
+
+# A key id is the first 16 hex digits of SHA-256 over the raw 32-byte Ed25519 public key.
+keyid() {
+    hex=$(openssl pkey -pubin -in "$1" -noout -text_pub 2>/dev/null \
+        | awk '/^pub:/ { on = 1; next } on { gsub(/[ :]/, ""); printf "%s", $0 }')
+    [ ${#hex} -eq 64 ] || { echo "bad-key"; return; }
+    # printf turns \ooo escapes into bytes; awk writes each hex pair as one.
+    printf "$(printf '%s' "$hex" | awk '{
+        for (i = 1; i <= length($0); i += 2) {
+            b = (index("0123456789abcdef", substr($0, i, 1)) - 1) * 16 + index("0123456789abcdef", substr($0, i + 1, 1)) - 1
+            printf "\\%03o", b
+        }
+    }')" | sha256sum | awk '{ print substr($1, 1, 16) }'
+}
+
+sigok() { openssl pkeyutl -verify -pubin -inkey "$1" -rawin -in "$2" -sigfile "$3" >/dev/null 2>&1; }
+
+# A public key file for key id $1 that really is that key, or nothing.
+keyfile() {
+    f="keys/$1.pem"
+    if [ -f "$f" ] && [ "$(keyid "$f")" = "$1" ]; then echo "$f"; fi
+}
+
+echo "ContractVault evidence bundle check"
+
+# 1. Checksums of every file in the bundle.
+if [ -f SHA256SUMS ] && sha256sum -c --strict --quiet SHA256SUMS; then
+    ok "SHA256SUMS: every file has the content it had when exported"
+else
+    bad "SHA256SUMS: a file was changed, is missing, or SHA256SUMS itself was changed"
+fi
+
+# 2. The sealed record (manifest.json) and its signature.
+[ -f manifest.json ] && [ -f manifest.sig ] && [ -f public-key.pem ] || { bad "manifest.json, manifest.sig or public-key.pem is missing"; echo "RESULT: FAILED"; exit 1; }
+mseq=$(jget manifest.json seq)
+mkid=$(jget manifest.json key_id)
+mvault=$(jget manifest.json vault_id)
+if [ "$(keyid public-key.pem)" = "$mkid" ]; then
+    ok "public-key.pem is key $mkid, the key the record names"
+else
+    bad "public-key.pem is not key $mkid"
+fi
+if sigok public-key.pem manifest.json manifest.sig; then
+    ok "manifest.json (record E-$mseq) is signed by key $mkid"
+else
+    bad "the signature manifest.sig does not verify: manifest.json was changed"
+fi
+
+# 3. Each artifact has exactly the SHA-256 the signed record states.
+n=0
+while :; do
+    want=$(jget manifest.json "artifacts.$n.sha256")
+    [ -n "$want" ] || break
+    num=$(printf '%02d' $((n + 1)))
+    found=""
+    for f in artifacts/"$num"-*; do
+        [ -f "$f" ] && found="$f"
+    done
+    if [ -z "$found" ]; then
+        bad "artifact $num is missing"
+    elif [ "$(sha "$found")" = "$want" ]; then
+        ok "$found has the sealed SHA-256 $want"
+    else
+        bad "$found does not have the sealed SHA-256 $want"
+    fi
+    n=$((n + 1))
+done
+[ "$n" -gt 0 ] || echo "note  the record seals no files"
+
+# 4. The signing keys: the vault's first key and each rotation, each signed by the key before.
+active=""
+hist_ok=1
+for f in key-history/*.json; do
+    [ -f "$f" ] || continue
+    hseq=$(jget "$f" seq)
+    hkind=$(jget "$f" kind)
+    hkid=$(jget "$f" key_id)
+    [ "$hseq" -lt "$mseq" ] || [ "$hseq" -eq "$mseq" ] || continue
+    if [ -z "$active" ]; then
+        if [ "$hkind" != "vault-created" ] || [ "$hseq" != 1 ]; then
+            bad "$f: the key history does not start with the vault-created record"; hist_ok=0
+        fi
+        active=$(jget "$f" context.key_id)
+        first_key=$active
+    fi
+    k=$(keyfile "$hkid")
+    if [ -z "$k" ] || [ "$hkid" != "$active" ] || ! sigok "$k" "$f" "${f%.json}.sig"; then
+        bad "$f is not signed by the key that was active ($active)"; hist_ok=0
+    fi
+    if [ "$hkind" = "key-rotation" ] && [ "$hseq" -lt "$mseq" ]; then
+        active=$(jget "$f" context.new_key_id)
+    fi
+done
+if [ -z "$active" ]; then
+    bad "key-history/ is missing: the signing key cannot be traced to the vault's first key"
+elif [ "$active" = "$mkid" ] && [ "$hist_ok" = 1 ]; then
+    ok "key $mkid was the vault's active key at E-$mseq (the vault's first key is $first_key)"
+else
+    bad "key $mkid was not the vault's active key at E-$mseq (that was $active)"
+fi
+
+# 5. The ledger excerpt: E-$mseq up to the checkpoint, each signed, each linked to the one before.
+first=""
+prevhash=""
+prevseq=""
+cur="$mkid"
+count=0
+for f in ledger/*.json; do
+    [ -f "$f" ] || { bad "ledger/ is empty"; break; }
+    count=$((count + 1))
+    seq=$(jget "$f" seq)
+    kid=$(jget "$f" key_id)
+    name=${f#ledger/}
+    [ "$name" = "$(printf '%06d' "$seq").json" ] || bad "$f holds record E-$seq"
+    if [ -z "$first" ]; then
+        first="$f"
+        [ "$(sha "$f")" = "$(sha manifest.json)" ] || bad "$f (the first excerpt record) is not manifest.json"
+    else
+        [ "$seq" -eq $((prevseq + 1)) ] || bad "$f: E-$seq does not follow E-$prevseq"
+        [ "$(jget "$f" prev)" = "$prevhash" ] || bad "$f: its prev link is not the SHA-256 of E-$prevseq"
+    fi
+    [ "$(jget "$f" vault_id)" = "$mvault" ] || bad "$f belongs to another vault"
+    [ "$kid" = "$cur" ] || bad "$f is signed by key $kid, but $cur was active"
+    k=$(keyfile "$kid")
+    if [ -z "$k" ] || ! sigok "$k" "$f" "${f%.json}.sig"; then
+        bad "$f: its signature does not verify"
+    fi
+    if [ "$(jget "$f" kind)" = "key-rotation" ] && [ "$kid" = "$cur" ]; then
+        cur=$(jget "$f" context.new_key_id)
+    fi
+    prevhash=$(sha "$f")
+    prevseq=$seq
+done
+[ "$count" -gt 0 ] && ok "ledger excerpt: $count record(s) E-$mseq..E-$prevseq, signed and hash-linked"
+
+# 6. The checkpoint: signed, and its head is the last excerpt record.
+if [ -f checkpoint.json ] && [ -f checkpoint.sig ]; then
+    cseq=$(jget checkpoint.json seq)
+    chead=$(jget checkpoint.json head)
+    ckid=$(jget checkpoint.json key_id)
+    cat_=$(jget checkpoint.json at)
+    k=$(keyfile "$ckid")
+    if [ -n "$k" ] && sigok "$k" checkpoint.json checkpoint.sig; then
+        ok "checkpoint.json is signed by key $ckid"
+    else
+        bad "checkpoint.sig does not verify: checkpoint.json was changed"
+    fi
+    [ "$(jget checkpoint.json vault_id)" = "$mvault" ] || bad "checkpoint.json belongs to another vault"
+    if [ "$cseq" = "$prevseq" ] && [ "$chead" = "$prevhash" ]; then
+        ok "checkpoint of $cat_ names E-$cseq with hash $chead, the last excerpt record"
+    else
+        bad "checkpoint.json (E-$cseq, $chead) does not match the last excerpt record (E-$prevseq, $prevhash)"
+    fi
+else
+    bad "checkpoint.json or checkpoint.sig is missing"
+fi
+
+# 7. The RFC 3161 timestamp token over the record hash, if there is one.
+mhash=$(sha manifest.json)
+if [ -f timestamp.tsr ]; then
+    if [ ! -f tsa-ca.pem ]; then
+        bad "timestamp.tsr is here but tsa-ca.pem is missing"
+    elif openssl ts -verify -digest "$mhash" -in timestamp.tsr -CAfile tsa-ca.pem >/dev/null 2>&1; then
+        gen=$(openssl ts -reply -in timestamp.tsr -text 2>/dev/null | grep '^Time stamp:' | sed 's/^Time stamp: *//')
+        ok "timestamp.tsr: a TSA certified that E-$mseq ($mhash) existed at $gen"
+    else
+        bad "timestamp.tsr does not verify for the SHA-256 of manifest.json ($mhash)"
+    fi
+else
+    echo "note  no timestamp token: the sealing time $(jget manifest.json sealed_at) rests on the vault's local clock"
+fi
+
+if [ "$fails" -eq 0 ]; then
+    echo "RESULT: OK - E-$mseq of vault $mvault is intact"
+    exit 0
+fi
+echo "RESULT: FAILED - $fails check(s) did not hold"
+exit 1

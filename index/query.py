@@ -1,0 +1,362 @@
+"""Turning a user's query string into a Whoosh query.
+
+Two modes:
+
+* Plain words (the usual case, natural questions included): stop words and question words
+  are dropped; every remaining word, identifier or synonym phrase becomes one "concept";
+  concepts are OR-ed and ranked with BM25F, so clauses matching more concepts rank higher.
+  A concept that is in the synonym list searches all its terms in both languages (the best
+  one counts); a Swedish compound also searches its parts, at a lower weight; identifiers
+  (clause numbers, diarienummer, dates, SFS numbers) search the text and the clause number.
+* Whoosh syntax, used when the query has double quotes, AND/OR/NOT, a known ``field:``,
+  a leading +/- or a trailing ``*``: phrases, boolean operators, wildcards and fields
+  (text, heading, number/clause, title, supplier, board, doc_type/type, contract, document)
+  work as in Whoosh (words without an operator must all match, as in Whoosh); unfielded
+  words search text, headings, clause numbers and titles.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.qparser import MultifieldPlugin, QueryParser, syntax
+from whoosh.qparser.plugins import Plugin
+
+from index.analysis import (
+    ENGLISH_STOP_WORDS,
+    QUESTION_WORDS,
+    SWEDISH_STOP_WORDS,
+    TOKEN_RE,
+    is_identifier,
+    match_key,
+    normalize_identifier,
+    split_compound,
+    tokenize,
+)
+from index.errors import QueryError
+from index.synonyms import SynonymTable, synonym_table
+
+BODY_FIELDS = ("body_sv", "body_en")
+HEADING_FIELDS = ("heading_sv", "heading_en")
+TEXT_FIELDS = (*BODY_FIELDS, *HEADING_FIELDS, "meta")
+
+# Relative weight of where a word matches; BM25F length normalisation already favours
+# short fields, so headings get only a moderate extra boost.
+FIELD_BOOSTS = {
+    "body_sv": 1.0,
+    "body_en": 1.0,
+    "heading_sv": 1.5,
+    "heading_en": 1.5,
+    "meta": 0.6,
+    "number": 4.0,
+}
+SYNONYM_WEIGHT = 0.85  # a synonym counts a little less than the word the user typed
+PART_WEIGHT = 0.8  # the parts of a compound count a little less than the whole word
+
+# User-facing field names in Whoosh syntax, mapped to schema fields.
+FIELD_ALIASES: dict[str, tuple[str, ...]] = {
+    "text": BODY_FIELDS,
+    "body": BODY_FIELDS,
+    "heading": HEADING_FIELDS,
+    "number": ("number",),
+    "clause": ("number",),
+    "title": ("title",),
+    "supplier": ("supplier",),
+    "board": ("board",),
+    "doc_type": ("doc_type",),
+    "type": ("doc_type",),
+    "contract": ("contract_id",),
+    "contract_id": ("contract_id",),
+    "document": ("document_id",),
+    "document_id": ("document_id",),
+}
+_PLACEHOLDER = {"text": "text", "body": "text", "heading": "heading"}  # stored fields in schema
+_DEFAULT_SYNTAX_FIELDS = (*BODY_FIELDS, *HEADING_FIELDS, "number", "meta")
+
+_STOP = SWEDISH_STOP_WORDS | ENGLISH_STOP_WORDS | QUESTION_WORDS
+_FIELD_RE = re.compile(r"(?<![\w:])([A-Za-z_]+):")
+_SYNTAX_HINT_RE = re.compile(
+    r"\"|\b(AND|OR|NOT)\b|(?:^|\s)[+-]\w|\w\*|(?<![\w:])(" + "|".join(FIELD_ALIASES) + r"):"
+)
+_IDENT_IN_SYNTAX_RE = re.compile(r"§\s?\d+|\d+(?:[.:/]\d+)+|\b[\w]+(?:-\d+)+\b")
+
+_HOW_TO = (
+    'Write plain words or a question, or use Whoosh syntax: "exact phrase", AND, OR, NOT, '
+    "(grouping), field:value (fields: " + ", ".join(FIELD_ALIASES) + ")."
+)
+
+
+def uses_syntax(qstring: str) -> bool:
+    """True when the query uses Whoosh query syntax rather than plain words."""
+    return bool(_SYNTAX_HINT_RE.search(qstring))
+
+
+class QueryBuilder:
+    """Builds Whoosh queries for a schema whose text fields use the contract analyzers."""
+
+    def __init__(self, schema: Any, synonyms: SynonymTable | None = None) -> None:
+        self.schema = schema
+        self.synonyms = synonyms or synonym_table()
+
+    # -- plain words ---------------------------------------------------------------------
+
+    def _field_terms(self, fieldname: str, text: str) -> list[str]:
+        """The first (whole-word) token at each position of ``text`` analyzed for a field."""
+        analyzer = self.schema[fieldname].analyzer
+        by_pos: dict[int, str] = {}
+        for t in analyzer(text, positions=True, mode="query"):
+            by_pos.setdefault(t.pos, t.text)
+        return [by_pos[p] for p in sorted(by_pos)]
+
+    def _text_query(self, text: str, boost: float = 1.0) -> wq.Query | None:
+        """A word or phrase searched in every text field (a phrase where several words)."""
+        subs: list[wq.Query] = []
+        for fieldname in TEXT_FIELDS:
+            terms = self._field_terms(fieldname, text)
+            if not terms:
+                continue
+            fb = FIELD_BOOSTS[fieldname] * boost
+            if len(terms) == 1:
+                subs.append(wq.Term(fieldname, terms[0], boost=fb))
+            else:
+                subs.append(wq.Phrase(fieldname, terms, slop=1, boost=fb))
+        if not subs:
+            return None
+        return wq.Or(subs) if len(subs) > 1 else subs[0]
+
+    def _concept_query(self, groups: Sequence[int], typed: tuple[str, ...]) -> wq.Query | None:
+        """The best of all terms of the synonym groups (disjunction max)."""
+        members: list[wq.Query] = []
+        seen: set[tuple[str, ...]] = set()
+        typed_keys = tuple(match_key(w) for w in typed)
+        for g in groups:
+            for term in self.synonyms.groups[g].terms:
+                if term in seen:
+                    continue
+                seen.add(term)
+                is_typed = tuple(match_key(w) for w in term) == typed_keys
+                q = self._text_query(" ".join(term), 1.0 if is_typed else SYNONYM_WEIGHT)
+                if q is not None:
+                    members.append(q)
+        if not members:
+            return None
+        return wq.DisjunctionMax(members, tiebreak=0.1)
+
+    def _identifier_query(self, ident: str) -> wq.Query:
+        subs: list[wq.Query] = [
+            wq.Term(f, ident, boost=FIELD_BOOSTS[f]) for f in (*BODY_FIELDS, *HEADING_FIELDS)
+        ]
+        subs.append(wq.Term("number", ident, boost=FIELD_BOOSTS["number"]))
+        return wq.Or(subs)
+
+    def _word_query(self, word: str) -> wq.Query | None:
+        whole = self._text_query(word)
+        parts = split_compound(word)
+        if not parts:
+            return whole
+        part_queries: list[wq.Query] = []
+        for _surface, base in parts:
+            if base in _STOP:
+                continue
+            groups = self.synonyms.lookup((match_key(base),))
+            q = self._concept_query(groups, (base,)) if groups else self._text_query(base)
+            if q is not None:
+                part_queries.append(q)
+        if not part_queries:
+            return whole
+        parts_q = wq.Or(part_queries, boost=PART_WEIGHT)
+        if whole is None:
+            return parts_q
+        return wq.DisjunctionMax([whole, parts_q], tiebreak=0.0)
+
+    def plain(self, qstring: str) -> wq.Query:
+        """The query for plain words or a natural-language question."""
+        words = tokenize(qstring)
+        table = self.synonyms
+        concepts: list[wq.Query] = []
+        i = 0
+        while i < len(words):
+            matched = False
+            for n in range(min(table.max_len, len(words) - i), 0, -1):
+                span = tuple(words[i : i + n])
+                if n == 1 and (span[0] in _STOP or is_identifier(span[0])):
+                    break
+                groups = table.lookup(tuple(match_key(w) for w in span))
+                if groups:
+                    q = self._concept_query(groups, span)
+                    if q is not None:
+                        concepts.append(q)
+                    i += n
+                    matched = True
+                    break
+            if matched:
+                continue
+            word = words[i]
+            i += 1
+            if is_identifier(word):
+                concepts.append(self._identifier_query(word))
+            elif word not in _STOP and len(word) > 1:
+                q = self._word_query(word)
+                if q is not None:
+                    concepts.append(q)
+        if not concepts:
+            raise QueryError(
+                f"no searchable words in {qstring!r}: it has only very common words "
+                "(stop words). Add a more specific word, e.g. 'uppsägning' or 'liability cap'."
+            )
+        return wq.Or(concepts) if len(concepts) > 1 else concepts[0]
+
+    # -- Whoosh syntax -------------------------------------------------------------------
+
+    def syntax(self, qstring: str) -> wq.Query:
+        """The query for a string in Whoosh query syntax (validated first)."""
+        validate_syntax(qstring)
+        parser = QueryParser(None, self.schema, group=syntax.AndGroup)
+        parser.add_plugin(_AliasPlugin())
+        parser.add_plugin(
+            MultifieldPlugin(list(_DEFAULT_SYNTAX_FIELDS), fieldboosts=FIELD_BOOSTS)
+        )
+        try:
+            q = parser.parse(_protect_identifiers(qstring))
+        except (ValueError, TypeError, AttributeError, IndexError, KeyError) as exc:
+            raise QueryError(f"could not parse {qstring!r}: {exc}. {_HOW_TO}") from exc
+        if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+            raise QueryError(f"nothing to search for in {qstring!r}. {_HOW_TO}")
+        return q
+
+
+def _protect_identifiers(qstring: str) -> str:
+    """Quote identifiers outside phrases so the parser keeps "2001:453" or "§ 33" whole."""
+    out: list[str] = []
+    for n, chunk in enumerate(qstring.split('"')):
+        if n % 2:
+            out.append('"' + chunk + '"')
+            continue
+        out.append(_IDENT_IN_SYNTAX_RE.sub(lambda m: f'"{m.group(0)}"', chunk))
+    return "".join(out)
+
+
+def validate_syntax(qstring: str) -> None:
+    """Raise :class:`QueryError` for malformed Whoosh syntax, saying how to write it."""
+    if qstring.count('"') % 2:
+        raise QueryError(
+            f'unbalanced double quote in {qstring!r}: a phrase needs an opening and a closing ", '
+            'e.g. "third country".'
+        )
+    outside = re.sub(r'"[^"]*"', " ", qstring)
+    depth = 0
+    for ch in outside:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth < 0:
+            raise QueryError(
+                f"unbalanced parenthesis in {qstring!r}: a ')' has no '(' before it; "
+                "e.g. (uppsägning OR termination) AND notice."
+            )
+    if depth:
+        raise QueryError(
+            f"unbalanced parenthesis in {qstring!r}: a '(' is never closed; "
+            "e.g. (uppsägning OR termination) AND notice."
+        )
+    tokens = re.findall(r"\(|\)|[^\s()]+", outside)
+    binary = {"AND", "OR"}
+    prev: str | None = None
+    for tok in tokens:
+        if tok in binary and (prev is None or prev in binary or prev in ("(", "NOT")):
+            raise QueryError(
+                f"{tok} in {qstring!r} has nothing on its left: write it between two terms, "
+                "e.g. liability AND cap."
+            )
+        if tok == ")" and prev in (*binary, "NOT"):
+            raise QueryError(f"{prev} in {qstring!r} has nothing on its right. {_HOW_TO}")
+        prev = tok
+    if prev in (*binary, "NOT"):
+        raise QueryError(
+            f"{prev} at the end of {qstring!r} has nothing on its right: "
+            f"write a term after it, e.g. liability {prev} cap."
+        )
+    for m in _FIELD_RE.finditer(outside):
+        name = m.group(1)
+        after = outside[m.end() : m.end() + 1]
+        if name.lower() not in FIELD_ALIASES:
+            raise QueryError(
+                f"unknown field {name!r} in {qstring!r}; searchable fields are "
+                + ", ".join(FIELD_ALIASES)
+                + " (write the word without a colon to search it as text)."
+            )
+        if not after or after.isspace() or after == ")":
+            raise QueryError(
+                f"field {name!r} in {qstring!r} has no value: write it as {name}:value, "
+                f'e.g. {name}:"some words".'
+            )
+
+
+class _AliasPlugin(Plugin):
+    """Maps user-facing field names to schema fields; "text"/"heading" search both languages."""
+
+    def filters(self, parser: Any) -> list[tuple[Any, int]]:
+        return [(self._rename, 99), (self._expand, 105)]
+
+    def _rename(self, parser: Any, group: Any) -> Any:
+        for node in group:
+            if isinstance(node, syntax.GroupNode):
+                self._rename(parser, node)
+            elif isinstance(node, syntax.FieldnameNode):
+                name = node.fieldname.lower()
+                if name in _PLACEHOLDER:
+                    node.fieldname = _PLACEHOLDER[name]
+                elif name in FIELD_ALIASES:
+                    node.fieldname = FIELD_ALIASES[name][0]
+        return group
+
+    def _expand(self, parser: Any, group: Any) -> Any:
+        for i, node in enumerate(group):
+            if isinstance(node, syntax.GroupNode):
+                group[i] = self._expand(parser, node)
+            elif node.has_fieldname and node.fieldname in ("text", "heading"):
+                targets = BODY_FIELDS if node.fieldname == "text" else HEADING_FIELDS
+                copies = []
+                for fname in targets:
+                    c = copy.copy(node)
+                    c.set_fieldname(fname)
+                    copies.append(c)
+                group[i] = syntax.OrGroup(copies)
+        return group
+
+
+def filter_query(
+    *,
+    doc_type: str | None,
+    supplier: str | None,
+    board: str | None,
+    contract_id: str | None,
+    include_secret: bool,
+) -> wq.Query | None:
+    """The filter for the metadata restrictions (all must hold)."""
+    parts: list[wq.Query] = []
+    if doc_type:
+        parts.append(wq.Term("doc_type", doc_type.strip().lower()))
+    if contract_id:
+        parts.append(wq.Term("contract_id", contract_id))
+    for fieldname, value in (("supplier", supplier), ("board", board)):
+        if value:
+            words = [w.lower() for w in re.findall(r"\w+", value)]
+            if not words:
+                raise QueryError(f"the {fieldname} filter {value!r} has no letters or digits")
+            parts.extend(wq.Term(fieldname, w) for w in words)
+    if not include_secret:
+        parts.append(wq.Term("secret", "0"))
+    if not parts:
+        return None
+    return wq.And(parts) if len(parts) > 1 else parts[0]
+
+
+def raw_terms(qstring: str) -> list[str]:
+    """The query's tokens as typed (for baselines and diagnostics)."""
+    return [
+        normalize_identifier(m.group(0)) if is_identifier(m.group(0)) else m.group(0).lower()
+        for m in TOKEN_RE.finditer(qstring)
+    ]

@@ -1,0 +1,627 @@
+"""The clause index: a Whoosh index of clauses that can always be rebuilt from its source.
+
+On-disk layout under ``path``::
+
+    CURRENT                 name of the live generation (replaced atomically)
+    STRUCTURE.lock          held while a generation is created or swapped (file lock)
+    gen-<time>-<rand>/      a complete Whoosh index
+        schema_version.json the schema version marker
+        WRITELOCK           Whoosh's own write lock
+
+A rebuild writes a new generation in a sibling directory and then atomically replaces
+``CURRENT`` (``os.replace``), so searches never see a half-built index. The index is
+rebuilt automatically from ``source`` when it is missing, of an older schema version, or
+corrupt. Writers (add, remove, metadata updates) take Whoosh's write lock, retrying with
+exponential backoff on ``LockError``; they re-check ``CURRENT`` after taking it, so a
+rebuild that swapped generations meanwhile does not swallow their changes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import pickle
+import random
+import shutil
+import struct
+import time
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as windex
+from whoosh import query as wq
+from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
+from whoosh.highlight import ContextFragmenter, Formatter, get_text
+from whoosh.index import LockError
+from whoosh.scoring import BM25F
+
+from index.analysis import contract_analyzer, detect_language, keyword_analyzer, number_analyzer
+from index.errors import IndexUnavailable, QueryError
+from index.model import Hit, IndexDocument, SearchResult
+from index.query import QueryBuilder, filter_query, uses_syntax
+from index.segment import segment, tidy_text
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+Source = Callable[[], tuple[int, Iterable[IndexDocument]]]
+
+POINTER = "CURRENT"
+MARKER = "schema_version.json"
+STRUCTURE_LOCK = "STRUCTURE"
+
+# What a damaged index can raise while being opened or read.
+CORRUPTION_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    EOFError,
+    ValueError,
+    KeyError,
+    IndexError,
+    TypeError,
+    AttributeError,
+    AssertionError,
+    struct.error,
+    zlib.error,
+    pickle.UnpicklingError,
+    windex.IndexError,
+)
+
+DOC_TYPE_WORDS = {
+    "huvudavtal": "huvudavtal enterprise agreement main agreement",
+    "pub-avtal": "pub-avtal personuppgiftsbiträdesavtal dpa data processing agreement",
+    "scc": "scc standard contractual clauses model contract clauses",
+    "tillagg": "tillägg amendment addendum",
+    "sla": "sla service level agreement servicenivåer",
+    "bilaga": "bilaga annex appendix",
+    "fullmakt": "fullmakt power of attorney",
+    "villkor": "villkor terms online terms",
+    "ovrigt": "",
+}
+
+SNIPPET_CHARS = 240
+
+
+class _GuillemetFormatter(Formatter):
+    """Marks matched words «like this» (plain text, safe in terminals and JSON)."""
+
+    between = " … "
+
+    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
+        return "«" + get_text(text, token, replace) + "»"
+
+
+def build_schema() -> Schema:
+    """The Whoosh schema of clause documents (one Whoosh document per clause)."""
+    return Schema(
+        clause_id=ID(stored=True, unique=True),
+        document_id=ID(stored=True),
+        contract_id=ID(stored=True),
+        doc_type=ID(stored=True),
+        secret=ID(),
+        first=ID(),
+        lang=ID(stored=True),
+        supplier=TEXT(analyzer=keyword_analyzer(), stored=True),
+        board=TEXT(analyzer=keyword_analyzer(), stored=True),
+        title=TEXT(analyzer=contract_analyzer("mixed"), stored=True),
+        source_path=STORED,
+        number=TEXT(analyzer=number_analyzer(), stored=True),
+        heading=STORED,
+        text=STORED,
+        page=STORED,
+        start=STORED,
+        end=STORED,
+        body_sv=TEXT(analyzer=contract_analyzer("sv")),
+        body_en=TEXT(analyzer=contract_analyzer("en")),
+        heading_sv=TEXT(analyzer=contract_analyzer("sv")),
+        heading_en=TEXT(analyzer=contract_analyzer("en")),
+        meta=TEXT(analyzer=contract_analyzer("mixed")),
+    )
+
+
+def _meta_text(title: str, supplier: str | None, doc_type: str) -> str:
+    return " ".join(
+        part for part in (title, supplier or "", DOC_TYPE_WORDS.get(doc_type, doc_type)) if part
+    )
+
+
+def clause_records(doc: IndexDocument) -> list[dict[str, Any]]:
+    """The Whoosh documents (field dicts) for every clause of ``doc``."""
+    clauses = segment(doc.pages)
+    if doc.language in ("sv", "en"):
+        lang = doc.language
+    else:
+        lang = detect_language("\n".join(doc.pages)[:20000])
+    doc_type = (doc.doc_type or "").strip().lower()
+    meta = _meta_text(doc.title, doc.supplier, doc_type)
+    records = []
+    for n, clause in enumerate(clauses):
+        text = tidy_text(clause.text)
+        if not text:
+            continue
+        heading = clause.heading or ""
+        records.append(
+            {
+                "clause_id": f"{doc.document_id}#{n}",
+                "document_id": doc.document_id,
+                "contract_id": doc.contract_id,
+                "doc_type": doc_type,
+                "secret": "1" if doc.secret else "0",
+                "first": "1" if not records else "0",
+                "lang": lang,
+                "supplier": doc.supplier or "",
+                "board": doc.board or "",
+                "title": doc.title,
+                "source_path": doc.source_path,
+                "number": clause.number or "",
+                "heading": heading,
+                "text": text,
+                "page": clause.page,
+                "start": clause.start,
+                "end": clause.end,
+                f"body_{lang}": text,
+                f"heading_{lang}": heading,
+                "meta": meta,
+            }
+        )
+    return records
+
+
+class ClauseIndex:
+    """Clause-level full-text search over all contracts (Swedish and English).
+
+    ``path`` is a folder owned by the index. ``source`` returns the total number of
+    documents and the documents themselves; it is used to rebuild the index when it is
+    missing, of an older schema version, or corrupt. Opening is lazy: nothing touches the
+    disk until the first call.
+    """
+
+    SCHEMA_VERSION: int = 1
+    LOCK_TIMEOUT: float = 60.0  # seconds a writer waits for the write lock in total
+    LOCK_BASE_DELAY: float = 0.01
+    LOCK_MAX_DELAY: float = 0.5
+
+    def __init__(self, path: Path, source: Source | None = None) -> None:
+        self.path = Path(path)
+        self._source = source
+        self._ix: Any = None
+        self._gen: str | None = None
+        self._searcher: Any = None
+        self._builder: QueryBuilder | None = None
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Release open files (the index reopens lazily when used again)."""
+        if self._searcher is not None:
+            with contextlib.suppress(*CORRUPTION_ERRORS):
+                self._searcher.close()
+        if self._ix is not None:
+            with contextlib.suppress(*CORRUPTION_ERRORS):
+                self._ix.close()
+        self._searcher = None
+        self._ix = None
+        self._gen = None
+
+    def __enter__(self) -> ClauseIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _read_pointer(self) -> str | None:
+        try:
+            name = (self.path / POINTER).read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        if not name or not (self.path / name).is_dir():
+            return None
+        return name
+
+    def _gen_version(self, gen: str) -> int | None:
+        try:
+            data = json.loads((self.path / gen / MARKER).read_text(encoding="utf-8"))
+            return int(data["schema_version"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def _backoff(self, what: str) -> Iterator[int]:
+        """Yields attempt numbers, sleeping with exponential backoff and jitter in between."""
+        deadline = time.monotonic() + self.LOCK_TIMEOUT
+        attempt = 0
+        while True:
+            yield attempt
+            attempt += 1
+            if time.monotonic() >= deadline:
+                raise IndexUnavailable(
+                    f"could not get the {what} of the clause index at {self.path} after "
+                    f"{attempt} attempts in {self.LOCK_TIMEOUT:.0f} s; another process is "
+                    "writing to it (or a rebuild is running). Try again later."
+                )
+            delay = min(self.LOCK_MAX_DELAY, self.LOCK_BASE_DELAY * 2 ** min(attempt, 16))
+            time.sleep(delay * (0.5 + random.random()))
+
+    @contextlib.contextmanager
+    def _file_lock(self, directory: Path, name: str, what: str) -> Iterator[None]:
+        lock = FileStorage(str(directory)).lock(name)
+        for _ in self._backoff(what):
+            if lock.acquire():
+                break
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def _new_generation(self) -> tuple[str, Any]:
+        """Create an empty index in a fresh sibling directory (not yet live)."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        gen = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{random.randrange(16**6):06x}"
+        gen_dir = self.path / (gen + ".tmp")
+        gen_dir.mkdir()
+        ix = windex.create_in(str(gen_dir), build_schema())
+        (gen_dir / MARKER).write_text(
+            json.dumps({"schema_version": self.SCHEMA_VERSION}), encoding="utf-8"
+        )
+        return gen, ix
+
+    def _publish(self, gen: str) -> None:
+        """Make ``gen`` live: rename its temp dir, then swap the pointer atomically."""
+        (self.path / (gen + ".tmp")).replace(self.path / gen)
+        tmp_pointer = self.path / f"{POINTER}.{os.getpid()}.tmp"
+        tmp_pointer.write_text(gen, encoding="utf-8")
+        tmp_pointer.replace(self.path / POINTER)
+
+    def _cleanup(self, keep: set[str]) -> None:
+        """Remove old generations (keeping the live one and the one before it)."""
+        for entry in self.path.iterdir():
+            if entry.is_dir() and entry.name.startswith("gen-") and entry.name not in keep:
+                shutil.rmtree(entry, ignore_errors=True)
+
+    def _problem(self) -> str | None:
+        """Why the live index cannot be used as it is, or None when it looks fine."""
+        gen = self._read_pointer()
+        if gen is None:
+            return "missing"
+        version = self._gen_version(gen)
+        if version != self.SCHEMA_VERSION:
+            return f"schema version {version}, expected {self.SCHEMA_VERSION}"
+        return None
+
+    def _ensure_ready(self) -> str:
+        """Make sure a usable generation is live (creating or rebuilding it); return its name."""
+        problem = self._problem()
+        if problem is None:
+            gen = self._read_pointer()
+            if gen is not None:
+                return gen
+        if problem == "missing" and self._source is None:
+            with self._file_lock(self.path_for_lock(), STRUCTURE_LOCK, "structure lock"):
+                gen = self._read_pointer()
+                if gen is None:
+                    gen, ix = self._new_generation()
+                    ix.close()
+                    self._publish(gen)
+                return gen
+        if self._source is None:
+            raise IndexUnavailable(
+                f"the clause index at {self.path} cannot be used ({problem}) and no source was "
+                "given to rebuild it from; rebuild it (contractvault reindex)."
+            )
+        self.rebuild(_only_if_needed=True)
+        gen = self._read_pointer()
+        if gen is None:
+            raise IndexUnavailable(f"rebuilding the clause index at {self.path} failed")
+        return gen
+
+    def path_for_lock(self) -> Path:
+        """The folder holding the structure lock (the index folder, created if needed)."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        return self.path
+
+    def _open(self) -> Any:
+        gen = self._ensure_ready()
+        if self._ix is None or self._gen != gen:
+            self.close()
+            self._ix = windex.open_dir(str(self.path / gen))
+            self._gen = gen
+            self._builder = None
+        return self._ix
+
+    def _get_searcher(self) -> Any:
+        ix = self._open()
+        if self._searcher is None:
+            self._searcher = ix.searcher(weighting=BM25F())
+        elif not self._searcher.up_to_date():
+            # A fresh searcher rather than refresh(): Whoosh's refresh fails on an index
+            # that had no segments yet.
+            self._searcher.close()
+            self._searcher = ix.searcher(weighting=BM25F())
+        return self._searcher
+
+    def _recover(self, exc: BaseException) -> None:
+        """After a read error: rebuild from source, or raise IndexUnavailable."""
+        failed_gen = self._gen
+        self.close()
+        if self._read_pointer() != failed_gen:
+            return  # another process swapped generations meanwhile; just reopen
+        if self._source is None:
+            raise IndexUnavailable(
+                f"the clause index at {self.path} is damaged ({type(exc).__name__}: {exc}) "
+                "and no source was given to rebuild it from; rebuild it (contractvault reindex)."
+            ) from exc
+        log.warning("clause index %s is damaged (%r); rebuilding from source", self.path, exc)
+        self.rebuild(_damaged=failed_gen)
+
+    # -- writing -------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _writer(self) -> Iterator[Any]:
+        """A Whoosh writer on the live generation, with backoff on LockError."""
+        recovered = False
+        for _ in self._backoff("write lock"):
+            try:
+                ix = self._open()
+                writer = ix.writer(timeout=0.0)
+            except LockError:
+                continue
+            except CORRUPTION_ERRORS as exc:
+                if recovered:
+                    raise IndexUnavailable(
+                        f"the clause index at {self.path} is still unusable after a rebuild: "
+                        f"{exc}"
+                    ) from exc
+                recovered = True
+                self._recover(exc)
+                continue
+            if self._read_pointer() != self._gen:
+                writer.cancel()  # a rebuild swapped generations while we waited
+                self.close()
+                continue
+            break
+        try:
+            yield writer
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        self._searcher = None
+
+    def add(self, docs: Sequence[IndexDocument], progress: Progress | None = None) -> int:
+        """Index ``docs``, replacing any clauses already indexed for the same document_id.
+
+        Returns the number of clauses indexed. All documents are committed together.
+        """
+        prepared = [(doc.document_id, clause_records(doc)) for doc in docs]
+        total = len(prepared)
+        count = 0
+        with self._writer() as writer:
+            for done, (document_id, records) in enumerate(prepared, start=1):
+                writer.delete_by_term("document_id", document_id)
+                for rec in records:
+                    writer.add_document(**rec)
+                count += len(records)
+                if progress is not None:
+                    progress(done, total)
+        return count
+
+    def remove(self, document_id: str) -> None:
+        """Remove every clause of a document."""
+        with self._writer() as writer:
+            writer.delete_by_term("document_id", document_id)
+
+    def update_metadata(
+        self,
+        contract_id: str,
+        *,
+        supplier: str | None,
+        board: str | None,
+        secret: bool,
+        title: str | None = None,
+    ) -> None:
+        """Apply changed contract metadata to every indexed clause of the contract.
+
+        The clauses are re-indexed from their stored fields (text, heading, number, page),
+        so the caller does not need to re-send the documents. ``title`` None keeps each
+        document's title.
+        """
+        with self._writer() as writer:
+            searcher = writer.searcher()
+            try:
+                stored = [
+                    dict(searcher.stored_fields(docnum))
+                    for docnum in searcher.document_numbers(contract_id=contract_id)
+                ]
+            finally:
+                searcher.close()
+            for rec in stored:
+                lang = rec.get("lang") or "sv"
+                doc_type = rec.get("doc_type") or ""
+                new_title = title if title is not None else rec.get("title", "")
+                rec.update(
+                    supplier=supplier or "",
+                    board=board or "",
+                    title=new_title,
+                    secret="1" if secret else "0",
+                    meta=_meta_text(new_title, supplier, doc_type),
+                )
+                rec[f"body_{lang}"] = rec.get("text", "")
+                rec[f"heading_{lang}"] = rec.get("heading", "")
+                rec["first"] = "1" if rec["clause_id"].endswith("#0") else "0"
+                writer.update_document(**rec)
+
+    def rebuild(
+        self,
+        progress: Progress | None = None,
+        *,
+        _only_if_needed: bool = False,
+        _damaged: str | None = None,
+    ) -> int:
+        """Rebuild the whole index from ``source`` in a new generation and swap it in.
+
+        Returns the number of clauses indexed. Writers wait (with backoff) while a rebuild
+        runs; searches keep using the previous generation until the swap.
+        """
+        if self._source is None:
+            raise IndexUnavailable(
+                f"cannot rebuild the clause index at {self.path}: no source was given"
+            )
+        with self._file_lock(self.path_for_lock(), STRUCTURE_LOCK, "structure lock"):
+            if _only_if_needed and self._problem() is None:
+                return 0  # another process rebuilt it while we waited
+            if _damaged is not None and self._read_pointer() != _damaged:
+                return 0  # already replaced
+            old = self._read_pointer()
+            # Hold the old generation's write lock so no add lands there during the rebuild.
+            hold: contextlib.AbstractContextManager[None] = (
+                self._file_lock(self.path / old, "WRITELOCK", "write lock")
+                if old is not None
+                else contextlib.nullcontext()
+            )
+            with hold:
+                gen, ix = self._new_generation()
+                try:
+                    total, documents = self._source()
+                    count = 0
+                    writer = ix.writer(limitmb=256)
+                    try:
+                        for done, doc in enumerate(documents, start=1):
+                            for rec in clause_records(doc):
+                                writer.add_document(**rec)
+                                count += 1
+                            if progress is not None:
+                                progress(done, total)
+                    except BaseException:
+                        writer.cancel()
+                        raise
+                    writer.commit()
+                    ix.close()
+                except BaseException:
+                    shutil.rmtree(self.path / (gen + ".tmp"), ignore_errors=True)
+                    raise
+                self._publish(gen)
+            self.close()
+            self._cleanup(keep={gen} | ({old} if old and old != _damaged else set()))
+            return count
+
+    # -- reading -------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        *,
+        doc_type: str | None = None,
+        supplier: str | None = None,
+        board: str | None = None,
+        contract_id: str | None = None,
+        include_secret: bool = False,
+        limit: int = 10,
+    ) -> SearchResult:
+        """Search clauses; the best ``limit`` hits first, with highlighted snippets.
+
+        Secret documents are left out unless ``include_secret``. Raises
+        :class:`QueryError` for a malformed query.
+        """
+        if not query or not query.strip():
+            raise QueryError("empty query: write some words, e.g. 'uppsägningstid'")
+        if limit < 1:
+            raise QueryError(f"limit must be at least 1, not {limit}")
+        flt = filter_query(
+            doc_type=doc_type,
+            supplier=supplier,
+            board=board,
+            contract_id=contract_id,
+            include_secret=include_secret,
+        )
+        recovered = False
+        while True:
+            try:
+                searcher = self._get_searcher()
+                builder = self._query_builder(searcher.schema)
+                q = builder.syntax(query) if uses_syntax(query) else builder.plain(query)
+                return self._run(searcher, query, q, flt, limit)
+            except CORRUPTION_ERRORS as exc:
+                if recovered:
+                    raise IndexUnavailable(
+                        f"the clause index at {self.path} is still unusable after a rebuild: "
+                        f"{type(exc).__name__}: {exc}"
+                    ) from exc
+                recovered = True
+                self._recover(exc)
+
+    def _query_builder(self, schema: Any) -> QueryBuilder:
+        if self._builder is None:
+            self._builder = QueryBuilder(schema)
+        return self._builder
+
+    def _run(self, searcher: Any, qstring: str, q: Any, flt: Any, limit: int) -> SearchResult:
+        from whoosh.query.qcore import QueryError as WhooshQueryError
+
+        try:
+            results = searcher.search(q, limit=limit, filter=flt)
+        except WhooshQueryError as exc:
+            raise QueryError(f"cannot run {qstring!r}: {exc}") from exc
+        results.fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70)
+        results.formatter = _GuillemetFormatter()
+        hits = [self._hit(h) for h in results]
+        return SearchResult(query=qstring, total=len(results), hits=hits)
+
+    def _hit(self, h: Any) -> Hit:
+        f = h.fields()
+        text = f.get("text", "")
+        lang = f.get("lang") or "sv"
+        snippet = h.highlights(f"body_{lang}", text=text, top=2) if text else ""
+        if not snippet:
+            snippet = text[:SNIPPET_CHARS] + ("…" if len(text) > SNIPPET_CHARS else "")
+        number = f.get("number") or None
+        heading = f.get("heading") or None
+        return Hit(
+            contract_id=f.get("contract_id", ""),
+            document_id=f.get("document_id", ""),
+            title=f.get("title", ""),
+            doc_type=f.get("doc_type", ""),
+            supplier=f.get("supplier") or None,
+            clause=number or heading,
+            page=f.get("page"),
+            score=float(h.score or 0.0),
+            snippet=" ".join(snippet.split()),
+            text=text,
+            source_path=f.get("source_path", ""),
+        )
+
+    def status(self) -> dict[str, Any]:
+        """Schema version, document and clause counts, and whether a rebuild is needed.
+
+        Does not rebuild or create anything.
+        """
+        gen = self._read_pointer()
+        out: dict[str, Any] = {
+            "path": str(self.path),
+            "schema_version": self.SCHEMA_VERSION,
+            "index_schema_version": self._gen_version(gen) if gen else None,
+            "generation": gen,
+            "documents": 0,
+            "clauses": 0,
+            "ok": False,
+            "needs_rebuild": True,
+            "reason": None,
+        }
+        problem = self._problem()
+        if problem is not None:
+            out["reason"] = problem
+            return out
+        try:
+            ix = windex.open_dir(str(self.path / str(gen)))
+            with ix.searcher() as s:
+                out["clauses"] = s.doc_count()
+                out["documents"] = sum(1 for _ in s.docs_for_query(wq.Term("first", "1")))
+            ix.close()
+        except CORRUPTION_ERRORS as exc:
+            out["reason"] = f"damaged: {type(exc).__name__}: {exc}"
+            return out
+        out["ok"] = True
+        out["needs_rebuild"] = False
+        return out

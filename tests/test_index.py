@@ -1,0 +1,414 @@
+"""Tests of the clause index (index/): segmentation, analysis, search, rebuild, concurrency.
+
+Everything runs against a real Whoosh index in tmp_path and the real seed documents.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from pathlib import Path
+
+import pytest
+
+from index import (
+    ClauseIndex,
+    IndexDocument,
+    IndexUnavailable,
+    QueryError,
+    detect_language,
+    join_pages,
+    segment,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT.parent / "shared" / "seeds"
+if not SEEDS.is_dir():  # CI lays shared/ beside the clone
+    SEEDS = ROOT / ".." / "shared" / "seeds"
+SEED_004 = SEEDS / "004_a20d73a35eeb7980.txt"
+SEED_001 = SEEDS / "001_f4971de75b1b9fd7.txt"
+CORPUS = ROOT / "bench" / "corpus"
+
+needs_seeds = pytest.mark.skipif(not SEED_004.is_file(), reason="shared seeds not available")
+
+
+def seed_pages(path: Path) -> list[str]:
+    """Pages of a seed text: form feeds, else the blank-line runs pypdf leaves at page breaks."""
+    text = path.read_text(encoding="utf-8")
+    return text.split("\f") if "\f" in text else text.split("\n\n\n\n")
+
+
+def doc(
+    document_id: str,
+    pages: list[str],
+    *,
+    contract_id: str = "c1",
+    title: str = "Avtal",
+    doc_type: str = "pub-avtal",
+    supplier: str | None = "Molnia AB",
+    board: str | None = "Socialnämnden",
+    secret: bool = False,
+    language: str | None = None,
+) -> IndexDocument:
+    return IndexDocument(
+        document_id=document_id,
+        contract_id=contract_id,
+        title=title,
+        doc_type=doc_type,
+        supplier=supplier,
+        board=board,
+        secret=secret,
+        source_path=f"{document_id}.txt",
+        pages=pages,
+        language=language,
+    )
+
+
+SV_DPA = doc(
+    "sv-dpa",
+    [
+        "1. Bakgrund\n1.1 Detta personuppgiftsbiträdesavtalet reglerar behandlingen.\n\n"
+        "2. Underbiträden\n2.1 Biträdet får anlita underbiträden efter skriftligt "
+        "godkännande.\n\n3. Ansvar\n3.1 Ansvarsbegränsningen i huvudavtalet gäller inte "
+        "för skada enligt dataskyddsförordningen.\n",
+        "4. Uppsägning\n4.1 Avtalet kan sägas upp med tre (3) månaders uppsägningstid. "
+        "Beslut enligt KS-2023-00815.\n",
+    ],
+    language="sv",
+)
+EN_DPA = doc(
+    "en-dpa",
+    [
+        "1. Sub-processors\n1.1 The processor may engage a sub-processor located in a third "
+        "country only under the Standard Contractual Clauses.\n\n"
+        "2. Limitation of liability\n2.1 The liability cap is twelve months of fees.\n"
+    ],
+    contract_id="c2",
+    title="Cloud Data Processing Addendum",
+    supplier="Nimbus Cloud Ltd",
+    board="Kommunstyrelsen",
+    language="en",
+)
+
+
+def open_index(tmp_path: Path, docs: list[IndexDocument]) -> ClauseIndex:
+    ix = ClauseIndex(tmp_path / "ix", source=lambda: (len(docs), docs))
+    ix.add(docs)
+    return ix
+
+
+def clause_ids(result) -> list[tuple[str, str | None]]:
+    return [(h.document_id, h.clause) for h in result.hits]
+
+
+# -- segmentation -------------------------------------------------------------------------
+
+
+@needs_seeds
+def test_segment_seed_004_finds_numbered_clauses_with_pages_and_headings():
+    pages = seed_pages(SEED_004)
+    clauses = segment(pages)
+    by_number = {c.number: c for c in clauses}
+    c171 = by_number["17.1"]
+    expected_page = next(i for i, p in enumerate(pages) if "17.1. Uppgiftslämnare" in p) + 1
+    assert c171.page == expected_page
+    assert c171.heading == "Frånträde"
+    assert "sex (6) månader före varje kalenderårs utgång" in " ".join(c171.text.split())
+    assert "17.2" not in c171.text  # ends where the next clause starts
+    joined = join_pages(pages)
+    assert joined[c171.start : c171.end] == c171.text
+    for number in ("8.3.4", "12.5.12", "18.1", "9.2.6", "12.4.2.1"):
+        assert number in by_number, number
+
+
+@needs_seeds
+def test_segment_seed_004_annexes_and_no_false_starts():
+    clauses = segment(seed_pages(SEED_004))
+    numbers = [c.number or "" for c in clauses]
+    for annex in ("Bilaga 1", "Bilaga 2", "Bilaga 3", "Bilaga 4"):
+        assert any(n.startswith(annex) for n in numbers), annex
+    # annex clauses restart their numbering and say which annex they belong to
+    assert "Bilaga 3, 5.9" in numbers
+    assert "Bilaga 4, 3.3.1.2" in numbers
+    # dates, "4 kap.", law references, table rows and list items never start a clause
+    for c in clauses:
+        first = c.text.split("\n", 1)[0]
+        assert not first.startswith(("2021-07-01", "1.0 ", "1.1 2023")), first
+        assert not first.startswith(("4 kap", "5 §", "1 kritisk", "290 st", "24 timmar")), first
+    # the numbered list inside annex 4, 2.1 stays inside that clause
+    bilaga4_21 = next(c for c in clauses if c.number == "Bilaga 4, 2.1")
+    assert "1. En Handläggare" in bilaga4_21.text
+
+
+def test_segment_keywords_headings_and_false_positives():
+    text = (
+        "AVTAL OM MOLNTJÄNST\n\n"
+        "§ 1 Parter\nKommunen och Leverantören.\n\n"
+        "§ 2 Avtalstid\nAvtalet gäller från 2024-03-05.\n"
+        "2024-03-05 är dagen för beslut.\n"
+        "4 kap. 2 § kommunallagen gäller.\n"
+        "100 000 kr betalas årligen.\n\n"
+        "§ 3 Uppsägning\nUppsägning ska ske skriftligen.\n"
+    )
+    clauses = segment([text])
+    assert [c.number for c in clauses if c.number] == ["§ 1", "§ 2", "§ 3"]
+    assert next(c for c in clauses if c.number == "§ 3").heading == "Uppsägning"
+    c2 = next(c for c in clauses if c.number == "§ 2")
+    assert "4 kap. 2 §" in c2.text and "100 000 kr" in c2.text
+
+
+def test_segment_english_articles_and_annex():
+    pages = [
+        "Article 1 Definitions\nIn this agreement words have the meanings below.\n\n"
+        "Article 2 Processing\nThe processor acts on instructions.\n",
+        "Article 3 Sub-processors\nThe processor may engage sub-processors.\n\n"
+        "Annex 1 – Security measures\nEncryption at rest.\n",
+    ]
+    clauses = segment(pages)
+    numbers = [c.number for c in clauses]
+    assert numbers == ["Article 1", "Article 2", "Article 3", "Annex 1"]
+    assert [c.page for c in clauses] == [1, 1, 2, 2]
+    assert clauses[2].heading == "Sub-processors"
+
+
+def test_segment_falls_back_to_paragraphs_without_structure():
+    paragraph = "Leverantören ska dokumentera all behandling i kommunens system. " * 8
+    clauses = segment([f"{paragraph}\n\n{paragraph}\n\n{paragraph}"])
+    assert len(clauses) >= 2
+    assert all(c.number is None for c in clauses)
+    assert sum(len(c.text) for c in clauses) >= 3 * len(paragraph.strip())
+
+
+def test_detect_language():
+    assert detect_language("Leverantören ska behandla personuppgifter enligt avtalet.") == "sv"
+    assert detect_language("The processor shall process personal data under the agreement.") == "en"
+
+
+# -- analysis and search ------------------------------------------------------------------
+
+
+def test_compound_words_are_found_by_their_parts(tmp_path):
+    ix = open_index(tmp_path, [SV_DPA, EN_DPA])
+    for q in ("biträdesavtal", "personuppgiftsbiträdesavtal", "avtal"):
+        res = ix.search(q)
+        assert ("sv-dpa", "1.1") in clause_ids(res), q
+    res = ix.search("uppsägningstiden")
+    assert clause_ids(res)[0] == ("sv-dpa", "4.1")
+
+
+def test_synonyms_cross_languages(tmp_path):
+    ix = open_index(tmp_path, [SV_DPA, EN_DPA])
+    # Swedish query finds the English clause and the Swedish one
+    ids = clause_ids(ix.search("underbiträde"))
+    assert ("en-dpa", "1.1") in ids and ("sv-dpa", "2.1") in ids
+    # English query finds the Swedish liability-cap clause
+    ids = clause_ids(ix.search("liability cap"))
+    assert ("sv-dpa", "3.1") in ids and ("en-dpa", "2.1") in ids
+    ids = clause_ids(ix.search("standardavtalsklausuler tredje land"))
+    assert ids[0] == ("en-dpa", "1.1")
+    # a natural question
+    ids = clause_ids(ix.search("which of our agreements allow sub-processors outside the EU?"))
+    assert ids[0] == ("en-dpa", "1.1")
+
+
+def test_identifiers_are_kept_whole(tmp_path):
+    ix = open_index(tmp_path, [SV_DPA, EN_DPA])
+    res = ix.search("KS-2023-00815")
+    assert res.total == 1 and clause_ids(res) == [("sv-dpa", "4.1")]
+    assert ix.search("2023").total == 0  # the diarienummer is not split into numbers
+
+
+@needs_seeds
+def test_seed_clause_numbers_and_diarienummer(tmp_path):
+    seed004 = doc("seed-004", seed_pages(SEED_004), title="SSBTEK", language="sv")
+    seed001 = doc("seed-001", seed_pages(SEED_001), contract_id="c3", title="Kungsbacka")
+    ix = open_index(tmp_path, [seed004, seed001])
+    res = ix.search("8.3.4")
+    assert clause_ids(res)[0] == ("seed-004", "8.3.4")
+    res = ix.search("KS-2023-00815")
+    assert res.total >= 1
+    assert all("KS-2023-00815" in h.text for h in res.hits)
+    assert res.total == len(res.hits)
+    res = ix.search("var står uppsägningstiden i SSBTEK?")
+    assert ("seed-004", "17.1") in clause_ids(res)[:3]
+    hit = next(h for h in res.hits if h.clause == "17.1")
+    assert hit.page is not None and hit.page > 1
+    assert "«" in hit.snippet and "sex (6) månader" in " ".join(hit.text.split())
+
+
+def test_whoosh_syntax_phrases_boolean_and_fields(tmp_path):
+    ix = open_index(tmp_path, [SV_DPA, EN_DPA])
+    assert clause_ids(ix.search('"third country"')) == [("en-dpa", "1.1")]
+    assert clause_ids(ix.search("liability AND cap")) == [("en-dpa", "2.1")]
+    ids = clause_ids(ix.search("sub-processor NOT liability"))
+    assert ("en-dpa", "1.1") in ids and ("en-dpa", "2.1") not in ids
+    assert clause_ids(ix.search("number:4.1")) == [("sv-dpa", "4.1")]
+    assert {h.document_id for h in ix.search("supplier:nimbus processor").hits} == {"en-dpa"}
+
+
+@pytest.mark.parametrize(
+    ("query", "fragment"),
+    [
+        ('"third country', "unbalanced double quote"),
+        ("liability AND", "nothing on its right"),
+        ("OR cap", "nothing on its left"),
+        ("(uppsägning OR termination", "parenthesis"),
+        ("colour:red AND cap", "unknown field"),
+        ("supplier: AND cap", "has no value"),
+        ("   ", "empty query"),
+        ("the and of", "no searchable words"),
+    ],
+)
+def test_malformed_query_raises_clear_error(tmp_path, query, fragment):
+    ix = open_index(tmp_path, [EN_DPA])
+    with pytest.raises(QueryError) as err:
+        ix.search(query)
+    assert fragment in str(err.value)
+
+
+def test_secret_documents_are_excluded_unless_asked(tmp_path):
+    secret = doc(
+        "secret-doc",
+        ["1. Pris\n1.1 Rabatten på molntjänsten är hemlig: 37 procent.\n"],
+        contract_id="c9",
+        secret=True,
+    )
+    ix = open_index(tmp_path, [SV_DPA, secret])
+    assert ix.search("rabatten molntjänsten").total == 0
+    res = ix.search("rabatten molntjänsten", include_secret=True)
+    assert clause_ids(res) == [("secret-doc", "1.1")]
+    # marking a contract secret later hides it too
+    ix.update_metadata("c1", supplier="Molnia AB", board="Socialnämnden", secret=True)
+    assert ix.search("KS-2023-00815").total == 0
+    assert ix.search("KS-2023-00815", include_secret=True).total == 1
+    ix.update_metadata("c1", supplier="Other AB", board=None, secret=False, title="Nytt")
+    hit = ix.search("KS-2023-00815").hits[0]
+    assert hit.supplier == "Other AB" and hit.title == "Nytt"
+
+
+def test_filters(tmp_path):
+    ix = open_index(tmp_path, [SV_DPA, EN_DPA])
+    q = "underbiträde"
+    assert {h.document_id for h in ix.search(q, supplier="nimbus").hits} == {"en-dpa"}
+    assert {h.document_id for h in ix.search(q, board="socialnämnden").hits} == {"sv-dpa"}
+    assert {h.document_id for h in ix.search(q, contract_id="c2").hits} == {"en-dpa"}
+    assert ix.search(q, doc_type="sla").total == 0
+    assert ix.search(q, doc_type="pub-avtal").total >= 2
+    assert len(ix.search("avtal OR processor", limit=1).hits) == 1
+
+
+def test_add_replaces_and_remove_deletes(tmp_path):
+    ix = open_index(tmp_path, [SV_DPA, EN_DPA])
+    before = ix.status()
+    assert before["ok"] and before["documents"] == 2
+    ix.add([doc("sv-dpa", ["1. Ny text\n1.1 Helt annan lydelse om fakturering.\n"])])
+    assert ix.search("KS-2023-00815").total == 0
+    assert ix.search("fakturering").total == 1
+    ix.remove("en-dpa")
+    st = ix.status()
+    assert st["documents"] == 1 and st["clauses"] == 1
+
+
+def test_corrupt_index_is_rebuilt_automatically(tmp_path):
+    docs = [SV_DPA, EN_DPA]
+    ix = open_index(tmp_path, docs)
+    gen = ix.status()["generation"]
+    ix.close()
+    damaged = [p for p in (tmp_path / "ix" / gen).iterdir() if p.suffix == ".seg"]
+    assert damaged
+    for p in damaged:
+        p.write_bytes(b"\x00garbage" * 64)
+    fresh = ClauseIndex(tmp_path / "ix", source=lambda: (len(docs), docs))
+    res = fresh.search("KS-2023-00815")
+    assert clause_ids(res) == [("sv-dpa", "4.1")]
+    st = fresh.status()
+    assert st["ok"] and st["generation"] != gen
+
+    # without a source the damage is reported, not hidden
+    for p in (tmp_path / "ix" / st["generation"]).iterdir():
+        if p.suffix == ".seg":
+            p.write_bytes(b"\x00garbage" * 64)
+    with pytest.raises(IndexUnavailable):
+        ClauseIndex(tmp_path / "ix").search("avtal")
+
+
+def test_schema_version_bump_triggers_rebuild(tmp_path):
+    docs = [SV_DPA, EN_DPA]
+    old = open_index(tmp_path, docs)
+    old_gen = old.status()["generation"]
+    old.close()
+
+    class NewerIndex(ClauseIndex):
+        SCHEMA_VERSION = ClauseIndex.SCHEMA_VERSION + 1
+
+    assert NewerIndex(tmp_path / "ix").status()["needs_rebuild"]
+    with pytest.raises(IndexUnavailable):
+        NewerIndex(tmp_path / "ix").search("avtal")  # no source: cannot rebuild
+    newer = NewerIndex(tmp_path / "ix", source=lambda: (len(docs), docs))
+    assert clause_ids(newer.search("KS-2023-00815")) == [("sv-dpa", "4.1")]
+    st = newer.status()
+    assert st["ok"] and st["index_schema_version"] == NewerIndex.SCHEMA_VERSION
+    assert st["generation"] != old_gen
+
+
+def test_rebuild_swaps_generation_and_reports_progress(tmp_path):
+    docs = [SV_DPA, EN_DPA]
+    ix = open_index(tmp_path, docs)
+    gen = ix.status()["generation"]
+    seen: list[tuple[int, int]] = []
+    count = ix.rebuild(progress=lambda done, total: seen.append((done, total)))
+    assert count == ix.status()["clauses"] > 0
+    assert seen[-1] == (2, 2)
+    assert ix.status()["generation"] != gen
+    assert ix.search("underbiträde").total >= 2
+
+
+def _add_in_process(path: str, worker: int, count: int) -> None:
+    ix = ClauseIndex(Path(path))
+    for n in range(count):
+        text = f"1. Villkor\n1.1 Arbetare {worker} dokument {n} om uppsägning och sekretess.\n"
+        ix.add([doc(f"w{worker}-d{n}", [text], contract_id=f"c{worker}")])
+
+
+@pytest.mark.slow
+def test_four_processes_adding_at_once_lose_nothing(tmp_path):
+    path = tmp_path / "ix"
+    ctx = multiprocessing.get_context("spawn")
+    workers, per_worker = 4, 6
+    env_path = os.environ.get("PYTHONPATH", "")
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env_path) if p)
+    try:
+        procs = [
+            ctx.Process(target=_add_in_process, args=(str(path), w, per_worker))
+            for w in range(workers)
+        ]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(120)
+    finally:
+        os.environ["PYTHONPATH"] = env_path
+    assert [p.exitcode for p in procs] == [0] * workers
+    ix = ClauseIndex(path)
+    st = ix.status()
+    assert st["documents"] == workers * per_worker
+    assert st["clauses"] == workers * per_worker
+    res = ix.search("uppsägning", limit=100)
+    assert {h.document_id for h in res.hits} == {
+        f"w{w}-d{n}" for w in range(workers) for n in range(per_worker)
+    }
+
+
+def test_missing_index_without_source_is_created_empty(tmp_path):
+    ix = ClauseIndex(tmp_path / "new")
+    assert not ix.status()["ok"]
+    with pytest.raises(QueryError):
+        ix.search('"unclosed')
+    assert ix.search("avtal").total == 0
+    assert ix.status()["ok"]
+
+
+def test_corpus_files_segment(tmp_path):
+    for path in sorted(CORPUS.glob("*.txt")):
+        clauses = segment(path.read_text(encoding="utf-8").split("\f"))
+        assert len(clauses) >= 10, path.name
