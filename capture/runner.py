@@ -311,6 +311,8 @@ class _Capture:
         )
 
     def _capture_all(self, context: BrowserContext) -> list[CapturedPage]:
+        from playwright.sync_api import Error as PlaywrightError
+
         req = self.req
         interactive = req.interactive
         if interactive:
@@ -324,11 +326,15 @@ class _Capture:
             assert self.wait is not None
             self.wait(WAIT_LOGIN)
             self.login_done_at = _now()
+            # Events of what the user did arrive only while Playwright runs: let them in.
+            page.wait_for_timeout(200)
             # The user may have opened the agreement in another tab: take the newest one.
             newest = context.pages[-1] if context.pages else page
             if newest is not page:
                 page = newest
                 cdp = self._cdp(context, page, watch_tls=True)
+            with suppress(PlaywrightError):
+                page.wait_for_load_state("load")
             response = self.doc_responses.get(page, response)
             self._check_status(response, page.url)
         self.browser_info["user_agent"] = page.evaluate("navigator.userAgent")
@@ -764,6 +770,8 @@ class _Capture:
                 if self.req.interactive:
                     assert self.wait is not None
                     self.wait(WAIT_ACCEPT)
+                    # The user's clicks reach our listeners only while Playwright runs.
+                    page.wait_for_timeout(200)
                 else:
                     self._say("Clicking the accept control")
                     accept.clicked = self._click_control(page, control)

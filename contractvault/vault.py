@@ -112,34 +112,60 @@ class Vault:
 
     @classmethod
     def create(cls, root: Path, passphrase: PassphraseProvider, db_url: str | None = None) -> Vault:
-        """Create a new vault in `root` (which may exist but must not hold a vault)."""
+        """Create a new vault in `root` (a new or empty folder).
+
+        The vault is built in a hidden sibling folder and renamed into place when complete,
+        so an interrupted `init` leaves no half-made vault behind.
+        """
         root = Path(root).expanduser().resolve()
-        paths = VaultPaths(root)
-        if paths.marker.exists():
+        if VaultPaths(root).marker.exists():
             raise UsageError(f"a vault already exists at {root}", "init would overwrite it",
                              "Use another --vault path, or use the vault as it is")
-        if root.exists() and any(p for p in root.iterdir() if p.name != ".write.lock"):
+        if root.exists() and (not root.is_dir() or any(root.iterdir())):
             raise UsageError(f"{root} is not empty", "a vault needs a folder of its own",
                              "Name an empty or new folder with --vault")
-        root.mkdir(parents=True, exist_ok=True)
         url = db_url if db_url is not None else os.environ.get(ENV_DB_URL)
+        root.parent.mkdir(parents=True, exist_ok=True)
+        import shutil
+        import tempfile
+
+        build = Path(tempfile.mkdtemp(prefix=f".{root.name}.init-", dir=root.parent))
+        try:
+            cls._build(build, passphrase, url)
+            if root.exists():
+                root.rmdir()
+            os.replace(build, root)
+        except BaseException:
+            shutil.rmtree(build, ignore_errors=True)
+            raise
+        return cls.open(root, passphrase, db_url=url or None)
+
+    @classmethod
+    def _build(cls, root: Path, passphrase: PassphraseProvider, url: str | None) -> None:
+        paths = VaultPaths(root)
         for folder in (paths.blobs, paths.ledger, paths.pending, paths.tmp, paths.index):
             folder.mkdir(parents=True, exist_ok=True)
         engine = make_engine(url, paths.db_file)
         migrate(engine)
+        with Session(engine) as s:
+            if s.exec(select(func.count()).select_from(Evidence)).one():
+                raise UsageError("the database named by CONTRACTVAULT_DB_URL already holds a vault",
+                                 "one database serves one vault",
+                                 "Give the new vault a database (or schema) of its own")
         info = {"format": MARKER_FORMAT, "vault_id": str(uuid.uuid4()),
                 "created_at": iso_utc(utc_now()), "db": "external" if url else "sqlite"}
         vault = cls(root, engine, passphrase, info)
-        kid = vault.keys.generate()
-        vault.keys.activate(kid)
-        info["first_key_id"] = kid
-        # The marker is written last: a vault without it was never finished and opens as none.
-        atomic_write(paths.marker, json.dumps(info, indent=2) + "\n")
-        vault.seal(kind="vault-created", artifacts=[],
-                   context={"key_id": kid, "public_key_pem": public_pem(
-                       vault.keys.public_key(kid)).decode("ascii")},
-                   build_rows=lambda _s: Subject())
-        return vault
+        try:
+            kid = vault.keys.generate()
+            vault.keys.activate(kid)
+            info["first_key_id"] = kid
+            atomic_write(paths.marker, json.dumps(info, indent=2) + "\n")
+            vault.seal(kind="vault-created", artifacts=[],
+                       context={"key_id": kid, "public_key_pem": public_pem(
+                           vault.keys.public_key(kid)).decode("ascii")},
+                       build_rows=lambda _s: Subject())
+        finally:
+            vault.close()
 
     @classmethod
     def open(cls, root: Path, passphrase: PassphraseProvider = no_passphrase,
@@ -159,6 +185,10 @@ class Vault:
             raise UsageError("CONTRACTVAULT_DB_URL is set, but this vault keeps its database "
                              "in its own SQLite file", "the two would disagree",
                              "Unset CONTRACTVAULT_DB_URL for this vault")
+        if info.get("db") == "external" and not url:
+            raise UsageError("this vault keeps its metadata in an external database",
+                             "CONTRACTVAULT_DB_URL is not set",
+                             "Set CONTRACTVAULT_DB_URL to the database the vault was created with")
         engine = make_engine(url, paths.db_file)
         migrate(engine)
         vault = cls(root, engine, passphrase, info)

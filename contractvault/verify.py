@@ -432,7 +432,7 @@ class _Verifier:
             if row.document_id != _ref_pk(subj.get("document_id"), "D"):
                 mismatches.append("document_id")
             sealed = _parse_time(rec.get("sealed_at"))
-            if sealed is None or abs(_utc_naive(row.sealed_at) - sealed) > timedelta(seconds=1):
+            if sealed is None or _utc_naive(row.sealed_at) != sealed:
                 mismatches.append("sealed_at")
             if mismatches:
                 self.fail(rid, "database", "the database row differs from the ledger in "

@@ -55,6 +55,7 @@ FIELD_BOOSTS = {
     "number": 4.0,
 }
 SYNONYM_WEIGHT = 0.85  # a synonym counts a little less than the word the user typed
+LOOSE_WORD_WEIGHT = 0.4  # the single words of a matched synonym phrase
 PART_WEIGHT = 0.8  # the parts of a compound count a little less than the whole word
 
 # User-facing field names in Whoosh syntax, mapped to schema fields.
@@ -88,6 +89,17 @@ _HOW_TO = (
     'Write plain words or a question, or use Whoosh syntax: "exact phrase", AND, OR, NOT, '
     "(grouping), field:value (fields: " + ", ".join(FIELD_ALIASES) + ")."
 )
+
+
+class _Or(wq.Or):
+    """An OR that always uses Whoosh's binary union matchers.
+
+    Whoosh otherwise preloads small indexes into an array matcher whose quality bound is the
+    maximum instead of the sum of its parts, so top-k skipping can drop documents that
+    belong in the top k.
+    """
+
+    matcher_type = wq.Or.DEFAULT_MATCHER
 
 
 def uses_syntax(qstring: str) -> bool:
@@ -126,7 +138,7 @@ class QueryBuilder:
                 subs.append(wq.Phrase(fieldname, terms, slop=1, boost=fb))
         if not subs:
             return None
-        return wq.Or(subs) if len(subs) > 1 else subs[0]
+        return _Or(subs) if len(subs) > 1 else subs[0]
 
     def _concept_query(self, groups: Sequence[int], typed: tuple[str, ...]) -> wq.Query | None:
         """The best of all terms of the synonym groups (disjunction max)."""
@@ -151,7 +163,7 @@ class QueryBuilder:
             wq.Term(f, ident, boost=FIELD_BOOSTS[f]) for f in (*BODY_FIELDS, *HEADING_FIELDS)
         ]
         subs.append(wq.Term("number", ident, boost=FIELD_BOOSTS["number"]))
-        return wq.Or(subs)
+        return _Or(subs)
 
     def _word_query(self, word: str) -> wq.Query | None:
         whole = self._text_query(word)
@@ -168,7 +180,7 @@ class QueryBuilder:
                 part_queries.append(q)
         if not part_queries:
             return whole
-        parts_q = wq.Or(part_queries, boost=PART_WEIGHT)
+        parts_q = _Or(part_queries, boost=PART_WEIGHT)
         if whole is None:
             return parts_q
         return wq.DisjunctionMax([whole, parts_q], tiebreak=0.0)
@@ -188,6 +200,17 @@ class QueryBuilder:
                 groups = table.lookup(tuple(match_key(w) for w in span))
                 if groups:
                     q = self._concept_query(groups, span)
+                    if n > 1:
+                        # the words of a phrase also count on their own, at a lower weight
+                        # ("automatic renewal" still finds "renews automatically")
+                        loose = [
+                            wq_
+                            for w in span
+                            if w not in _STOP and (wq_ := self._word_query(w)) is not None
+                        ]
+                        if loose:
+                            words_q = _Or(loose, boost=LOOSE_WORD_WEIGHT)
+                            q = _Or([q, words_q]) if q is not None else words_q
                     if q is not None:
                         concepts.append(q)
                     i += n
@@ -208,7 +231,7 @@ class QueryBuilder:
                 f"no searchable words in {qstring!r}: it has only very common words "
                 "(stop words). Add a more specific word, e.g. 'uppsägning' or 'liability cap'."
             )
-        return wq.Or(concepts) if len(concepts) > 1 else concepts[0]
+        return _Or(concepts) if len(concepts) > 1 else concepts[0]
 
     # -- Whoosh syntax -------------------------------------------------------------------
 

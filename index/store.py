@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import math
 import os
 import pickle
 import random
@@ -38,7 +39,7 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.highlight import ContextFragmenter, Formatter, get_text
 from whoosh.index import LockError
-from whoosh.scoring import BM25F
+from whoosh.scoring import BM25F, BM25FScorer
 
 from index.analysis import contract_analyzer, detect_language, keyword_analyzer, number_analyzer
 from index.errors import IndexUnavailable, QueryError
@@ -93,6 +94,33 @@ class _GuillemetFormatter(Formatter):
 
     def format_token(self, text: str, token: Any, replace: bool = False) -> str:
         return "«" + get_text(text, token, replace) + "»"
+
+
+_LANGUAGE_FIELDS = {"body_sv": "sv", "heading_sv": "sv", "body_en": "en", "heading_en": "en"}
+
+
+class LanguageBM25F(BM25F):
+    """BM25F where a per-language field's statistics count only clauses in that language.
+
+    Whoosh divides a field's total length (and computes IDF) over all documents; for
+    ``body_en`` in an archive of mostly Swedish clauses that makes every English clause
+    look several times longer than average and buries it. Here the average length and the
+    IDF of ``body_en``/``heading_en`` use the number of English clauses, and likewise for
+    Swedish.
+    """
+
+    def scorer(self, searcher: Any, fieldname: str, text: str, qf: int = 1) -> Any:
+        scorer = super().scorer(searcher, fieldname, text, qf=qf)
+        lang = _LANGUAGE_FIELDS.get(fieldname)
+        if lang is None or not isinstance(scorer, BM25FScorer):
+            return scorer
+        parent = searcher.get_parent()
+        n = parent.doc_frequency("lang", lang)
+        if n > 0:
+            scorer.avgfl = (parent.field_length(fieldname) / n) or 1
+            df = parent.doc_frequency(fieldname, text)
+            scorer.idf = math.log(n / (df + 1)) + 1 if df < n else 1.0
+        return scorer
 
 
 def build_schema() -> Schema:
@@ -334,12 +362,12 @@ class ClauseIndex:
     def _get_searcher(self) -> Any:
         ix = self._open()
         if self._searcher is None:
-            self._searcher = ix.searcher(weighting=BM25F())
+            self._searcher = ix.searcher(weighting=LanguageBM25F())
         elif not self._searcher.up_to_date():
             # A fresh searcher rather than refresh(): Whoosh's refresh fails on an index
             # that had no segments yet.
             self._searcher.close()
-            self._searcher = ix.searcher(weighting=BM25F())
+            self._searcher = ix.searcher(weighting=LanguageBM25F())
         return self._searcher
 
     def _recover(self, exc: BaseException) -> None:
@@ -561,7 +589,10 @@ class ClauseIndex:
         from whoosh.query.qcore import QueryError as WhooshQueryError
 
         try:
-            results = searcher.search(q, limit=limit, filter=flt)
+            # Top-k skipping is exact only with binary union matchers (see query._Or);
+            # parsed syntax queries may use Whoosh's own array matcher on small indexes.
+            optimize = not uses_syntax(qstring) or searcher.doc_count_all() > 5000
+            results = searcher.search(q, limit=limit, filter=flt, optimize=optimize)
         except WhooshQueryError as exc:
             raise QueryError(f"cannot run {qstring!r}: {exc}") from exc
         results.fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70)

@@ -95,3 +95,29 @@ def validate_package(path: Path) -> EarkResult:
         schematron=str(meta.schematron_results.status.value) if meta else "UNKNOWN",
         errors=errors, warnings=warnings,
     )
+
+
+def csip_errors(mets_file: Path) -> list[str]:
+    """Errors of the CSIP 2.1 schematron profile alone on one METS file."""
+    _import_offline()
+    from eark_validator import rules
+    from eark_validator.specifications.specification import (
+        SpecificationType,
+        SpecificationVersion,
+    )
+
+    profile = rules.ValidationProfile(SpecificationType.CSIP, SpecificationVersion.V2_1_0)
+    profile.validate(str(mets_file))
+    out = []
+    for m in profile.get_all_results():
+        if str(getattr(m.severity, "value", m.severity)).lower().startswith("err"):
+            out.append(f"{m.rule_id}: {m.message}")
+    return out
+
+
+def mets_schema() -> Any:
+    """eark-validator's METS + CSIP/SIP extension schema (lxml XMLSchema), loaded offline."""
+    _import_offline()
+    from eark_validator.ipxml.schema import IP_SCHEMA
+
+    return IP_SCHEMA["sip"]

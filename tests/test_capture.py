@@ -11,9 +11,12 @@ import io
 import ipaddress
 import json
 import re
+import shutil
 import socket
 import ssl
 import struct
+import subprocess
+import threading
 import urllib.error
 import urllib.request
 import zlib
@@ -42,6 +45,7 @@ from capture import (
     run_capture,
 )
 from capture import runner as capture_runner
+from capture.browser import resolve_browser
 from tests.capture_site import SITE_DIR, serve
 
 CAPTURE_ID = "CAP-2025-0042"
@@ -107,6 +111,12 @@ def png_pixels(path: Path) -> tuple[int, int, bytes]:
         out += line
         prev = line
     return width, height, bytes(out)
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24])
 
 
 def mhtml_text(path: Path) -> str:
@@ -290,7 +300,7 @@ def test_long_agreement_pdf_matches_page_and_every_page_is_stamped(site, tmp_pat
     assert main.accept.box["width"] > 0 and main.accept.box["y"] > 1000  # at the end
 
     # Full-page screenshot: taller than the viewport; the accept box crop is small.
-    width, height, _ = png_pixels(artifact(result, "page.png"))
+    width, height = png_size(artifact(result, "page.png"))
     assert width == 1280 and height > 2000
     bw, bh, _ = png_pixels(artifact(result, "accept-before.png"))
     assert bw < 600 and bh < 120
@@ -317,6 +327,7 @@ def form_page_numbers(pages: list[str]) -> set[int]:
 
 
 @pytest.mark.browser
+@pytest.mark.slow
 def test_accept_form_is_not_split_across_pdf_pages(site, tmp_path):
     # Self-calibrating: find a spacer above the form that makes a plain print (same stamps,
     # margins and heading rule, but no keep-together rule) split the form; then capture that
@@ -331,7 +342,7 @@ def test_accept_form_is_not_split_across_pdf_pages(site, tmp_path):
             executable_path=executable, args=list(capture_runner.LAUNCH_ARGS)
         )
         page = browser.new_page()
-        for spacer in range(0, 1200, 40):
+        for spacer in range(0, 1300, 100):  # the form is > 100 px tall in print
             variant = src.replace(
                 '<form class="accept"', f'<div style="height:{spacer}px"></div><form class="accept"'
             )
@@ -676,3 +687,143 @@ def test_har_scrub_redacts_login_bodies_but_keeps_the_acceptance(tmp_path):
     kept = json.loads(text)["log"]["entries"]
     assert kept[1]["request"]["postData"]["text"] == "godkann=ja"
     assert kept[0]["response"]["status"] == 200
+
+
+@pytest.fixture()
+def display(monkeypatch):
+    """A virtual X display for the visible browser of an interactive capture."""
+    xvfb = shutil.which("Xvfb")
+    if xvfb is None:
+        pytest.skip(
+            "Xvfb is not installed (apt-get install xvfb): interactive mode needs a display"
+        )
+    proc = subprocess.Popen(
+        [xvfb, "-displayfd", "1", "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    assert proc.stdout is not None
+    number = proc.stdout.readline().decode().strip()
+    monkeypatch.setenv("DISPLAY", f":{number}")
+    yield
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_interactive_capture_waits_for_the_user(site, tmp_path, display, monkeypatch):
+    # A "user" drives the visible browser through a second CDP connection while run_capture
+    # is paused in `wait`: they open the agreement after "logging in", then tick and submit.
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setattr(
+        capture_runner,
+        "LAUNCH_ARGS",
+        (*capture_runner.LAUNCH_ARGS, f"--remote-debugging-port={port}"),
+    )
+
+    def as_user(action) -> None:
+        def work() -> None:
+            with sync_playwright() as pw:
+                browser = pw.chromium.connect_over_cdp(f"http://127.0.0.1:{port}")
+                action(browser.contexts[0].pages[-1])
+
+        thread = threading.Thread(target=work)
+        thread.start()
+        thread.join(timeout=60)
+
+    def open_agreement(page) -> None:
+        page.goto(site.url("terms.html"))
+
+    def tick_and_submit(page) -> None:
+        page.locator("input[name=godkann]").click()
+        page.locator("#fortsatt").click()
+        page.wait_for_load_state()
+
+    prompts: list[str] = []
+
+    def wait(prompt: str) -> None:
+        prompts.append(prompt)
+        as_user(open_agreement if len(prompts) == 1 else tick_and_submit)
+
+    out = tmp_path / "out"
+    out.mkdir()
+    result = run_capture(
+        CaptureRequest(
+            url=site.url("noaccept.html"), out_dir=out, capture_id=CAPTURE_ID, interactive=True
+        ),
+        wait=wait,
+    )
+    assert prompts == [capture_runner.WAIT_LOGIN, capture_runner.WAIT_ACCEPT]
+    main = result.pages[0]
+    assert result.browser["headless"] is False
+    assert main.requested_url == site.url("noaccept.html")
+    assert main.final_url == site.url("terms.html")
+    assert main.response_headers["content-length"] == str((SITE_DIR / "terms.html").stat().st_size)
+    assert "Jag godkänner villkoren" in main.text
+    assert main.accept is not None and not main.accept.clicked  # the user clicked, not us
+    assert site.posts == [("/accept.html", b"godkann=ja")]
+    assert main.submission is not None
+    assert (main.submission["method"], main.submission["status"]) == ("POST", 200)
+    assert main.text_after is not None and "Villkoren är godkända" in main.text_after
+    assert words(pdf_body_text(pdf_pages(artifact(result, "page.pdf")))) == words(main.text)
+
+
+def test_browser_lookup_order(tmp_path, monkeypatch):
+    fake = tmp_path / "my-chromium"
+    fake.write_text("#!/bin/sh\n", encoding="utf-8")
+    fake.chmod(0o755)
+    not_exec = tmp_path / "not-executable"
+    not_exec.write_text("", encoding="utf-8")
+    # An explicit path wins, and must exist.
+    assert resolve_browser(str(fake), str(fake)) == str(fake)
+    with pytest.raises(BrowserUnavailable, match="not an executable"):
+        resolve_browser(str(not_exec), None)
+    # Playwright's own browser (None = use it) comes before the environment variable.
+    monkeypatch.setenv("CONTRACTVAULT_CHROMIUM", str(fake))
+    assert resolve_browser(None, str(fake)) is None
+    assert resolve_browser(None, str(tmp_path / "missing")) == str(fake)
+    monkeypatch.setenv("CONTRACTVAULT_CHROMIUM", str(not_exec))
+    with pytest.raises(BrowserUnavailable, match="CONTRACTVAULT_CHROMIUM"):
+        resolve_browser(None, None)
+    monkeypatch.delenv("CONTRACTVAULT_CHROMIUM")
+    found = find_browser()
+    assert found is None or Path(found).is_file()
+
+
+DEMO_SITE = Path(__file__).resolve().parent.parent / "contractvault" / "data" / "demo-site"
+
+
+@pytest.mark.browser
+def test_shipped_demo_site_is_a_complete_click_through_flow(tmp_path):
+    with serve(DEMO_SITE) as demo:
+        out = tmp_path / "out"
+        out.mkdir()
+        result = run_capture(
+            CaptureRequest(
+                url=demo.url("molntjanstavtal.html"),
+                out_dir=out,
+                capture_id=CAPTURE_ID,
+                click=True,
+                submit_selector="#fortsatt",
+                follow=["PUB-avtal", "Lista över underbiträden"],
+            )
+        )
+        assert demo.posts == [("/godkant.html", b"villkor=godkant")]
+    main, dpa, subs = result.pages
+    assert main.title == "Molntjänstavtal – Exempel AB"
+    assert main.accept is not None
+    assert (main.accept.selector, main.accept.label) == ("#villkor", "Jag godkänner villkoren")
+    for clause in (
+        "3.3 Uppsägning ska ske skriftligen",
+        "7. Underbiträden",
+        "8. Överföring till tredje land",
+        "10. Ansvarsbegränsning",
+    ):
+        assert clause in main.text
+    assert dpa.final_url.endswith("/pub-avtal.html") and "artikel 28" in dpa.text
+    assert subs.final_url.endswith("/underbitraden.html") and "USA" in subs.text
+    assert main.text_after is not None and "Avtalet är godkänt" in main.text_after
+    assert len(pdf_pages(artifact(result, "page.pdf"))) >= 3

@@ -1,0 +1,205 @@
+"""Search speed: ClauseIndex against SQLite FTS5 on synthetic clauses, in the same run.
+
+Synthetic documents are generated from the word distribution of the real corpus (the seeds
+and bench/corpus), with a fixed random seed: numbered clauses of 20-120 words, 30 clauses
+per document, 80 % Swedish and 20 % English, with diarienummer, dates and clause
+references sprinkled in. Both systems index the same clause texts (ClauseIndex through its
+normal ``add`` path, segmentation included); FTS5 gets the clause texts directly.
+
+Reports build time and query latency (median and p95) for keyword queries, natural
+questions, phrase queries and identifiers, at 10,000 and 150,000 clauses, and the ratios.
+
+    PYTHONPATH=. python bench/bench_search_speed.py            # 10k and 150k (several minutes)
+    PYTHONPATH=. python bench/bench_search_speed.py --quick    # 10k only
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from index import ClauseIndex, IndexDocument  # noqa: E402
+
+SEED = 20240305
+CLAUSES_PER_DOC = 30
+SECTIONS = 6
+DEFAULT_SEEDS = ROOT.parent / "shared" / "seeds"
+CORPUS = ROOT / "bench" / "corpus"
+
+
+def vocabulary(seeds: Path) -> tuple[list[str], list[int], list[str], list[int]]:
+    """Swedish and English word frequencies from the real documents."""
+    sv: Counter[str] = Counter()
+    en: Counter[str] = Counter()
+    for path in [*sorted(seeds.glob("*.txt")), *sorted(CORPUS.glob("*.txt"))]:
+        words = re.findall(r"[A-Za-zÅÄÖåäöé][\wåäöÅÄÖ-]*", path.read_text(encoding="utf-8"))
+        (en if "_en" in path.name else sv).update(w.lower() for w in words if len(w) > 1)
+    sv_words, sv_counts = zip(*sv.most_common(), strict=True)
+    en_words, en_counts = zip(*en.most_common(), strict=True)
+    return list(sv_words), list(sv_counts), list(en_words), list(en_counts)
+
+
+def make_documents(n_clauses: int, seeds: Path) -> tuple[list[IndexDocument], list[str]]:
+    """Synthetic documents and the flat list of their clause texts (for FTS5)."""
+    rng = random.Random(SEED)
+    sv_w, sv_c, en_w, en_c = vocabulary(seeds)
+    docs: list[IndexDocument] = []
+    texts: list[str] = []
+    per_section = CLAUSES_PER_DOC // SECTIONS
+    for d in range(n_clauses // CLAUSES_PER_DOC):
+        english = rng.random() < 0.2
+        words, counts = (en_w, en_c) if english else (sv_w, sv_c)
+        lines = []
+        for s in range(1, SECTIONS + 1):
+            heading = " ".join(rng.choices(words[:400], weights=counts[:400], k=2)).capitalize()
+            lines.append(f"{s}. {heading}\n")
+            for c in range(1, per_section + 1):
+                body = rng.choices(words, weights=counts, k=rng.randint(20, 120))
+                if rng.random() < 0.05:
+                    body.insert(rng.randrange(len(body)), f"KS-{rng.randint(2015, 2025)}-{rng.randint(1, 2000):05d}")
+                if rng.random() < 0.05:
+                    body.insert(rng.randrange(len(body)), f"{rng.randint(2015, 2025)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}")
+                if rng.random() < 0.1:
+                    body.insert(rng.randrange(len(body)), f"punkten {rng.randint(1, 6)}.{rng.randint(1, 5)}")
+                text = " ".join(body).capitalize() + "."
+                texts.append(f"{s}.{c} {text}")
+                lines.append(f"{s}.{c} {text}\n")
+        page_size = max(1, len(lines) // 3)
+        pages = ["\n".join(lines[i : i + page_size]) for i in range(0, len(lines), page_size)]
+        docs.append(
+            IndexDocument(
+                document_id=f"doc-{d}",
+                contract_id=f"contract-{d // 3}",
+                title=f"Avtal {d}",
+                doc_type=rng.choice(["pub-avtal", "huvudavtal", "villkor", "sla"]),
+                supplier=rng.choice(["Molnia AB", "Nimbus Cloud Ltd", "Stratus Inc.", None]),
+                board=rng.choice(["Socialnämnden", "Kommunstyrelsen", None]),
+                secret=rng.random() < 0.05,
+                source_path=f"doc-{d}.pdf",
+                pages=pages,
+                language="en" if english else "sv",
+            )
+        )
+    return docs, texts
+
+
+def make_queries(texts: list[str], seeds: Path) -> dict[str, list[str]]:
+    rng = random.Random(SEED + 1)
+    sv_w, _, en_w, _ = vocabulary(seeds)
+    mid_sv = [w for w in sv_w[100:3000] if len(w) > 4]
+    mid_en = [w for w in en_w[50:1500] if len(w) > 4]
+    keyword = [" ".join(rng.sample(mid_sv if n % 4 else mid_en, k=rng.randint(2, 3))) for n in range(40)]
+    keyword += ["ansvarsbegränsning", "liability cap", "underbiträde", "uppsägningstid",
+                "personuppgiftsbiträdesavtal", "standard contractual clauses", "sekretess", "vite"]
+    natural = [f"var står {rng.choice(mid_sv)} i avtalet om {rng.choice(mid_sv)}?" for _ in range(15)]
+    natural += [f"which agreements allow {rng.choice(mid_en)} outside the EU?" for _ in range(10)]
+    natural += ["which of our agreements allow sub-processors outside the EU?",
+                "var står uppsägningstiden i SSBTEK?", "liability cap in the Stratus terms"]
+    phrase = []
+    for _ in range(30):
+        words = texts[rng.randrange(len(texts))].split()[1:]
+        i = rng.randrange(max(1, len(words) - 2))
+        phrase.append('"' + " ".join(w.strip(".,").lower() for w in words[i : i + 2]) + '"')
+    ident = [f"KS-{rng.randint(2015, 2025)}-{rng.randint(1, 2000):05d}" for _ in range(10)]
+    ident += [f"{rng.randint(1, 6)}.{rng.randint(1, 5)}" for _ in range(5)]
+    return {"keyword": keyword, "natural": natural, "phrase": phrase, "identifier": ident}
+
+
+class Fts5:
+    def __init__(self, path: Path, texts: list[str]) -> None:
+        self.db = sqlite3.connect(path)
+        self.db.execute("CREATE VIRTUAL TABLE p USING fts5(body)")
+        t0 = time.perf_counter()
+        with self.db:
+            self.db.executemany("INSERT INTO p(body) VALUES (?)", ((t,) for t in texts))
+        self.build = time.perf_counter() - t0
+
+    def search(self, q: str) -> int:
+        if q.startswith('"'):
+            expr = q  # an FTS5 phrase
+        else:
+            expr = " OR ".join('"' + w + '"' for w in re.findall(r"\w+", q))
+        rows = self.db.execute(
+            "SELECT rowid, snippet(p, 0, '«', '»', '…', 16) FROM p WHERE p MATCH ? "
+            "ORDER BY bm25(p) LIMIT 10",
+            (expr,),
+        ).fetchall()
+        return len(rows)
+
+
+def timed(fn, queries: list[str], repeat: int = 1) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        for q in queries:
+            t0 = time.perf_counter()
+            fn(q)
+            out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+def p95(xs: list[float]) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(0.95 * (len(xs) - 1))))]
+
+
+def run(n_clauses: int, seeds: Path) -> None:
+    print(f"\n=== {n_clauses:,} clauses ===")
+    t0 = time.perf_counter()
+    docs, texts = make_documents(n_clauses, seeds)
+    print(f"generated {len(docs)} documents in {time.perf_counter() - t0:.1f} s")
+    queries = make_queries(texts, seeds)
+    with tempfile.TemporaryDirectory() as tmp:
+        ix = ClauseIndex(Path(tmp) / "ix")
+        t0 = time.perf_counter()
+        batch = 250
+        indexed = 0
+        for i in range(0, len(docs), batch):
+            indexed += ix.add(docs[i : i + batch])
+        build = time.perf_counter() - t0
+        fts = Fts5(Path(tmp) / "fts.db", texts)
+        print(f"build: ClauseIndex {build:.1f} s ({indexed:,} clauses, {indexed / build:,.0f}/s); "
+              f"FTS5 {fts.build:.1f} s; ratio {build / fts.build:.1f}x")
+
+        ix.search("avtal")  # open and warm the searcher once
+        fts.search("avtal")
+        print(f"{'queries':12} {'n':>4} {'CI p50':>8} {'CI p95':>8} {'FTS p50':>8} {'FTS p95':>8} {'p95 ratio':>9}")
+        all_ci: list[float] = []
+        all_fts: list[float] = []
+        for kind, qs in queries.items():
+            ci = timed(lambda q: ix.search(q, include_secret=True), qs)
+            ft = timed(fts.search, qs)
+            all_ci += ci
+            all_fts += ft
+            print(f"{kind:12} {len(qs):4} {statistics.median(ci):8.1f} {p95(ci):8.1f} "
+                  f"{statistics.median(ft):8.1f} {p95(ft):8.1f} {p95(ci) / max(p95(ft), 1e-3):9.1f}")
+        print(f"{'all':12} {len(all_ci):4} {statistics.median(all_ci):8.1f} {p95(all_ci):8.1f} "
+              f"{statistics.median(all_fts):8.1f} {p95(all_fts):8.1f} "
+              f"{p95(all_ci) / max(p95(all_fts), 1e-3):9.1f}")
+        print(f"ClauseIndex p95 {'<' if p95(all_ci) < 100 else '>='} 100 ms (milliseconds; ratio = ClauseIndex/FTS5)")
+        ix.close()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="10,000 clauses only")
+    ap.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS)
+    ap.add_argument("--sizes", type=int, nargs="*", help="clause counts to run (default 10k 150k)")
+    args = ap.parse_args()
+    sizes = args.sizes or ([10_000] if args.quick else [10_000, 150_000])
+    for n in sizes:
+        run(n, args.seeds)
+
+
+if __name__ == "__main__":
+    main()
