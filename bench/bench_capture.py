@@ -25,7 +25,7 @@ from capture.localserver import serve
 from capture.runner import PDF_OPTIONS, stamp_templates
 
 DEMO = Path(__file__).resolve().parent.parent / "contractvault" / "data" / "demo-site"
-PAGE = "molntjanstavtal.html"
+PAGE = "/"  # index.html: the agreement
 FOLLOW = ["PUB-avtal", "Lista över underbiträden"]
 
 

@@ -19,7 +19,7 @@ import capture as cap
 from contractvault.authority import AuthorityCheck, AuthorityRequest
 from contractvault.doctypes import normalize_doc_type
 from contractvault.errors import ContractVaultError, NotFoundError, RefusedError, UsageError
-from contractvault.extract import extract_file, normalise_text, text_hash
+from contractvault.extract import extract_file, normalise_text
 from contractvault.ids import contract_ref, document_ref, evidence_ref
 from contractvault.ingest import add_document_rows
 from contractvault.models import Contract, Document, EvidenceArtifact
@@ -153,8 +153,6 @@ def _seal_page(vault: Vault, page: cap.CapturedPage, result: cap.CaptureResult, 
                supersedes: int | None = None, extra: dict[str, Any] | None = None) -> tuple[Sealed, list[ArtifactSpec]]:
     pdf = next(a for a in page.artifacts if a.name.endswith("page.pdf"))
     extracted = extract_file(pdf.path)
-    # Change detection compares what the reader saw, not the PDF's line breaks.
-    extracted.text_sha256 = text_hash([page.text])
     specs: list[ArtifactSpec] = []
     for a in page.artifacts:
         sha, size = vault.store_file(a.path)
@@ -317,7 +315,14 @@ def recheck(vault: Vault, document_id: str, progress: Callable[[str], None] | No
         if not old.url:
             raise UsageError(f"{document_id} was not captured from the web", "it has no URL",
                              "recheck works on documents made by 'capture'")
-        before = _visible_text(vault, s, old)
+        # Compare with the version that was accepted, not with an earlier recheck.
+        accepted = old
+        while accepted.origin == "recheck" and accepted.supersedes_id is not None:
+            earlier = s.get(Document, accepted.supersedes_id)
+            if earlier is None:
+                break
+            accepted = earlier
+        before = _visible_text(vault, s, accepted)
         contract = s.get(Contract, old.contract_id)
         if contract is None:
             raise NotFoundError(f"the contract of {document_id} is missing")
@@ -329,7 +334,8 @@ def recheck(vault: Vault, document_id: str, progress: Callable[[str], None] | No
         page = result.pages[0]
         changes = compare_clauses(before, page.text)
         text_changed = normalise_text(before) != normalise_text(page.text)
-        extra = {"recheck_of": document_ref(old.id or 0), "text_changed": text_changed,
+        extra = {"recheck_of": document_ref(old.id or 0),
+                 "compared_with": document_ref(accepted.id or 0), "text_changed": text_changed,
                  "changed_clauses": [c.clause for c in changes]}
         opts = CaptureOptions(url=old.url, doc_type=old.doc_type, contract=contract_ref(old.contract_id))
         sealed, _ = _seal_page(vault, page, result, doc_type=old.doc_type,
@@ -346,6 +352,7 @@ def recheck(vault: Vault, document_id: str, progress: Callable[[str], None] | No
     index_documents(vault, [new_id])
     return {
         "document_id": new_id, "recheck_of": document_ref(old.id or 0),
+        "compared_with": document_ref(accepted.id or 0),
         "evidence_id": evidence_ref(sealed.seq), "url": old.url,
         "text_changed": text_changed,
         "formatting_only": not text_changed and before != page.text,

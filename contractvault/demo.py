@@ -32,6 +32,7 @@ class DemoStep:
 
     title: str
     lines: list[str] = field(default_factory=list)
+    ok: bool = True
 
 
 def data_path(*parts: str) -> Path:
@@ -80,6 +81,7 @@ def run_demo(target: Path | None, passphrase: str | None,
                 url=site.url("/"), doc_type="huvudavtal", new_title="Exempel AB – molntjänst",
                 supplier="Exempel AB", click=True, submit_selector="button[type=submit]",
                 signer="anna.l", board="KS", scope="kommungemensam", category="plattform",
+                value_sek=480_000,
                 follow=["Personuppgiftsbiträdesavtal", "Underbiträden"]))
             accepted = bool(site.posts)
         cap_step = DemoStep("Click-through agreement captured on 127.0.0.1 with Chromium", [
@@ -101,8 +103,10 @@ def run_demo(target: Path | None, passphrase: str | None,
         summary["searches"] = [{"query": r["query"], "total": r["total"]} for r in searches]
 
         report = verify(vault)
-        say(DemoStep("Every seal verified" if report.ok else "VERIFICATION FAILED",
-                     [f"{report.checked} records checked, {len(report.failures)} failures"]))
+        say(DemoStep("Every seal verified" if report.ok else "Verification FAILED",
+                     [f"{report.checked} records checked, {len(report.failures)} failures"]
+                     + [f"{f.id}: {f.what}: {f.detail}" for f in report.failures[:5]],
+                     ok=report.ok))
         summary["verify"] = {"ok": report.ok, "checked": report.checked}
 
         due = due_items(vault, on=date.today(), within_days=400)

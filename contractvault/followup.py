@@ -27,7 +27,7 @@ from sqlmodel import Session, col, select
 
 from contractvault.errors import UsageError
 from contractvault.ids import contract_ref, document_ref
-from contractvault.models import Contract, Document, FollowUpRecord
+from contractvault.models import Contract, Document, Evidence, FollowUpRecord
 from contractvault.register import get_contract
 from contractvault.util import atomic_write, iso_utc, sha256_hex, utc_now
 from contractvault.vault import Vault
@@ -251,40 +251,62 @@ class ChangedTerms:
     checked_on: date
 
 
-def changed_terms(s: Session, contract_pk: int | None = None) -> list[ChangedTerms]:
-    """Chains of rechecked documents whose current text differs from the accepted text.
+def _recheck_changed(s: Session, recheck: Document, accepted: Document) -> bool:
+    """Whether a recheck found other text than the accepted version.
 
-    A `recheck` stores a Document with origin "recheck" that supersedes the previous
-    version (supersedes_id). A chain counts as changed when its latest version is a
-    recheck whose text hash differs from the chain's first (accepted) version.
+    The sealed recheck record says so (it compares the visible text, clause by clause);
+    the text hashes are the fallback for a record without that verdict.
+    """
+    if recheck.evidence_seq is not None:
+        ev = s.get(Evidence, recheck.evidence_seq)
+        if ev is not None:
+            verdict = json.loads(ev.record_json).get("context", {}).get("text_changed")
+            if isinstance(verdict, bool):
+                return verdict
+    return recheck.text_sha256 != accepted.text_sha256
+
+
+def changed_terms(s: Session, contract_pk: int | None = None) -> list[ChangedTerms]:
+    """Accepted online terms whose latest recheck differs from the accepted text.
+
+    A `recheck` stores a Document with origin "recheck" that supersedes the version it
+    rechecked (supersedes_id). Following supersedes_id back leads to the accepted version
+    (the first one that is not a recheck). For each accepted version, the most recent
+    recheck is compared with it: a different text hash means the terms have changed.
     """
     q = select(Document).order_by(col(Document.id))
     if contract_pk is not None:
         q = q.where(Document.contract_id == contract_pk)
     docs = {d.id: d for d in s.exec(q).all()}
-    superseded = {d.supersedes_id for d in docs.values() if d.supersedes_id is not None}
-    out: list[ChangedTerms] = []
+    trees: dict[int, list[Document]] = {}  # accepted version id -> its rechecks
+    roots: dict[int, Document] = {}
     for d in docs.values():
-        if d.origin != "recheck" or d.id in superseded or d.supersedes_id is None:
+        if d.origin != "recheck" or d.supersedes_id is None:
             continue
-        chain = [d]
-        seen = {d.id}
-        cur = d
-        while cur.supersedes_id is not None:
+        cur, seen = d, {d.id}
+        while cur.origin == "recheck" and cur.supersedes_id is not None:
             prev = docs.get(cur.supersedes_id) or s.get(Document, cur.supersedes_id)
             if prev is None or prev.id in seen:
                 break
-            chain.append(prev)
             seen.add(prev.id)
             cur = prev
-        root = chain[-1]
-        if d.text_sha256 == root.text_sha256:
+        if cur.origin == "recheck" or cur.id is None:
+            continue  # the accepted version is missing: nothing to compare with
+        roots[cur.id] = cur
+        trees.setdefault(cur.id, []).append(d)
+    out: list[ChangedTerms] = []
+    for root_id, rechecks in trees.items():
+        root = roots[root_id]
+        latest = max(rechecks, key=lambda x: (x.added_at, x.id or 0))
+        if not _recheck_changed(s, latest, root):
             continue
-        first = next(x for x in reversed(chain) if x.text_sha256 != root.text_sha256)
-        assert d.id is not None and root.id is not None
-        out.append(ChangedTerms(contract_id=d.contract_id, document_id=d.id,
-                                original_id=root.id, first_changed_on=first.added_at.date(),
-                                checked_on=d.added_at.date()))
+        first = min((x for x in rechecks if _recheck_changed(s, x, root)),
+                    key=lambda x: (x.added_at, x.id or 0))
+        assert latest.id is not None
+        out.append(ChangedTerms(contract_id=latest.contract_id, document_id=latest.id,
+                                original_id=root_id, first_changed_on=first.added_at.date(),
+                                checked_on=latest.added_at.date()))
+    out.sort(key=lambda c: (c.contract_id, c.document_id))
     return out
 
 
@@ -381,6 +403,13 @@ def deadlines(vault: Vault, on: date | None = None, within: int = DEFAULT_WITHIN
                                      overdue=item.date < on, key=item.key))
     items.sort(key=lambda i: (i.date, KINDS.index(i.kind), i.contract_id, i.key))
     return DueList(on=on, until=until, items=items)
+
+
+def due_items(vault: Vault, on: date | None = None, within_days: int = DEFAULT_WITHIN_DAYS,
+              contract: str | None = None) -> dict[str, Any]:
+    """`followup due --json` as data: `{"on", "items": [{"contract_id", "title", "kind",
+    "date", "detail", "overdue", "secret"}]}`."""
+    return deadlines(vault, on=on, within=within_days, contract=contract).as_dict()
 
 
 def _last_followups(s: Session) -> dict[int, date]:

@@ -16,7 +16,7 @@ import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -38,7 +38,7 @@ from contractvault.models import (
     EvidenceArtifact,
     TimestampToken,
 )
-from contractvault.util import canonical_json, sha256_file, sha256_hex
+from contractvault.util import canonical_json, iter_file, sha256_hex
 from contractvault.vault import Vault
 
 Progress = Callable[[int, int], None]
@@ -101,6 +101,7 @@ class _Line:
     raw: bytes
     entry: LedgerEntry | None
     computed: str | None = None  # SHA-256 of the record's canonical JSON
+    rb: bytes | None = None  # the record's canonical JSON
     seq: int | None = None
 
 
@@ -131,6 +132,21 @@ def _canonical_b64(sig: str) -> bool:
     except (binascii.Error, ValueError):
         return False
     return len(raw) == 64 and base64.b64encode(raw).decode("ascii") == sig
+
+
+_Hashed = tuple[str, str | None, int]
+
+
+# Large reads: a hashing thread needs the GIL once per read, and the main thread holds it
+# while it checks signatures, so fewer, bigger reads keep the hashing threads busy.
+_HASH_CHUNK = 1 << 23
+
+
+def _hash_blob(sha: str, path: Path, size: int) -> _Hashed:
+    try:
+        return sha, sha256_hex(iter_file(path, _HASH_CHUNK)), size
+    except OSError:
+        return sha, None, size
 
 
 class _Verifier:
@@ -250,8 +266,11 @@ class _Verifier:
                 self.tick()
                 continue
             try:
-                canonical_line = entry.line()
-                line.computed = sha256_hex(record_bytes(rec))
+                line.rb = record_bytes(rec)
+                line.computed = sha256_hex(line.rb)
+                # What LedgerEntry.line() gives, built from the record bytes already made.
+                canonical_line = (b'{"hash":' + canonical_json(entry.hash) + b',"record":' + line.rb
+                                  + b',"sig":' + canonical_json(entry.sig) + b"}\n")
             except (TypeError, ValueError) as exc:
                 self.fail(rid, "ledger", f"ledger line {pos} cannot be canonicalised: {exc}")
                 prev = ""
@@ -304,7 +323,7 @@ class _Verifier:
                 self.fail(rid, "signature", f"signed by key {kid}, which the vault does not know")
             elif not _canonical_b64(entry.sig):
                 self.fail(rid, "signature", "the signature is not a canonical base64 Ed25519 signature")
-            elif not verify_signature(pub, entry.sig, record_bytes(rec)):
+            elif not verify_signature(pub, entry.sig, line.rb):
                 self.fail(rid, "signature", f"the signature does not verify with key {kid}")
             else:
                 sig_ok = True
@@ -409,9 +428,8 @@ class _Verifier:
                 self.fail(rid, "database", "the ledger has this record, the database does not")
                 continue
             rec = line.entry.record
-            try:
-                rec_bytes = record_bytes(rec)
-            except (TypeError, ValueError):
+            rec_bytes = line.rb
+            if rec_bytes is None:
                 continue  # already reported by the chain pass
             subj = rec.get("subject") if isinstance(rec.get("subject"), dict) else {}
             mismatches = []
@@ -516,14 +534,14 @@ class _Verifier:
 
     # --- pass 4: blobs ------------------------------------------------------------------
 
-    def check_blobs(self, refs: dict[str, set[str]], sizes: dict[str, set[int]]) -> tuple[int, int]:
-        """Hash each referenced blob once, in parallel threads (hashlib releases the GIL)."""
-        good: list[tuple[str, Path, int]] = []
+    def start_blobs(self, refs: dict[str, set[str]], pool: ThreadPoolExecutor) -> list[Future[_Hashed]]:
+        """Start hashing each referenced blob once, in worker threads (hashlib releases the
+        GIL), so the signature and database checks run while the disk and cores hash."""
+        jobs: list[tuple[str, Path, int]] = []
         for sha in sorted(refs):
             if not _HEX64.match(sha):
                 for rid in sorted(refs[sha]):
                     self.fail(rid, "blob", f"'{sha[:70]}' is not a SHA-256 hash")
-                self.tick()
                 continue
             path = self.vault.blobs.path_for(sha)
             try:
@@ -531,40 +549,37 @@ class _Verifier:
             except OSError:
                 for rid in sorted(refs[sha]):
                     self.fail(rid, "blob", f"blob {sha[:16]}… is missing from the blob store")
-                self.tick()
                 continue
-            good.append((sha, path, size))
-        good.sort(key=lambda t: -t[2])
+            jobs.append((sha, path, size))
+        jobs.sort(key=lambda t: -t[2])  # largest first: the threads finish together
+        return [pool.submit(_hash_blob, sha, path, size) for sha, path, size in jobs]
+
+    def finish_blobs(self, refs: dict[str, set[str]], sizes: dict[str, set[int]],
+                     futures: list[Future[_Hashed]]) -> int:
+        """Collect the hashes; returns the bytes hashed."""
         total_bytes = 0
-
-        def digest(item: tuple[str, Path, int]) -> tuple[str, str | None, int]:
-            sha, path, size = item
-            try:
-                return sha, sha256_file(path), size
-            except OSError:
-                return sha, None, size
-
-        with ThreadPoolExecutor(max_workers=self.workers) as pool:
-            for sha, got, size in pool.map(digest, good):
-                total_bytes += size
-                if got is None:
-                    for rid in sorted(refs[sha]):
-                        self.fail(rid, "blob", f"blob {sha[:16]}… cannot be read")
-                elif got != sha:
-                    for rid in sorted(refs[sha]):
-                        self.fail(rid, "blob", f"blob {sha[:16]}… was changed: its content now "
-                                  f"hashes to {got[:16]}…")
-                elif sizes.get(sha) and sizes[sha] != {size}:
-                    for rid in sorted(refs[sha]):
-                        self.fail(rid, "blob", f"blob {sha[:16]}… has {size} bytes, the record "
-                                  f"says {sorted(sizes[sha])}")
-                self.tick()
-        return len(refs), total_bytes
+        self.tick(len(refs) - len(futures))  # the malformed and missing ones
+        for fut in futures:
+            sha, got, size = fut.result()
+            total_bytes += size
+            if got is None:
+                for rid in sorted(refs[sha]):
+                    self.fail(rid, "blob", f"blob {sha[:16]}… cannot be read")
+            elif got != sha:
+                for rid in sorted(refs[sha]):
+                    self.fail(rid, "blob", f"blob {sha[:16]}… was changed: its content now "
+                              f"hashes to {got[:16]}…")
+            elif sizes.get(sha) and sizes[sha] != {size}:
+                for rid in sorted(refs[sha]):
+                    self.fail(rid, "blob", f"blob {sha[:16]}… has {size} bytes, the record "
+                              f"says {sorted(sizes[sha])}")
+            self.tick()
+        return total_bytes
 
     # --- pass 5: timestamps -------------------------------------------------------------
 
     def check_timestamps(self, seqs: set[int]) -> tuple[int, str]:
-        from contractvault.tsa import CLOCK_SKEW_SECONDS, check_token, token_path, tsa_config
+        from contractvault.tsa import CLOCK_SKEW_SECONDS, check_token, tsa_config
 
         config = tsa_config(self.vault)
         anchors = config.anchors()
@@ -746,12 +761,15 @@ def verify(vault: Vault, ref: str | None = None, *, progress: Progress | None = 
     v._total = len(v.lines) + len(refs)
     if progress:
         progress(0, v._total)
-    v.check_chain()
-    latest = v.check_checkpoints(checkpoint)
-    v.check_database(seqs, doc_pks, rows, arts, docs)
-    v.check_pages(chosen_docs, docs)
-    nblobs, nbytes = v.check_blobs(refs, sizes)
-    ntokens, source = v.check_timestamps(seqs)
+    with ThreadPoolExecutor(max_workers=v.workers, thread_name_prefix="cv-verify") as pool:
+        futures = v.start_blobs(refs, pool)
+        v.check_chain()
+        latest = v.check_checkpoints(checkpoint)
+        v.check_database(seqs, doc_pks, rows, arts, docs)
+        v.check_pages(chosen_docs, docs)
+        ntokens, source = v.check_timestamps(seqs)
+        nbytes = v.finish_blobs(refs, sizes, futures)
+    nblobs = len(refs)
     last = v.lines[-1] if v.lines else None
     head = {"seq": len(v.lines), "hash": last.computed} if last is not None else None
     failures = _dedupe(v.failures)

@@ -55,6 +55,8 @@ FIELD_BOOSTS = {
     "number": 4.0,
 }
 SYNONYM_WEIGHT = 0.85  # a synonym counts a little less than the word the user typed
+COMMON_FRACTION = 0.25  # first-stage words in more of all clauses than this are skipped
+MAX_CANDIDATE_TERMS = 24  # ... and at most this many of the rarest are used
 LOOSE_WORD_WEIGHT = 0.4  # the single words of a matched synonym phrase
 PART_WEIGHT = 0.8  # the parts of a compound count a little less than the whole word
 
@@ -113,23 +115,39 @@ class QueryBuilder:
     def __init__(self, schema: Any, synonyms: SynonymTable | None = None) -> None:
         self.schema = schema
         self.synonyms = synonyms or synonym_table()
+        self._reader: Any = None
+        self._analyzed: dict[tuple[str, str], list[str]] = {}
+
+    def _exists(self, fieldname: str, terms: Sequence[str]) -> bool:
+        """False when a term is not in the index at all (that branch cannot match)."""
+        reader = self._reader
+        if reader is None:
+            return True
+        return all((fieldname, t) in reader for t in terms)
 
     # -- plain words ---------------------------------------------------------------------
 
     def _field_terms(self, fieldname: str, text: str) -> list[str]:
         """The first (whole-word) token at each position of ``text`` analyzed for a field."""
+        key = (fieldname, text)
+        cached = self._analyzed.get(key)
+        if cached is not None:
+            return cached
         analyzer = self.schema[fieldname].analyzer
         by_pos: dict[int, str] = {}
         for t in analyzer(text, positions=True, mode="query"):
             by_pos.setdefault(t.pos, t.text)
-        return [by_pos[p] for p in sorted(by_pos)]
+        terms = [by_pos[p] for p in sorted(by_pos)]
+        if len(self._analyzed) < 100_000:
+            self._analyzed[key] = terms
+        return terms
 
     def _text_query(self, text: str, boost: float = 1.0) -> wq.Query | None:
         """A word or phrase searched in every text field (a phrase where several words)."""
         subs: list[wq.Query] = []
         for fieldname in TEXT_FIELDS:
             terms = self._field_terms(fieldname, text)
-            if not terms:
+            if not terms or not self._exists(fieldname, terms):
                 continue
             fb = FIELD_BOOSTS[fieldname] * boost
             if len(terms) == 1:
@@ -158,12 +176,15 @@ class QueryBuilder:
             return None
         return wq.DisjunctionMax(members, tiebreak=0.1)
 
-    def _identifier_query(self, ident: str) -> wq.Query:
+    def _identifier_query(self, ident: str) -> wq.Query | None:
         subs: list[wq.Query] = [
-            wq.Term(f, ident, boost=FIELD_BOOSTS[f]) for f in (*BODY_FIELDS, *HEADING_FIELDS)
+            wq.Term(f, ident, boost=FIELD_BOOSTS[f])
+            for f in (*BODY_FIELDS, *HEADING_FIELDS, "number")
+            if self._exists(f, [ident])
         ]
-        subs.append(wq.Term("number", ident, boost=FIELD_BOOSTS["number"]))
-        return _Or(subs)
+        if not subs:
+            return None
+        return _Or(subs) if len(subs) > 1 else subs[0]
 
     def _word_query(self, word: str) -> wq.Query | None:
         whole = self._text_query(word)
@@ -185,11 +206,23 @@ class QueryBuilder:
             return parts_q
         return wq.DisjunctionMax([whole, parts_q], tiebreak=0.0)
 
-    def plain(self, qstring: str) -> wq.Query:
-        """The query for plain words or a natural-language question."""
+    def plain(self, qstring: str, reader: Any = None) -> wq.Query:
+        """The query for plain words or a natural-language question.
+
+        With ``reader``, branches for terms that are not in the index are left out (they
+        could not match; leaving them out keeps the query small and fast).
+        """
+        self._reader = reader
+        try:
+            return self._plain(qstring)
+        finally:
+            self._reader = None
+
+    def _plain(self, qstring: str) -> wq.Query:
         words = tokenize(qstring)
         table = self.synonyms
-        concepts: list[wq.Query] = []
+        concepts: list[wq.Query | None] = []
+        searchable = 0
         i = 0
         while i < len(words):
             matched = False
@@ -199,6 +232,7 @@ class QueryBuilder:
                     break
                 groups = table.lookup(tuple(match_key(w) for w in span))
                 if groups:
+                    searchable += 1
                     q = self._concept_query(groups, span)
                     if n > 1:
                         # the words of a phrase also count on their own, at a lower weight
@@ -221,17 +255,20 @@ class QueryBuilder:
             word = words[i]
             i += 1
             if is_identifier(word):
+                searchable += 1
                 concepts.append(self._identifier_query(word))
             elif word not in _STOP and len(word) > 1:
-                q = self._word_query(word)
-                if q is not None:
-                    concepts.append(q)
-        if not concepts:
+                searchable += 1
+                concepts.append(self._word_query(word))
+        if not searchable:
             raise QueryError(
                 f"no searchable words in {qstring!r}: it has only very common words "
                 "(stop words). Add a more specific word, e.g. 'uppsägning' or 'liability cap'."
             )
-        return _Or(concepts) if len(concepts) > 1 else concepts[0]
+        found = [c for c in concepts if c is not None]
+        if not found:
+            return wq.NullQuery  # nothing the user asked for occurs in the index
+        return _Or(found) if len(found) > 1 else found[0]
 
     # -- Whoosh syntax -------------------------------------------------------------------
 
@@ -348,6 +385,38 @@ class _AliasPlugin(Plugin):
                     copies.append(c)
                 group[i] = syntax.OrGroup(copies)
         return group
+
+
+def candidate_terms(q: wq.Query, reader: Any) -> list[tuple[str, str, float]]:
+    """Single terms for the fast first stage: each term of ``q`` and, for each phrase, its
+    rarest word; words found in more than COMMON_FRACTION of all clauses are left out when
+    rarer ones remain, and at most MAX_CANDIDATE_TERMS of the rarest are kept."""
+    seen: dict[tuple[str, str], float] = {}
+    for leaf in q.leaves():
+        if isinstance(leaf, wq.Term):
+            options = [(leaf.fieldname, leaf.text)]
+        elif isinstance(leaf, wq.Phrase):
+            options = [(leaf.fieldname, w) for w in leaf.words]
+        else:
+            continue
+        options = [o for o in options if o in reader] or options
+        field, text = min(options, key=lambda o: reader.doc_frequency(*o))
+        boost = FIELD_BOOSTS.get(field, 1.0)
+        seen[(field, text)] = max(seen.get((field, text), 0.0), boost)
+    scored = sorted(
+        ((reader.doc_frequency(f, t), f, t, b) for (f, t), b in seen.items()), key=lambda x: x[0]
+    )
+    limit = COMMON_FRACTION * max(1, reader.doc_count_all())
+    kept = [x for x in scored if x[0] <= limit] or scored[:1]
+    return [(f, t, b) for _, f, t, b in kept[:MAX_CANDIDATE_TERMS]]
+
+
+def flat_terms_query(terms: Sequence[tuple[str, str, float]]) -> wq.Query:
+    """A flat OR of single terms (with boosts): fast to rank with top-k pruning."""
+    if not terms:
+        return wq.NullQuery
+    subs = [wq.Term(f, t, boost=b) for f, t, b in terms]
+    return _Or(subs) if len(subs) > 1 else subs[0]
 
 
 def filter_query(

@@ -37,14 +37,20 @@ from whoosh import index as windex
 from whoosh import query as wq
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
-from whoosh.highlight import ContextFragmenter, Formatter, get_text
+from whoosh.highlight import ContextFragmenter, Formatter, get_text, highlight
 from whoosh.index import LockError
 from whoosh.scoring import BM25F, BM25FScorer
 
 from index.analysis import contract_analyzer, detect_language, keyword_analyzer, number_analyzer
 from index.errors import IndexUnavailable, QueryError
 from index.model import Hit, IndexDocument, SearchResult
-from index.query import QueryBuilder, filter_query, uses_syntax
+from index.query import (
+    QueryBuilder,
+    candidate_terms,
+    filter_query,
+    flat_terms_query,
+    uses_syntax,
+)
 from index.segment import segment, tidy_text
 
 log = logging.getLogger(__name__)
@@ -85,6 +91,8 @@ DOC_TYPE_WORDS = {
 }
 
 SNIPPET_CHARS = 240
+CANDIDATE_POOL = 200  # clauses scored with the full query (see ClauseIndex._two_stage)
+EXACT_COUNT_LIMIT = 10_000  # count matches exactly when the words' postings are this short
 
 
 class _GuillemetFormatter(Formatter):
@@ -569,7 +577,10 @@ class ClauseIndex:
             try:
                 searcher = self._get_searcher()
                 builder = self._query_builder(searcher.schema)
-                q = builder.syntax(query) if uses_syntax(query) else builder.plain(query)
+                if uses_syntax(query):
+                    q = builder.syntax(query)
+                else:
+                    q = builder.plain(query, reader=searcher.reader())
                 return self._run(searcher, query, q, flt, limit)
             except CORRUPTION_ERRORS as exc:
                 if recovered:
@@ -588,23 +599,89 @@ class ClauseIndex:
     def _run(self, searcher: Any, qstring: str, q: Any, flt: Any, limit: int) -> SearchResult:
         from whoosh.query.qcore import QueryError as WhooshQueryError
 
+        if q is wq.NullQuery:
+            return SearchResult(query=qstring, total=0, hits=[])
         try:
-            # Top-k skipping is exact only with binary union matchers (see query._Or);
-            # parsed syntax queries may use Whoosh's own array matcher on small indexes.
-            optimize = not uses_syntax(qstring) or searcher.doc_count_all() > 5000
-            results = searcher.search(q, limit=limit, filter=flt, optimize=optimize)
+            if uses_syntax(qstring):
+                # Top-k skipping is exact only with binary union matchers (query._Or);
+                # parsed queries may use Whoosh's array matcher on small indexes.
+                optimize = searcher.doc_count_all() > 5000
+                results = searcher.search(q, limit=limit, filter=flt, optimize=optimize)
+                ranked = [(h.docnum, float(h.score or 0.0)) for h in results]
+                total = len(results)
+            else:
+                ranked, total = self._two_stage(searcher, q, flt, limit)
         except WhooshQueryError as exc:
             raise QueryError(f"cannot run {qstring!r}: {exc}") from exc
-        results.fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70)
-        results.formatter = _GuillemetFormatter()
-        hits = [self._hit(h) for h in results]
-        return SearchResult(query=qstring, total=len(results), hits=hits)
+        terms: dict[str, set[str]] = {}
+        for fieldname, text in q.iter_all_terms():
+            value = text.decode("utf-8") if isinstance(text, bytes) else text
+            terms.setdefault(fieldname, set()).add(value)
+        hits = [self._hit(searcher, docnum, score, terms) for docnum, score in ranked]
+        return SearchResult(query=qstring, total=total, hits=hits)
 
-    def _hit(self, h: Any) -> Hit:
-        f = h.fields()
+    def _two_stage(
+        self, searcher: Any, q: Any, flt: Any, limit: int
+    ) -> tuple[list[tuple[int, float]], int]:
+        """Top clauses for a plain-word query, and the number of clauses matching any word.
+
+        Whoosh can skip whole posting blocks (top-k "block-max" pruning) only for a flat OR
+        of terms, so candidates come from that flat query first; then only the candidates
+        are scored with the full query (synonym disjunctions, phrases, compound parts).
+        This keeps latency low on large archives where common words match most clauses.
+        """
+        reader = searcher.reader()
+        leaves = candidate_terms(q, reader)
+        flat = flat_terms_query(leaves)
+        pool = max(CANDIDATE_POOL, limit * 5)
+        first = searcher.search(flat, limit=pool, filter=flt)
+        candidates = sorted(h.docnum for h in first)
+        scores: dict[int, float] = {}
+        context = searcher.context(needs_current=True)
+        for sub, offset in searcher.leaf_searchers():
+            end = offset + sub.doc_count_all()
+            mine = [d for d in candidates if offset <= d < end]
+            if not mine:
+                continue
+            m = q.matcher(sub, context)
+            for docnum in mine:
+                local = docnum - offset
+                if not m.is_active():
+                    break
+                if m.id() < local:
+                    m.skip_to(local)
+                    if not m.is_active():
+                        break
+                if m.id() == local:
+                    scores[docnum] = m.score()
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+        return ranked, self._count(searcher, flat, flt, leaves, len(scores))
+
+    def _count(self, searcher: Any, flat: Any, flt: Any, leaves: list[Any], found: int) -> int:
+        """Clauses matching the query's first-stage words: exact when cheap, else a lower
+        bound (the most frequent word's count)."""
+        reader = searcher.reader()
+        dfs = [reader.doc_frequency(f, t) for f, t, _ in leaves]
+        if sum(dfs) <= EXACT_COUNT_LIMIT:
+            q = wq.And([flat, flt]) if flt is not None else flat
+            return sum(1 for _ in searcher.docs_for_query(q))
+        return max(found, max(dfs, default=0))
+
+    def _hit(self, searcher: Any, docnum: int, score: float, terms: dict[str, set[str]]) -> Hit:
+        f = searcher.stored_fields(docnum)
         text = f.get("text", "")
         lang = f.get("lang") or "sv"
-        snippet = h.highlights(f"body_{lang}", text=text, top=2) if text else ""
+        fieldname = f"body_{lang}"
+        snippet = ""
+        if text and terms.get(fieldname):
+            snippet = highlight(
+                text,
+                terms[fieldname],
+                searcher.schema[fieldname].analyzer,
+                ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70),
+                _GuillemetFormatter(),
+                top=2,
+            )
         if not snippet:
             snippet = text[:SNIPPET_CHARS] + ("…" if len(text) > SNIPPET_CHARS else "")
         number = f.get("number") or None
@@ -617,7 +694,7 @@ class ClauseIndex:
             supplier=f.get("supplier") or None,
             clause=number or heading,
             page=f.get("page"),
-            score=float(h.score or 0.0),
+            score=float(score),
             snippet=" ".join(snippet.split()),
             text=text,
             source_path=f.get("source_path", ""),

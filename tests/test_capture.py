@@ -803,7 +803,7 @@ def test_shipped_demo_site_is_a_complete_click_through_flow(tmp_path):
         out.mkdir()
         result = run_capture(
             CaptureRequest(
-                url=demo.url("molntjanstavtal.html"),
+                url=demo.url("/"),
                 out_dir=out,
                 capture_id=CAPTURE_ID,
                 click=True,

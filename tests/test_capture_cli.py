@@ -100,6 +100,11 @@ def test_recheck_reports_exactly_the_changed_clause(cli, initialised: Path, site
     assert changed["text_changed"] is True
     assert [(c["clause"], c["change"]) for c in changed["changes"]] == [("4.1", "changed")]
     assert changed["recheck_of"] == doc
+    # The changed terms show in the follow-up list and the report.
+    due = cli.json("followup", "due", "--within", "30")["items"]
+    assert [i["contract_id"] for i in due if i["kind"] == "changed-terms"] == [out["contract_id"]]
+    findings = cli.json("report", "--no-verify")["findings"]
+    assert any(f["contract_id"] == out["contract_id"] and "changed" in f["kind"] for f in findings)
     # Formatting only: other markup and whitespace, same words.
     site.overrides["/"] = original.replace("<p>1.1", "<p style='color:red'>\n  1.1").encode()
     same = cli.json("recheck", doc)

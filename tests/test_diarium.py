@@ -193,3 +193,30 @@ def test_existing_target_is_refused_and_a_failure_leaves_nothing(cli, initialise
     assert not out.exists()
     assert list(out.parent.iterdir()) == []  # no temp folder left behind
     assert cli("export", "diarium", "C-99", "-o", str(tmp_path / "x")).exit_code == 5
+
+
+@needs_shared
+@pytest.mark.browser
+def test_captured_clickthrough_is_exported_with_its_artifacts(cli, initialised, tmp_path):
+    from lxml import etree
+
+    from capture.localserver import serve
+
+    demo_site = Path(__file__).resolve().parents[1] / "contractvault" / "data" / "demo-site"
+    with serve(demo_site) as site:
+        cap = cli.json("capture", site.url("/"), "--doc-type", "villkor", "--new",
+                       "Exempel AB – molntjänst", "--click")
+    cid, did, eid = cap["contract_id"], cap["document_ids"][0], cap["evidence_ids"][0]
+    pkg = tmp_path / "pkg"
+    cli.json("export", "diarium", cid, "-o", str(pkg))
+    assert not [e for e in earkval.validate_package(pkg).errors
+                if not e.startswith(KNOWN_VALIDATOR_CONFLICT)]
+    folder = pkg / "representations" / "rep1" / "data" / did / "evidence" / eid
+    names = {p.name for p in folder.iterdir()}
+    assert {"accept-before.png", "accept-after.png", "page.png", "network.har"} <= names
+    assert "page.pdf" not in names  # the original is stored once, as the document itself
+    listed = _mets_files(pkg / "representations" / "rep1" / "METS.xml")
+    assert (folder / "accept-after.png").resolve() in listed
+    erms = etree.parse(str(pkg / "metadata" / "descriptive" / "erms.xml"))
+    got = {d.get("dateType"): d.text for d in erms.find(f".//{E}aggregation/{E}dates")}
+    assert "main_signature" in got  # the click-through acceptance was captured

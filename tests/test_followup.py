@@ -195,6 +195,12 @@ def test_changed_online_terms_from_rechecks_are_due(vault, cli, tmp_path):
     items = [i for i in out["items"] if i["kind"] == "changed-terms"]
     assert len(items) == 1 and items[0]["contract_id"] == cid
     assert f"D-{latest}" in items[0]["detail"] and f"D-{original}" in items[0]["detail"]
+    # A newer recheck of the accepted version finds the accepted text again: no change.
+    back = tmp_path / "terms-back.html"
+    back.write_text("<p>1. Terms. The customer may terminate with 30 days notice.</p>")
+    _add_version(vault, cid, back, "recheck", supersedes=original)
+    out = cli.json("followup", "due")
+    assert [i for i in out["items"] if i["kind"] == "changed-terms"] == []
 
 
 @pytest.mark.db

@@ -63,7 +63,8 @@ def demo_cmd(
     def say(step: DemoStep) -> None:
         if json_out:
             return
-        console.print(f"[bold green]✓[/] [bold]{step.title}[/]")
+        mark = "[bold green]✓[/]" if step.ok else "[bold red]✗[/]"
+        console.print(f"{mark} [bold]{step.title}[/]")
         for line in step.lines:
             console.print(f"    {line}", markup=False)
 
@@ -71,6 +72,9 @@ def demo_cmd(
     summary = run_demo(Path(into) if into else None, passphrase, say)
     if json_out:
         print_json(summary)
+    if not summary["verify"]["ok"]:
+        raise typer.Exit(4)
+    if json_out:
         return
     if not passphrase:
         console.print(f"\nThe demo vault's passphrase is [bold]{DEMO_PASSPHRASE}[/] "

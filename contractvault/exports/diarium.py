@@ -695,14 +695,21 @@ def _evidence_files(vault: Vault, ev: Evidence, folder: Path, arts: list[Evidenc
     for a in arts:
         if a.sha256 in skip:
             continue  # the document's original, already in the package
-        out.append(_copy_blob(vault, a.sha256, folder / eid / safe_name(a.name, "artifact"),
-                              a.media_type, ev.sealed_at, f"{eid} artifact {a.name}"))
+        dest = folder / eid / safe_name(a.name, "artifact")
+        n = 1
+        while dest.exists():  # two artifacts whose names fold to the same safe name
+            n += 1
+            base = safe_name(a.name, "artifact")
+            dest = dest.with_name(f"{Path(base).stem}-{n}{Path(base).suffix}")
+        out.append(_copy_blob(vault, a.sha256, dest, a.media_type, ev.sealed_at,
+                              f"{eid} artifact {a.name}"))
     return ev, rf, sf, out
 
 
 def _signature_day(evidence: list[Evidence], docs: list[Document]) -> date | None:
-    """When the main agreement was accepted: the first capture of a main-agreement document."""
-    mains = {d.id for d in docs if d.doc_type in MAIN_TYPES}
+    """When the main agreement was accepted: the first capture (not a recheck) of a
+    main-agreement document. Unknown for added files: the date is then left out."""
+    mains = {d.id for d in docs if d.doc_type in MAIN_TYPES and d.origin == "capture"}
     days = [e.sealed_at.date() for e in evidence
             if e.kind == "capture" and e.document_id in mains]
     return min(days) if days else None

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Checks this ContractVault evidence bundle with standard tools only:
-# openssl, sha256sum, grep, sed, awk (and the shell's own printf).
+# openssl, sha256sum, grep, sed, awk (and the shell's own printf and read).
 # Run it inside the unpacked bundle:  sh verify.sh
 # Exit status 0: everything holds. Anything else: a file was changed or is missing.
 # VERIFY.md explains each step and how to do it by hand.
@@ -58,31 +58,68 @@ jflat() {
     }' "$1"
 }
 
-# jget FILE PATH: the value at PATH (e.g. "prev", "context.new_key_id").
-jget() { jflat "$1" | awk -F '\t' -v k="$2" '$1 == k { print $2; exit }'; }
+TAB=$(printf '\t')
 
-sha() { sha256sum "$1" | awk '{ print $1 }'; }
+# jread FILE: sets j_seq, j_prev, j_key_id, j_kind, j_vault_id, j_sealed_at, j_head, j_at,
+# j_new_key_id, j_ctx_key_id (context.key_id) and j_arts (artifact hashes, one a line)
+# from one JSON file: one awk run, values read with `read`, never evaluated.
+jread() {
+    j_seq=""; j_prev=""; j_key_id=""; j_kind=""; j_vault_id=""; j_sealed_at=""; j_head=""
+    j_at=""; j_new_key_id=""; j_ctx_key_id=""; j_arts=""
+    [ -f "$1" ] || return 1
+    _flat=$(jflat "$1")
+    while IFS="$TAB" read -r _k _v; do
+        case "$_k" in
+            seq) j_seq=$_v ;;
+            prev) j_prev=$_v ;;
+            key_id) j_key_id=$_v ;;
+            kind) j_kind=$_v ;;
+            vault_id) j_vault_id=$_v ;;
+            sealed_at) j_sealed_at=$_v ;;
+            head) j_head=$_v ;;
+            at) j_at=$_v ;;
+            context.new_key_id) j_new_key_id=$_v ;;
+            context.key_id) j_ctx_key_id=$_v ;;
+            artifacts.*.sha256) j_arts="$j_arts$_v " ;;
+        esac
+    done <<END_OF_JSON
+$_flat
+END_OF_JSON
+}
+
+# isnum VALUE: a plain decimal number.
+isnum() { case "$1" in ''|*[!0-9]*) return 1 ;; *) return 0 ;; esac; }
+
+sha() { _s=$(sha256sum "$1") || return 1; printf '%s' "${_s%% *}"; }
 
 # A key id is the first 16 hex digits of SHA-256 over the raw 32-byte Ed25519 public key.
 keyid() {
-    hex=$(openssl pkey -pubin -in "$1" -noout -text_pub 2>/dev/null \
+    _hex=$(openssl pkey -pubin -in "$1" -noout -text_pub 2>/dev/null \
         | awk '/^pub:/ { on = 1; next } on { gsub(/[ :]/, ""); printf "%s", $0 }')
-    [ ${#hex} -eq 64 ] || { echo "bad-key"; return; }
+    [ ${#_hex} -eq 64 ] || { echo "bad-key"; return; }
     # printf turns \ooo escapes into bytes; awk writes each hex pair as one.
-    printf "$(printf '%s' "$hex" | awk '{
+    _d=$(printf "$(printf '%s' "$_hex" | awk '{
         for (i = 1; i <= length($0); i += 2) {
             b = (index("0123456789abcdef", substr($0, i, 1)) - 1) * 16 + index("0123456789abcdef", substr($0, i + 1, 1)) - 1
             printf "\\%03o", b
         }
-    }')" | sha256sum | awk '{ print substr($1, 1, 16) }'
+    }')" | sha256sum)
+    _d=${_d%% *}
+    printf '%s' "$_d" | sed 's/^\(................\).*/\1/'
 }
 
 sigok() { openssl pkeyutl -verify -pubin -inkey "$1" -rawin -in "$2" -sigfile "$3" >/dev/null 2>&1; }
 
-# A public key file for key id $1 that really is that key, or nothing.
+# keyfile ID: prints keys/ID.pem when that file really is key ID (checked once per key).
+good_keys=" "
 keyfile() {
-    f="keys/$1.pem"
-    if [ -f "$f" ] && [ "$(keyid "$f")" = "$1" ]; then echo "$f"; fi
+    case "$1" in ''|*[!0-9a-f]*) return ;; esac
+    _f="keys/$1.pem"
+    case "$good_keys" in *" $1 "*) echo "$_f"; return ;; esac
+    if [ -f "$_f" ] && [ "$(keyid "$_f")" = "$1" ]; then
+        good_keys="$good_keys$1 "
+        echo "$_f"
+    fi
 }
 
 echo "ContractVault evidence bundle check"
@@ -95,10 +132,18 @@ else
 fi
 
 # 2. The sealed record (manifest.json) and its signature.
-[ -f manifest.json ] && [ -f manifest.sig ] && [ -f public-key.pem ] || { bad "manifest.json, manifest.sig or public-key.pem is missing"; echo "RESULT: FAILED"; exit 1; }
-mseq=$(jget manifest.json seq)
-mkid=$(jget manifest.json key_id)
-mvault=$(jget manifest.json vault_id)
+if [ ! -f manifest.json ] || [ ! -f manifest.sig ] || [ ! -f public-key.pem ]; then
+    bad "manifest.json, manifest.sig or public-key.pem is missing"
+    echo "RESULT: FAILED"
+    exit 1
+fi
+jread manifest.json
+mseq=$j_seq
+mkid=$j_key_id
+mvault=$j_vault_id
+msealed=$j_sealed_at
+marts=$j_arts
+isnum "$mseq" || bad "manifest.json has no sequence number"
 if [ "$(keyid public-key.pem)" = "$mkid" ]; then
     ok "public-key.pem is key $mkid, the key the record names"
 else
@@ -112,10 +157,12 @@ fi
 
 # 3. Each artifact has exactly the SHA-256 the signed record states.
 n=0
-while :; do
-    want=$(jget manifest.json "artifacts.$n.sha256")
-    [ -n "$want" ] || break
-    num=$(printf '%02d' $((n + 1)))
+set -f  # the hashes are split on spaces, never expanded as file names
+set -- $marts
+set +f
+for want in "$@"; do
+    n=$((n + 1))
+    num=$(printf '%02d' "$n")
     found=""
     for f in artifacts/"$num"-*; do
         [ -f "$f" ] && found="$f"
@@ -127,32 +174,33 @@ while :; do
     else
         bad "$found does not have the sealed SHA-256 $want"
     fi
-    n=$((n + 1))
 done
 [ "$n" -gt 0 ] || echo "note  the record seals no files"
 
 # 4. The signing keys: the vault's first key and each rotation, each signed by the key before.
 active=""
+first_key=""
 hist_ok=1
 for f in key-history/*.json; do
     [ -f "$f" ] || continue
-    hseq=$(jget "$f" seq)
-    hkind=$(jget "$f" kind)
-    hkid=$(jget "$f" key_id)
-    [ "$hseq" -lt "$mseq" ] || [ "$hseq" -eq "$mseq" ] || continue
+    jread "$f"
+    if ! isnum "$j_seq"; then
+        bad "$f has no sequence number"; hist_ok=0; continue
+    fi
+    [ "$j_seq" -le "$mseq" ] 2>/dev/null || continue
     if [ -z "$active" ]; then
-        if [ "$hkind" != "vault-created" ] || [ "$hseq" != 1 ]; then
+        if [ "$j_kind" != "vault-created" ] || [ "$j_seq" != 1 ]; then
             bad "$f: the key history does not start with the vault-created record"; hist_ok=0
         fi
-        active=$(jget "$f" context.key_id)
+        active=$j_ctx_key_id
         first_key=$active
     fi
-    k=$(keyfile "$hkid")
-    if [ -z "$k" ] || [ "$hkid" != "$active" ] || ! sigok "$k" "$f" "${f%.json}.sig"; then
+    k=$(keyfile "$j_key_id")
+    if [ -z "$k" ] || [ "$j_key_id" != "$active" ] || ! sigok "$k" "$f" "${f%.json}.sig"; then
         bad "$f is not signed by the key that was active ($active)"; hist_ok=0
     fi
-    if [ "$hkind" = "key-rotation" ] && [ "$hseq" -lt "$mseq" ]; then
-        active=$(jget "$f" context.new_key_id)
+    if [ "$j_kind" = "key-rotation" ] && [ "$j_seq" -lt "$mseq" ]; then
+        active=$j_new_key_id
     fi
 done
 if [ -z "$active" ]; then
@@ -164,7 +212,7 @@ else
 fi
 
 # 5. The ledger excerpt: E-$mseq up to the checkpoint, each signed, each linked to the one before.
-first=""
+mhash=$(sha manifest.json)
 prevhash=""
 prevseq=""
 cur="$mkid"
@@ -172,55 +220,53 @@ count=0
 for f in ledger/*.json; do
     [ -f "$f" ] || { bad "ledger/ is empty"; break; }
     count=$((count + 1))
-    seq=$(jget "$f" seq)
-    kid=$(jget "$f" key_id)
-    name=${f#ledger/}
-    [ "$name" = "$(printf '%06d' "$seq").json" ] || bad "$f holds record E-$seq"
-    if [ -z "$first" ]; then
-        first="$f"
-        [ "$(sha "$f")" = "$(sha manifest.json)" ] || bad "$f (the first excerpt record) is not manifest.json"
-    else
-        [ "$seq" -eq $((prevseq + 1)) ] || bad "$f: E-$seq does not follow E-$prevseq"
-        [ "$(jget "$f" prev)" = "$prevhash" ] || bad "$f: its prev link is not the SHA-256 of E-$prevseq"
+    jread "$f"
+    fhash=$(sha "$f")
+    if ! isnum "$j_seq" || [ "${f#ledger/}" != "$(printf '%06d' "$j_seq").json" ]; then
+        bad "$f does not hold the record its name says"
     fi
-    [ "$(jget "$f" vault_id)" = "$mvault" ] || bad "$f belongs to another vault"
-    [ "$kid" = "$cur" ] || bad "$f is signed by key $kid, but $cur was active"
-    k=$(keyfile "$kid")
+    if [ "$count" -eq 1 ]; then
+        [ "$fhash" = "$mhash" ] || bad "$f (the first excerpt record) is not manifest.json"
+    else
+        if ! isnum "$prevseq" || [ "$j_seq" != "$((prevseq + 1))" ]; then
+            bad "$f: E-$j_seq does not follow E-$prevseq"
+        fi
+        [ "$j_prev" = "$prevhash" ] || bad "$f: its prev link is not the SHA-256 of E-$prevseq"
+    fi
+    [ "$j_vault_id" = "$mvault" ] || bad "$f belongs to another vault"
+    [ "$j_key_id" = "$cur" ] || bad "$f is signed by key $j_key_id, but $cur was active"
+    k=$(keyfile "$j_key_id")
     if [ -z "$k" ] || ! sigok "$k" "$f" "${f%.json}.sig"; then
         bad "$f: its signature does not verify"
     fi
-    if [ "$(jget "$f" kind)" = "key-rotation" ] && [ "$kid" = "$cur" ]; then
-        cur=$(jget "$f" context.new_key_id)
+    if [ "$j_kind" = "key-rotation" ] && [ "$j_key_id" = "$cur" ]; then
+        cur=$j_new_key_id
     fi
-    prevhash=$(sha "$f")
-    prevseq=$seq
+    prevhash=$fhash
+    prevseq=$j_seq
 done
 [ "$count" -gt 0 ] && ok "ledger excerpt: $count record(s) E-$mseq..E-$prevseq, signed and hash-linked"
 
 # 6. The checkpoint: signed, and its head is the last excerpt record.
 if [ -f checkpoint.json ] && [ -f checkpoint.sig ]; then
-    cseq=$(jget checkpoint.json seq)
-    chead=$(jget checkpoint.json head)
-    ckid=$(jget checkpoint.json key_id)
-    cat_=$(jget checkpoint.json at)
-    k=$(keyfile "$ckid")
+    jread checkpoint.json
+    k=$(keyfile "$j_key_id")
     if [ -n "$k" ] && sigok "$k" checkpoint.json checkpoint.sig; then
-        ok "checkpoint.json is signed by key $ckid"
+        ok "checkpoint.json is signed by key $j_key_id"
     else
         bad "checkpoint.sig does not verify: checkpoint.json was changed"
     fi
-    [ "$(jget checkpoint.json vault_id)" = "$mvault" ] || bad "checkpoint.json belongs to another vault"
-    if [ "$cseq" = "$prevseq" ] && [ "$chead" = "$prevhash" ]; then
-        ok "checkpoint of $cat_ names E-$cseq with hash $chead, the last excerpt record"
+    [ "$j_vault_id" = "$mvault" ] || bad "checkpoint.json belongs to another vault"
+    if [ "$j_seq" = "$prevseq" ] && [ "$j_head" = "$prevhash" ]; then
+        ok "checkpoint of $j_at names E-$j_seq with hash $j_head, the last excerpt record"
     else
-        bad "checkpoint.json (E-$cseq, $chead) does not match the last excerpt record (E-$prevseq, $prevhash)"
+        bad "checkpoint.json (E-$j_seq, $j_head) does not match the last excerpt record (E-$prevseq, $prevhash)"
     fi
 else
     bad "checkpoint.json or checkpoint.sig is missing"
 fi
 
 # 7. The RFC 3161 timestamp token over the record hash, if there is one.
-mhash=$(sha manifest.json)
 if [ -f timestamp.tsr ]; then
     if [ ! -f tsa-ca.pem ]; then
         bad "timestamp.tsr is here but tsa-ca.pem is missing"
@@ -231,7 +277,7 @@ if [ -f timestamp.tsr ]; then
         bad "timestamp.tsr does not verify for the SHA-256 of manifest.json ($mhash)"
     fi
 else
-    echo "note  no timestamp token: the sealing time $(jget manifest.json sealed_at) rests on the vault's local clock"
+    echo "note  no timestamp token: the sealing time $msealed rests on the vault's local clock"
 fi
 
 if [ "$fails" -eq 0 ]; then
