@@ -122,3 +122,41 @@ def atomic_write(path: Path, data: bytes | str, mode: int = 0o644) -> None:
     payload = data.encode("utf-8") if isinstance(data, str) else data
     with atomic_writer(path, mode=mode) as fh:
         fh.write(payload)
+
+
+def new_output_dir(path: Path) -> Path:
+    """Check that an export target is new or an empty folder (exports never overwrite)."""
+    from contractvault.errors import UsageError
+
+    path = Path(path).expanduser().absolute()
+    if path.exists() and (not path.is_dir() or any(path.iterdir())):
+        raise UsageError(f"{path} already exists", "an export never overwrites anything",
+                         "Name a new or empty folder")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@contextlib.contextmanager
+def atomic_folder(path: Path) -> Iterator[Path]:
+    """Build a folder beside `path`, then fsync it and rename it into place.
+
+    The folder counterpart of `atomic_writer`: a crash leaves either no folder or a
+    complete one (plus a `.<name>.*.tmp` leftover, never the half-built folder at `path`).
+    """
+    path = new_output_dir(path)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    try:
+        yield tmp
+        for p in tmp.rglob("*"):
+            if p.is_file():
+                with open(p, "rb") as fh:
+                    os.fsync(fh.fileno())
+        if path.exists():
+            path.rmdir()  # empty (checked above); rename needs the name free
+        tmp.rename(path)
+        fsync_dir(path.parent)
+    except BaseException:
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise

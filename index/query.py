@@ -104,6 +104,13 @@ class _Or(wq.Or):
     matcher_type = wq.Or.DEFAULT_MATCHER
 
 
+class _ArrayOr(wq.Or):
+    """An OR that preloads scores into arrays: the fastest way in Whoosh to score every
+    document matching a flat list of terms (used unoptimized, for the first stage)."""
+
+    matcher_type = wq.Or.ARRAY_MATCHER
+
+
 def uses_syntax(qstring: str) -> bool:
     """True when the query uses Whoosh query syntax rather than plain words."""
     return bool(_SYNTAX_HINT_RE.search(qstring))
@@ -142,10 +149,12 @@ class QueryBuilder:
             self._analyzed[key] = terms
         return terms
 
-    def _text_query(self, text: str, boost: float = 1.0) -> wq.Query | None:
-        """A word or phrase searched in every text field (a phrase where several words)."""
+    def _text_query(
+        self, text: str, boost: float = 1.0, fields: Sequence[str] = TEXT_FIELDS
+    ) -> wq.Query | None:
+        """A word or phrase searched in text fields (a phrase where several words)."""
         subs: list[wq.Query] = []
-        for fieldname in TEXT_FIELDS:
+        for fieldname in fields:
             terms = self._field_terms(fieldname, text)
             if not terms or not self._exists(fieldname, terms):
                 continue
@@ -169,7 +178,13 @@ class QueryBuilder:
                     continue
                 seen.add(term)
                 is_typed = tuple(match_key(w) for w in term) == typed_keys
-                q = self._text_query(" ".join(term), 1.0 if is_typed else SYNONYM_WEIGHT)
+                # synonyms are searched in clause text and headings; the typed words
+                # also in titles (keeps the query small on large archives)
+                q = self._text_query(
+                    " ".join(term),
+                    1.0 if is_typed else SYNONYM_WEIGHT,
+                    TEXT_FIELDS if is_typed else (*BODY_FIELDS, *HEADING_FIELDS),
+                )
                 if q is not None:
                     members.append(q)
         if not members:
@@ -416,7 +431,7 @@ def flat_terms_query(terms: Sequence[tuple[str, str, float]]) -> wq.Query:
     if not terms:
         return wq.NullQuery
     subs = [wq.Term(f, t, boost=b) for f, t, b in terms]
-    return _Or(subs) if len(subs) > 1 else subs[0]
+    return _ArrayOr(subs) if len(subs) > 1 else subs[0]
 
 
 def filter_query(

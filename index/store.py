@@ -92,7 +92,6 @@ DOC_TYPE_WORDS = {
 
 SNIPPET_CHARS = 240
 CANDIDATE_POOL = 200  # clauses scored with the full query (see ClauseIndex._two_stage)
-EXACT_COUNT_LIMIT = 10_000  # count matches exactly when the words' postings are this short
 
 
 class _GuillemetFormatter(Formatter):
@@ -634,7 +633,10 @@ class ClauseIndex:
         leaves = candidate_terms(q, reader)
         flat = flat_terms_query(leaves)
         pool = max(CANDIDATE_POOL, limit * 5)
-        first = searcher.search(flat, limit=pool, filter=flt)
+        # unoptimized on purpose: the array matcher scores all matches fast, and the
+        # number of matches comes for free
+        first = searcher.search(flat, limit=pool, filter=flt, optimize=False)
+        total = len(first)
         candidates = sorted(h.docnum for h in first)
         scores: dict[int, float] = {}
         context = searcher.context(needs_current=True)
@@ -655,17 +657,7 @@ class ClauseIndex:
                 if m.id() == local:
                     scores[docnum] = m.score()
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-        return ranked, self._count(searcher, flat, flt, leaves, len(scores))
-
-    def _count(self, searcher: Any, flat: Any, flt: Any, leaves: list[Any], found: int) -> int:
-        """Clauses matching the query's first-stage words: exact when cheap, else a lower
-        bound (the most frequent word's count)."""
-        reader = searcher.reader()
-        dfs = [reader.doc_frequency(f, t) for f, t, _ in leaves]
-        if sum(dfs) <= EXACT_COUNT_LIMIT:
-            q = wq.And([flat, flt]) if flt is not None else flat
-            return sum(1 for _ in searcher.docs_for_query(q))
-        return max(found, max(dfs, default=0))
+        return ranked, total
 
     def _hit(self, searcher: Any, docnum: int, score: float, terms: dict[str, set[str]]) -> Hit:
         f = searcher.stored_fields(docnum)

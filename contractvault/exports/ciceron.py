@@ -22,11 +22,8 @@ Written to a temporary folder beside DIR and renamed into place.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
-import shutil
-import tempfile
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,10 +33,10 @@ from typing import Any
 from sqlmodel import col, select
 
 from contractvault.errors import UsageError, VerificationError
-from contractvault.exports.diarium import fsync_tree, safe_name
+from contractvault.exports.diarium import safe_name
 from contractvault.ids import contract_ref, document_ref
 from contractvault.models import Contract, Document
-from contractvault.util import CHUNK, fsync_dir, sha256_file
+from contractvault.util import CHUNK, atomic_folder, new_output_dir, sha256_file
 from contractvault.vault import Vault
 
 Progress = Callable[[int, int], None]
@@ -180,11 +177,7 @@ def export_ciceron(vault: Vault, out_dir: Path, *, mapping_file: Path | None = N
     """Write the register CSV, the original documents and SHA256SUMS to `out_dir` (which
     must not exist or be empty), atomically."""
     mapping = load_mapping(mapping_file)
-    out_dir = Path(out_dir).expanduser().absolute()
-    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
-        raise UsageError(f"{out_dir} already exists", "an export never overwrites anything",
-                         "Name a new folder with -o")
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    out_dir = new_output_dir(out_dir)
     result = CiceronExport(path=out_dir)
     with vault.session() as s:
         contracts = list(s.exec(select(Contract).order_by(col(Contract.id))).all())
@@ -200,8 +193,7 @@ def export_ciceron(vault: Vault, out_dir: Path, *, mapping_file: Path | None = N
             kept.append(c)
     all_docs = [d for c in kept for d in docs_of.get(c.id or 0, [])]
     total = len(all_docs) + 2
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
-    try:
+    with atomic_folder(out_dir) as tmp:
         doc_dir = tmp / DOC_DIR
         doc_dir.mkdir()
         sums: list[tuple[str, str]] = []
@@ -219,15 +211,6 @@ def export_ciceron(vault: Vault, out_dir: Path, *, mapping_file: Path | None = N
         result.files = len(sums) + 1
         if progress:
             progress(total - 1, total)
-        fsync_tree(tmp)
-        if out_dir.exists():
-            out_dir.rmdir()
-        tmp.rename(out_dir)
-        fsync_dir(out_dir.parent)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            shutil.rmtree(tmp)
-        raise
     if progress:
         progress(total, total)
     result.contracts = [contract_ref(c.id or 0) for c in kept]

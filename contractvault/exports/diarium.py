@@ -33,12 +33,8 @@ Organisation name: `organisation` in the vault's config.toml, else the board.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
-import shutil
-import tempfile
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -51,13 +47,21 @@ from typing import Any
 from sqlmodel import col, select
 
 from contractvault import __version__
-from contractvault.errors import UsageError, VerificationError
+from contractvault.errors import VerificationError
 from contractvault.followup import Terms, current_term_index, has_ended, term_end
 from contractvault.ids import contract_ref, document_ref, evidence_ref
 from contractvault.models import Contract, Document, Evidence, EvidenceArtifact
 from contractvault.register import get_contract
 from contractvault.registration import read_config
-from contractvault.util import CHUNK, atomic_write, fsync_dir, iso_utc, sha256_hex, utc_now
+from contractvault.util import (
+    CHUNK,
+    atomic_folder,
+    atomic_write,
+    iso_utc,
+    new_output_dir,
+    sha256_hex,
+    utc_now,
+)
 from contractvault.vault import Vault
 
 Progress = Callable[[int, int], None]
@@ -178,14 +182,6 @@ def _copy_blob(vault: Vault, sha256: str, dest: Path, mimetype: str, created: da
                                 "the blob store was altered",
                                 "Run 'contractvault verify' and restore from backup")
     return PackageFile(dest, mimetype, created, sha256, size)
-
-
-def fsync_tree(folder: Path) -> None:
-    """Flush every file under `folder` to disk (before the folder is renamed into place)."""
-    for p in folder.rglob("*"):
-        if p.is_file():
-            with open(p, "rb") as fh:
-                os.fsync(fh.fileno())
 
 
 def _pretty(root: ET.Element) -> bytes:
@@ -526,15 +522,6 @@ def build_package_mets(pkg: Path, objid: str, label: str, created: datetime, *,
 # --- the export -------------------------------------------------------------------------
 
 
-def _prepare_target(out_dir: Path) -> Path:
-    out_dir = Path(out_dir).expanduser().absolute()
-    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
-        raise UsageError(f"{out_dir} already exists", "an export never overwrites anything",
-                         "Name a new folder with -o")
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    return out_dir
-
-
 def _objid(out_dir: Path) -> str:
     # CSIP: the package METS OBJID should be the name of the package root folder.
     return out_dir.name or "contractvault-package"
@@ -571,7 +558,7 @@ def export_diarium(vault: Vault, contract: str, out_dir: Path, *,
                    on: date | None = None, progress: Progress | None = None) -> DiariumExport:
     """Write the contract as an E-ARK SIP folder at `out_dir` (which must not exist or be
     empty). Written beside it first and renamed into place."""
-    out_dir = _prepare_target(out_dir)
+    out_dir = new_output_dir(out_dir)
     register_prefixes()
     on = on or date.today()
     now = utc_now()
@@ -600,8 +587,7 @@ def export_diarium(vault: Vault, contract: str, out_dir: Path, *,
         if progress:
             progress(done, total)
 
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
-    try:
+    with atomic_folder(out_dir) as tmp:
         rep_dir = tmp / "representations" / REP
         data_dir = rep_dir / "data"
         data_files: list[PackageFile] = []
@@ -665,15 +651,6 @@ def export_diarium(vault: Vault, contract: str, out_dir: Path, *,
         atomic_write(tmp / "METS.xml", package_mets)
         tick()
         files = sum(1 for p in tmp.rglob("*") if p.is_file())
-        fsync_tree(tmp)
-        if out_dir.exists():
-            out_dir.rmdir()  # empty (checked above); os.rename needs the name free everywhere
-        tmp.rename(out_dir)
-        fsync_dir(out_dir.parent)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            shutil.rmtree(tmp)
-        raise
     tick()
     return DiariumExport(path=out_dir, objid=objid, contract_id=contract_ref(c.id),
                          secret=c.secret, documents=[document_ref(d.id or 0) for d in docs],
