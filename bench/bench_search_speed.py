@@ -177,7 +177,7 @@ def run(n_clauses: int, seeds: Path) -> None:
         all_ci: list[float] = []
         all_fts: list[float] = []
         for kind, qs in queries.items():
-            ci = timed(lambda q: ix.search(q, include_secret=True), qs)
+            ci = timed(ix.search, qs)  # the default path: secret clauses masked out
             ft = timed(fts.search, qs)
             all_ci += ci
             all_fts += ft

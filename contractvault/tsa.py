@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -51,7 +52,9 @@ if TYPE_CHECKING:
 ENV_TSA_CA = "CONTRACTVAULT_TSA_CA"
 CONFIG_NAME = "tsa.json"
 SHA256_OID = "2.16.840.1.101.3.4.2.1"
-TIMEOUT_SECONDS = 15.0
+TIMEOUT_SECONDS = 10.0
+# After a failure, the seals that follow in the same process do not ask again for this long.
+RETRY_AFTER_SECONDS = 60.0
 # The TSA's clock and ours may differ a little; beyond this the local clock is reported.
 CLOCK_SKEW_SECONDS = 300
 
@@ -301,10 +304,17 @@ def timestamp_after_seal(vault: Vault, sealed: Sealed) -> str | None:
         return f"{evidence_ref(sealed.seq)} has no timestamp: {exc.message}"
     if not config.url:
         return None
+    if time.monotonic() < vault.tsa_retry_after:
+        # One unreachable TSA must not make a bulk add wait out a timeout per file.
+        return (f"{evidence_ref(sealed.seq)} is sealed but has no timestamp: the TSA failed "
+                "moments ago. Run 'contractvault timestamp' later")
     try:
         # The record bytes the ledger holds are exactly these; hashing them gives the imprint.
         token, info = request_token(config.url, record_bytes(sealed.record), config.anchors())
         store_token(vault, sealed.seq, config.url, token, info.gen_time)
+    except TsaError as exc:
+        vault.tsa_retry_after = time.monotonic() + RETRY_AFTER_SECONDS
+        return f"{evidence_ref(sealed.seq)} is sealed but has no timestamp: {exc.message}"
     except ContractVaultError as exc:
         return f"{evidence_ref(sealed.seq)} is sealed but has no timestamp: {exc.message}"
     return None

@@ -107,6 +107,8 @@ class Vault:
         self.keys = KeyRing(self.paths.keys, passphrase)
         self.user = current_user()
         self._index: Any = None
+        # After a TSA failure, later seals of this process skip the TSA until then (monotonic).
+        self.tsa_retry_after = 0.0
 
     # --- lifecycle ----------------------------------------------------------------------
 

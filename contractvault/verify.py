@@ -44,8 +44,8 @@ from contractvault.vault import Vault
 Progress = Callable[[int, int], None]
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 # Document fields a record's context may state; each one stated must match the row.
-_DOC_CONTEXT_FIELDS = ("doc_type", "source_name", "page_count", "has_text", "text_sha256", "url",
-                       "capture_id", "language", "title", "origin", "media_type")
+_DOC_CONTEXT_FIELDS = ("doc_type", "source_name", "page_count", "has_text", "text_sha256",
+                       "capture_id")
 
 
 @dataclass
@@ -124,6 +124,16 @@ def _ref_pk(value: Any, prefix: str) -> int | None:
         return None
     m = re.fullmatch(prefix + r"-(\d+)", str(value))
     return int(m.group(1)) if m else -1
+
+
+_PLAIN = re.compile(r"^[0-9A-Za-z+/=]*$")
+
+
+def _json_str(value: str) -> bytes:
+    """canonical_json of a string; hashes and base64 need no escaping, so skip the encoder."""
+    if _PLAIN.match(value):
+        return b'"' + value.encode("ascii") + b'"'
+    return canonical_json(value)
 
 
 def _canonical_b64(sig: str) -> bool:
@@ -265,20 +275,24 @@ class _Verifier:
                 prev = ""
                 self.tick()
                 continue
-            try:
-                line.rb = record_bytes(rec)
-                line.computed = sha256_hex(line.rb)
-                # What LedgerEntry.line() gives, built from the record bytes already made.
-                canonical_line = (b'{"hash":' + canonical_json(entry.hash) + b',"record":' + line.rb
-                                  + b',"sig":' + canonical_json(entry.sig) + b"}\n")
-            except (TypeError, ValueError) as exc:
-                self.fail(rid, "ledger", f"ledger line {pos} cannot be canonicalised: {exc}")
-                prev = ""
-                self.tick()
-                continue
-            if line.raw + b"\n" != canonical_line:
+            # The signed bytes are the record as it stands in the line; re-encoding it (slow
+            # for large capture contexts) is only needed when the line is not in the form
+            # the ledger writes. Any edit of those bytes breaks the hash and the signature.
+            prefix = b'{"hash":' + _json_str(entry.hash) + b',"record":'
+            suffix = b',"sig":' + _json_str(entry.sig) + b"}"
+            if line.raw.startswith(prefix) and line.raw.endswith(suffix):
+                line.rb = line.raw[len(prefix):len(line.raw) - len(suffix)]
+            else:
+                try:
+                    line.rb = record_bytes(rec)
+                except (TypeError, ValueError) as exc:
+                    self.fail(rid, "ledger", f"ledger line {pos} cannot be canonicalised: {exc}")
+                    prev = ""
+                    self.tick()
+                    continue
                 self.fail(rid, "ledger", f"ledger line {pos} is not in the form it was written in "
                           "(it was edited)")
+            line.computed = sha256_hex(line.rb)
             if line.seq is None:
                 self.fail(evidence_ref(pos), "sequence", f"ledger line {pos} has no sequence number")
             elif line.seq != pos:
@@ -340,21 +354,23 @@ class _Verifier:
 
     # --- pass 2: checkpoints ------------------------------------------------------------
 
-    def check_checkpoint(self, cp: dict[str, Any], label: str, rid_fallback: str) -> dict[str, Any]:
-        """Check one checkpoint; returns a summary of it."""
+    def check_checkpoint(self, cp: dict[str, Any], label: str, rid_fallback: str,
+                         body_bytes: bytes | None = None) -> dict[str, Any]:
+        """Check one checkpoint (`body_bytes`: its signed bytes, if already known)."""
         seq = cp.get("seq")
         if not isinstance(seq, int) or isinstance(seq, bool):
             self.fail(rid_fallback, "checkpoint", f"{label} has no sequence number")
             return {}
         rid = evidence_ref(seq)
-        body = {k: v for k, v in cp.items() if k != "sig"}
+        if body_bytes is None:
+            body_bytes = canonical_json({k: v for k, v in cp.items() if k != "sig"})
         kid = str(cp.get("key_id"))
         pub = self.keys.get(kid)
         sig = cp.get("sig")
         if pub is None:
             self.fail(rid, "checkpoint", f"{label} is signed by key {kid}, which the vault does not know")
         elif not isinstance(sig, str) or not _canonical_b64(sig) \
-                or not verify_signature(pub, sig, canonical_json(body)):
+                or not verify_signature(pub, sig, body_bytes):
             self.fail(rid, "checkpoint", f"the signature of {label} does not verify")
         elif seq in self.key_at and kid not in (self.key_at[seq], self.key_after.get(seq)):
             self.fail(rid, "checkpoint", f"{label} is signed by key {kid}, which was not active at E-{seq}")
@@ -390,11 +406,12 @@ class _Verifier:
             except ValueError as exc:
                 self.fail(f"checkpoint-{n}", "checkpoint", f"{label} does not parse ({exc})")
                 continue
-            if canonical_json(cp) != raw:
-                self.fail(evidence_ref(cp["seq"]) if isinstance(cp.get("seq"), int) else
-                          f"checkpoint-{n}", "checkpoint", f"{label} is not in the form it was "
-                          "written in (it was edited)")
-            summary = self.check_checkpoint(cp, label, f"checkpoint-{n}")
+            # The signed bytes are the line without its signature member. Taken from the line
+            # as written (not re-encoded), so an edit anywhere in it breaks the signature.
+            sig = cp.get("sig")
+            member = b',"sig":' + _json_str(sig) if isinstance(sig, str) else b""
+            body_bytes = raw.replace(member, b"", 1) if member and member in raw else None
+            summary = self.check_checkpoint(cp, label, f"checkpoint-{n}", body_bytes)
             seq = summary.get("seq")
             if isinstance(seq, int):
                 if seq < last_seq:
@@ -706,8 +723,9 @@ def _select(vault: Vault, v: _Verifier, ref: str | None, rows: dict[int, Evidenc
 # --- entry points ----------------------------------------------------------------------
 
 
-def parse_checkpoint(data: bytes) -> dict[str, Any]:
-    """A checkpoint someone kept: a JSON object (or the last JSON line of a checkpoints file)."""
+def parse_checkpoint(data: bytes, sig_file: bytes | None = None) -> dict[str, Any]:
+    """A checkpoint someone kept: one line of `ledger/checkpoints.jsonl` (the last line of a
+    whole file), or an export's `checkpoint.json` with its raw signature `checkpoint.sig`."""
     lines = [ln for ln in data.strip().splitlines() if ln.strip()]
     if not lines:
         raise UsageError("the checkpoint file is empty", "", "Give a line of checkpoints.jsonl")
@@ -716,9 +734,23 @@ def parse_checkpoint(data: bytes) -> dict[str, Any]:
     except ValueError as exc:
         raise UsageError("the checkpoint file is not JSON", str(exc),
                          "Give one line of ledger/checkpoints.jsonl or an export's checkpoint") from exc
+    if isinstance(obj, dict) and "sig" not in obj and sig_file is not None:
+        obj["sig"] = base64.b64encode(sig_file).decode("ascii")
     if not isinstance(obj, dict) or not {"seq", "head", "key_id", "sig"} <= obj.keys():
-        raise UsageError("the file is not a checkpoint", "it needs seq, head, key_id and sig")
+        raise UsageError("the file is not a checkpoint", "it needs seq, head, key_id and sig "
+                         "(for an export's checkpoint.json, keep checkpoint.sig beside it)")
     return obj
+
+
+def load_checkpoint(path: Path) -> dict[str, Any]:
+    """`parse_checkpoint` of a file; an export's `checkpoint.sig` beside it is used too."""
+    try:
+        data = path.read_bytes()
+        sig_path = path.with_suffix(".sig")
+        sig = sig_path.read_bytes() if sig_path.is_file() else None
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}", str(exc)) from exc
+    return parse_checkpoint(data, sig)
 
 
 def verify(vault: Vault, ref: str | None = None, *, progress: Progress | None = None,
@@ -761,6 +793,8 @@ def verify(vault: Vault, ref: str | None = None, *, progress: Progress | None = 
     v._total = len(v.lines) + len(refs)
     if progress:
         progress(0, v._total)
+    # Blobs hash in worker threads (hashlib releases the GIL) while this thread checks
+    # signatures, the chain and the rows.
     with ThreadPoolExecutor(max_workers=v.workers, thread_name_prefix="cv-verify") as pool:
         futures = v.start_blobs(refs, pool)
         v.check_chain()

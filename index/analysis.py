@@ -294,6 +294,23 @@ class IdentifierFilter(Filter):
             yield t
 
 
+@lru_cache(maxsize=4)
+def _shared_analyzer(language: str) -> Any:
+    return contract_analyzer(language)
+
+
+def word_pairs(text: str, language: str) -> list[str]:
+    """Adjacent index terms of ``text`` as "a b" strings (stop words skipped, whole words).
+
+    Indexed in a field of their own, they turn a phrase search into a term lookup.
+    """
+    by_pos: dict[int, str] = {}
+    for t in _shared_analyzer(language)(text, positions=True):
+        by_pos.setdefault(t.pos, t.text)
+    terms = [by_pos[p] for p in sorted(by_pos)]
+    return [f"{a} {b}" for a, b in zip(terms, terms[1:], strict=False)]
+
+
 def contract_analyzer(language: str) -> Any:
     """The Whoosh analyzer for clause text and headings in ``language`` ("sv", "en", "mixed")."""
     return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | ContractFilter(language)

@@ -53,10 +53,12 @@ FIELD_BOOSTS = {
     "heading_en": 1.5,
     "meta": 0.6,
     "number": 4.0,
+    "pairs_sv": 1.0,
+    "pairs_en": 1.0,
 }
 SYNONYM_WEIGHT = 0.85  # a synonym counts a little less than the word the user typed
 COMMON_FRACTION = 0.25  # first-stage words in more of all clauses than this are skipped
-MAX_CANDIDATE_TERMS = 24  # ... and at most this many of the rarest are used
+POSTINGS_BUDGET = 20_000  # ... and the rarest words are used up to this many postings
 LOOSE_WORD_WEIGHT = 0.4  # the single words of a matched synonym phrase
 PART_WEIGHT = 0.8  # the parts of a compound count a little less than the whole word
 
@@ -102,6 +104,36 @@ class _Or(wq.Or):
     """
 
     matcher_type = wq.Or.DEFAULT_MATCHER
+
+
+PAIR_FIELDS = {"body_sv": "pairs_sv", "body_en": "pairs_en"}
+
+
+def phrase_query(fieldname: str, words: Sequence[str], boost: float = 1.0) -> wq.Query | None:
+    """Adjacent words in a field. In clause text this is a lookup of indexed word pairs
+    (fast on large archives); in short fields (headings, titles) all words must occur.
+
+    Whoosh scores several terms as the sum of their scores; the boost is divided so that a
+    phrase counts as one concept, like a single word.
+    """
+    if not words:
+        return None
+    if len(words) == 1:
+        return wq.Term(fieldname, words[0], boost=boost)
+    if fieldname in PAIR_FIELDS:
+        pairs = [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+        subs = [wq.Term(PAIR_FIELDS[fieldname], p) for p in pairs]
+        if len(subs) == 1:
+            return wq.Term(PAIR_FIELDS[fieldname], pairs[0], boost=boost)
+        return wq.And(subs, boost=boost / len(subs))
+    return wq.And([wq.Term(fieldname, w) for w in words], boost=boost / len(words))
+
+
+def phrases_to_pairs(q: wq.Query) -> wq.Query:
+    """Replace phrase queries on clause text by word-pair lookups (see phrase_query)."""
+    if isinstance(q, wq.Phrase) and q.fieldname in PAIR_FIELDS:
+        return phrase_query(q.fieldname, list(q.words), q.boost) or wq.NullQuery
+    return q.apply(phrases_to_pairs)
 
 
 class _ArrayOr(wq.Or):
@@ -158,11 +190,17 @@ class QueryBuilder:
             terms = self._field_terms(fieldname, text)
             if not terms or not self._exists(fieldname, terms):
                 continue
+            if len(terms) > 1 and fieldname in PAIR_FIELDS:
+                pairs = [f"{a} {b}" for a, b in zip(terms, terms[1:], strict=False)]
+                if not self._exists(PAIR_FIELDS[fieldname], pairs):
+                    continue
             fb = FIELD_BOOSTS[fieldname] * boost
             if len(terms) == 1:
                 subs.append(wq.Term(fieldname, terms[0], boost=fb))
             else:
-                subs.append(wq.Phrase(fieldname, terms, slop=1, boost=fb))
+                phrase = phrase_query(fieldname, terms, fb)
+                if phrase is not None:
+                    subs.append(phrase)
         if not subs:
             return None
         return _Or(subs) if len(subs) > 1 else subs[0]
@@ -287,7 +325,7 @@ class QueryBuilder:
 
     # -- Whoosh syntax -------------------------------------------------------------------
 
-    def syntax(self, qstring: str) -> wq.Query:
+    def syntax(self, qstring: str, reader: Any = None) -> wq.Query:
         """The query for a string in Whoosh query syntax (validated first)."""
         validate_syntax(qstring)
         parser = QueryParser(None, self.schema, group=syntax.AndGroup)
@@ -301,7 +339,7 @@ class QueryBuilder:
             raise QueryError(f"could not parse {qstring!r}: {exc}. {_HOW_TO}") from exc
         if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
             raise QueryError(f"nothing to search for in {qstring!r}. {_HOW_TO}")
-        return q
+        return phrases_to_pairs(q)
 
 
 def _protect_identifiers(qstring: str) -> str:
@@ -403,9 +441,13 @@ class _AliasPlugin(Plugin):
 
 
 def candidate_terms(q: wq.Query, reader: Any) -> list[tuple[str, str, float]]:
-    """Single terms for the fast first stage: each term of ``q`` and, for each phrase, its
-    rarest word; words found in more than COMMON_FRACTION of all clauses are left out when
-    rarer ones remain, and at most MAX_CANDIDATE_TERMS of the rarest are kept."""
+    """Single terms for the fast first stage of a search.
+
+    Every term of ``q`` (for a phrase, its rarest word or word pair), rarest first, while
+    their postings add up to at most POSTINGS_BUDGET (always at least one term); words in
+    more than COMMON_FRACTION of all clauses are left out when rarer ones remain. Clauses
+    that only contain very common words would rank low anyway.
+    """
     seen: dict[tuple[str, str], float] = {}
     for leaf in q.leaves():
         if isinstance(leaf, wq.Term):
@@ -421,9 +463,15 @@ def candidate_terms(q: wq.Query, reader: Any) -> list[tuple[str, str, float]]:
     scored = sorted(
         ((reader.doc_frequency(f, t), f, t, b) for (f, t), b in seen.items()), key=lambda x: x[0]
     )
-    limit = COMMON_FRACTION * max(1, reader.doc_count_all())
-    kept = [x for x in scored if x[0] <= limit] or scored[:1]
-    return [(f, t, b) for _, f, t, b in kept[:MAX_CANDIDATE_TERMS]]
+    common = COMMON_FRACTION * max(1, reader.doc_count_all())
+    kept: list[tuple[str, str, float]] = []
+    postings = 0
+    for df, f, t, b in scored:
+        if kept and (df > common or postings + df > POSTINGS_BUDGET):
+            break
+        kept.append((f, t, b))
+        postings += df
+    return kept
 
 
 def flat_terms_query(terms: Sequence[tuple[str, str, float]]) -> wq.Query:
@@ -441,8 +489,11 @@ def filter_query(
     board: str | None,
     contract_id: str | None,
     include_secret: bool,
-) -> wq.Query | None:
-    """The filter for the metadata restrictions (all must hold)."""
+) -> tuple[wq.Query | None, wq.Query | None]:
+    """The metadata restrictions as (clauses allowed, clauses masked out).
+
+    Secret clauses are masked out (a small set) rather than the rest allowed (a large one).
+    """
     parts: list[wq.Query] = []
     if doc_type:
         parts.append(wq.Term("doc_type", doc_type.strip().lower()))
@@ -454,11 +505,9 @@ def filter_query(
             if not words:
                 raise QueryError(f"the {fieldname} filter {value!r} has no letters or digits")
             parts.extend(wq.Term(fieldname, w) for w in words)
-    if not include_secret:
-        parts.append(wq.Term("secret", "0"))
-    if not parts:
-        return None
-    return wq.And(parts) if len(parts) > 1 else parts[0]
+    allow = (wq.And(parts) if len(parts) > 1 else parts[0]) if parts else None
+    mask = None if include_secret else wq.Term("secret", "1")
+    return allow, mask
 
 
 def raw_terms(qstring: str) -> list[str]:

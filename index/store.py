@@ -35,13 +35,19 @@ from typing import Any
 
 from whoosh import index as windex
 from whoosh import query as wq
-from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.highlight import ContextFragmenter, Formatter, get_text, highlight
 from whoosh.index import LockError
 from whoosh.scoring import BM25F, BM25FScorer
 
-from index.analysis import contract_analyzer, detect_language, keyword_analyzer, number_analyzer
+from index.analysis import (
+    contract_analyzer,
+    detect_language,
+    keyword_analyzer,
+    number_analyzer,
+    word_pairs,
+)
 from index.errors import IndexUnavailable, QueryError
 from index.model import Hit, IndexDocument, SearchResult
 from index.query import (
@@ -103,7 +109,14 @@ class _GuillemetFormatter(Formatter):
         return "«" + get_text(text, token, replace) + "»"
 
 
-_LANGUAGE_FIELDS = {"body_sv": "sv", "heading_sv": "sv", "body_en": "en", "heading_en": "en"}
+_LANGUAGE_FIELDS = {
+    "body_sv": "sv",
+    "heading_sv": "sv",
+    "pairs_sv": "sv",
+    "body_en": "en",
+    "heading_en": "en",
+    "pairs_en": "en",
+}
 
 
 class LanguageBM25F(BM25F):
@@ -154,8 +167,20 @@ def build_schema() -> Schema:
         body_en=TEXT(analyzer=contract_analyzer("en")),
         heading_sv=TEXT(analyzer=contract_analyzer("sv")),
         heading_en=TEXT(analyzer=contract_analyzer("en")),
+        # adjacent word pairs of the clause text: phrase searches become term lookups
+        pairs_sv=KEYWORD(commas=True, lowercase=False, scorable=True),
+        pairs_en=KEYWORD(commas=True, lowercase=False, scorable=True),
         meta=TEXT(analyzer=contract_analyzer("mixed")),
     )
+
+
+def _analysed_fields(lang: str, text: str, heading: str) -> dict[str, str]:
+    """The language-specific indexed fields of one clause."""
+    return {
+        f"body_{lang}": text,
+        f"heading_{lang}": heading,
+        f"pairs_{lang}": ",".join(word_pairs(text, lang)),
+    }
 
 
 def _meta_text(title: str, supplier: str | None, doc_type: str) -> str:
@@ -198,9 +223,8 @@ def clause_records(doc: IndexDocument) -> list[dict[str, Any]]:
                 "page": clause.page,
                 "start": clause.start,
                 "end": clause.end,
-                f"body_{lang}": text,
-                f"heading_{lang}": heading,
                 "meta": meta,
+                **_analysed_fields(lang, text, heading),
             }
         )
     return records
@@ -227,6 +251,7 @@ class ClauseIndex:
         self._gen: str | None = None
         self._searcher: Any = None
         self._builder: QueryBuilder | None = None
+        self._filters: dict[tuple[int, str], set[int]] = {}
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -483,8 +508,7 @@ class ClauseIndex:
                     secret="1" if secret else "0",
                     meta=_meta_text(new_title, supplier, doc_type),
                 )
-                rec[f"body_{lang}"] = rec.get("text", "")
-                rec[f"heading_{lang}"] = rec.get("heading", "")
+                rec.update(_analysed_fields(lang, rec.get("text", ""), rec.get("heading", "")))
                 rec["first"] = "1" if rec["clause_id"].endswith("#0") else "0"
                 writer.update_document(**rec)
 
@@ -564,7 +588,7 @@ class ClauseIndex:
             raise QueryError("empty query: write some words, e.g. 'uppsägningstid'")
         if limit < 1:
             raise QueryError(f"limit must be at least 1, not {limit}")
-        flt = filter_query(
+        allow_q, mask_q = filter_query(
             doc_type=doc_type,
             supplier=supplier,
             board=board,
@@ -577,9 +601,10 @@ class ClauseIndex:
                 searcher = self._get_searcher()
                 builder = self._query_builder(searcher.schema)
                 if uses_syntax(query):
-                    q = builder.syntax(query)
+                    q = builder.syntax(query, reader=searcher.reader())
                 else:
                     q = builder.plain(query, reader=searcher.reader())
+                flt = (self._docset(searcher, allow_q), self._docset(searcher, mask_q))
                 return self._run(searcher, query, q, flt, limit)
             except CORRUPTION_ERRORS as exc:
                 if recovered:
@@ -595,17 +620,38 @@ class ClauseIndex:
             self._builder = QueryBuilder(schema)
         return self._builder
 
-    def _run(self, searcher: Any, qstring: str, q: Any, flt: Any, limit: int) -> SearchResult:
+    def _docset(self, searcher: Any, q: Any) -> set[int] | None:
+        """The document numbers matching a filter query, cached per open searcher."""
+        if q is None:
+            return None
+        key = (id(searcher), repr(q))
+        cached = self._filters.get(key)
+        if cached is None:
+            if len(self._filters) > 64:
+                self._filters.clear()
+            cached = self._filters[key] = set(searcher.docs_for_query(q))
+        return cached
+
+    def _run(
+        self,
+        searcher: Any,
+        qstring: str,
+        q: Any,
+        flt: tuple[set[int] | None, set[int] | None],
+        limit: int,
+    ) -> SearchResult:
         from whoosh.query.qcore import QueryError as WhooshQueryError
 
-        if q is wq.NullQuery:
-            return SearchResult(query=qstring, total=0, hits=[])
+        if q is wq.NullQuery or (flt[0] is not None and not flt[0]):
+            return SearchResult(query=qstring, total=0, hits=[])  # nothing can match
         try:
             if uses_syntax(qstring):
                 # Top-k skipping is exact only with binary union matchers (query._Or);
                 # parsed queries may use Whoosh's array matcher on small indexes.
                 optimize = searcher.doc_count_all() > 5000
-                results = searcher.search(q, limit=limit, filter=flt, optimize=optimize)
+                results = searcher.search(
+                    q, limit=limit, filter=flt[0], mask=flt[1], optimize=optimize
+                )
                 ranked = [(h.docnum, float(h.score or 0.0)) for h in results]
                 total = len(results)
             else:
@@ -615,12 +661,15 @@ class ClauseIndex:
         terms: dict[str, set[str]] = {}
         for fieldname, text in q.iter_all_terms():
             value = text.decode("utf-8") if isinstance(text, bytes) else text
-            terms.setdefault(fieldname, set()).add(value)
+            if fieldname.startswith("pairs_"):
+                terms.setdefault("body_" + fieldname[6:], set()).update(value.split(" "))
+            else:
+                terms.setdefault(fieldname, set()).add(value)
         hits = [self._hit(searcher, docnum, score, terms) for docnum, score in ranked]
         return SearchResult(query=qstring, total=total, hits=hits)
 
     def _two_stage(
-        self, searcher: Any, q: Any, flt: Any, limit: int
+        self, searcher: Any, q: Any, flt: tuple[set[int] | None, set[int] | None], limit: int
     ) -> tuple[list[tuple[int, float]], int]:
         """Top clauses for a plain-word query, and the number of clauses matching any word.
 
@@ -635,7 +684,7 @@ class ClauseIndex:
         pool = max(CANDIDATE_POOL, limit * 5)
         # unoptimized on purpose: the array matcher scores all matches fast, and the
         # number of matches comes for free
-        first = searcher.search(flat, limit=pool, filter=flt, optimize=False)
+        first = searcher.search(flat, limit=pool, filter=flt[0], mask=flt[1], optimize=False)
         total = len(first)
         candidates = sorted(h.docnum for h in first)
         scores: dict[int, float] = {}

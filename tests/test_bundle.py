@@ -22,6 +22,8 @@ from contractvault.tsa import configure_tsa, timestamp_missing
 from contractvault.util import sha256_hex
 from contractvault.vault import Vault
 
+PASSPHRASE = "correct horse battery staple"  # as in conftest
+
 pytestmark = pytest.mark.db
 
 
@@ -102,6 +104,7 @@ def test_bundle_passes_its_own_verify_sh_and_an_openssl_only_check(stamped, tmp_
     assert len((folder / "manifest.sig").read_bytes()) == 64
 
 
+@pytest.mark.slow
 def test_changing_any_file_makes_verify_sh_fail(stamped, tmp_path: Path) -> None:
     vault, docs = stamped
     doc = sorted(docs, key=lambda d: docs[d])[0]
@@ -205,3 +208,52 @@ def test_evidence_that_does_not_verify_is_not_exported(vault: Vault, tmp_path: P
     with pytest.raises(VerificationError, match="does not verify"):
         export_evidence(vault, doc, tmp_path / "b.zip")
     assert not (tmp_path / "b.zip").exists()
+
+
+def test_a_bundles_checkpoint_checks_the_vault_later(cli, initialised: Path, tmp_path: Path) -> None:
+    with Vault.open(initialised) as vault:
+        built = build_vault(vault, 4, seed=37)
+    doc = sorted(built.documents)[0]
+    cli.json("export", "evidence", doc, "-o", str(tmp_path / "b.zip"))
+    folder = _unzip(tmp_path / "b.zip", tmp_path / "x")
+    with Vault.open(initialised) as vault:
+        build_vault(vault, 2, seed=38)
+    kept = folder / "checkpoint.json"
+    assert cli("verify", "--checkpoint", str(kept)).exit_code == 0
+    # An insider with the key and the passphrase rewrites history from E-4 on, consistently:
+    # re-signed records, new checkpoints, matching database rows. Only what was kept
+    # outside the vault (the bundle's checkpoint) can tell.
+    from contractvault.ledger import LedgerEntry, record_bytes, record_hash
+    from contractvault.models import Evidence
+    from contractvault.util import canonical_json
+
+    with Vault.open(initialised, passphrase=lambda: PASSPHRASE) as vault:
+        signer = vault.keys.signer()
+        entries = list(vault.ledger.entries())
+        forged = entries[:3]
+        prev = entries[2].hash
+        for e in entries[3:]:
+            rec = {**e.record, "prev": prev}
+            if rec["seq"] == 4:
+                rec["context"] = {**rec["context"], "who": "någon annan"}
+            forged.append(LedgerEntry(rec, record_hash(rec), signer.sign(record_bytes(rec))))
+            prev = forged[-1].hash
+        vault.ledger.records.write_bytes(b"".join(e.line() for e in forged))
+        cps = []
+        for e in forged:
+            body = {"seq": e.seq, "head": e.hash, "at": e.record["sealed_at"],
+                    "vault_id": vault.vault_id, "key_id": signer.key_id}
+            cps.append(canonical_json({**body, "sig": signer.sign(canonical_json(body))}) + b"\n")
+        vault.ledger.checkpoints.write_bytes(b"".join(cps))
+        with vault.session() as s:
+            for e in forged[3:]:
+                row = s.get(Evidence, e.seq)
+                row.record_json = record_bytes(e.record).decode("utf-8")
+                row.record_hash, row.prev_hash, row.signature = e.hash, e.record["prev"], e.sig
+                s.add(row)
+            s.commit()
+    assert cli("verify").exit_code == 0  # consistent forgery: the vault alone cannot tell
+    result = cli("verify", "--checkpoint", str(kept), "--json")
+    assert result.exit_code == 4
+    failures = json.loads(result.stdout)["failures"]
+    assert [f for f in failures if f["what"] == "checkpoint" and f["id"] == "E-4"], failures

@@ -180,3 +180,22 @@ def test_key_tsa_off_stops_asking(cli, initialised: Path, tsa: TestTsa) -> None:
     assert off["url"] is None and off["ca_subjects"]  # pinned CAs stay for old tokens
     bad = cli("key", "tsa", "ftp://example")
     assert bad.exit_code == 2
+
+
+def test_a_down_tsa_is_asked_once_per_run_and_all_records_are_stamped_later(vault: Vault,
+                                                                             tsa: TestTsa) -> None:
+    import random
+
+    from contractvault.tsa import timestamp_missing
+
+    configure_tsa(vault, tsa.url, tsa.ca_pem.read_bytes())
+    tsa.mode = "down"
+    c = int(build_vault(vault, 1, seed=22).contracts[0][2:])
+    before = tsa.attempts
+    seqs = [seal_document(vault, c, agreement_text(random.Random(n), n), f"f{n}.txt")[1]
+            for n in range(3)]
+    assert tsa.attempts == before + 1  # after one failure the next seals do not wait on it
+    tsa.mode = "ok"
+    result = timestamp_missing(vault)
+    assert {s["id"] for s in result.stamped} >= {f"E-{q}" for q in seqs}
+    assert verify(vault).time_source == "tsa"

@@ -75,7 +75,8 @@ class TestTsa:
         self.folder = Path(folder or tempfile.mkdtemp(prefix="cv-tsa-"))
         make_tsa_pki(self.folder)
         self.mode = "ok"  # ok | down | other-hash
-        self.requests = 0
+        self.requests = 0  # queries answered with a token
+        self.attempts = 0  # every POST, answered or not
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -110,6 +111,7 @@ class TestTsa:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                tsa.attempts += 1
                 if tsa.mode == "down":
                     self.send_error(503, "TSA unavailable")
                     return

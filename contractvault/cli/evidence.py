@@ -33,23 +33,18 @@ def verify_cmd(
     item_id: Annotated[str | None, typer.Argument(
         metavar="[ID]", help="A contract (C-…), document (D-…) or evidence (E-…) id; all when left out.")] = None,
     checkpoint: Annotated[Path | None, Opt(
-        "--checkpoint", help="An older checkpoint you kept (a line of ledger/checkpoints.jsonl): "
-        "check that today's ledger still contains it.")] = None,
+        "--checkpoint", help="An older checkpoint you kept (a line of ledger/checkpoints.jsonl, "
+        "or an export's checkpoint.json with checkpoint.sig beside it): check that today's "
+        "ledger still contains it.")] = None,
     json_out: JsonOut = False,
 ) -> None:
     """Re-hash every blob and check signatures, the chain, checkpoints and timestamps.
 
     Exit 0 when everything holds, 4 otherwise (each failure names its record).
     """
-    from contractvault.errors import UsageError
-    from contractvault.verify import parse_checkpoint, verify
+    from contractvault.verify import load_checkpoint, verify
 
-    kept = None
-    if checkpoint is not None:
-        try:
-            kept = parse_checkpoint(checkpoint.read_bytes())
-        except OSError as exc:
-            raise UsageError(f"cannot read {checkpoint}", str(exc)) from exc
+    kept = load_checkpoint(checkpoint) if checkpoint is not None else None
     with open_vault(ctx) as vault:
         bar, update = progress_bar("Verifying")
         with bar:

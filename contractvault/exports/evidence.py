@@ -219,6 +219,7 @@ def export_evidence(vault: Vault, ref: str, out: Path, *, include_secret: bool =
         for name in sorted(files):
             info = zipfile.ZipInfo(f"{top}/{name}", date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # Unix: unzip then keeps verify.sh executable
             info.external_attr = (0o755 if name == "verify.sh" else 0o644) << 16
             src = files[name]
             if isinstance(src, bytes):
