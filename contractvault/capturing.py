@@ -62,11 +62,15 @@ class CaptureOutcome:
     artifacts: list[dict[str, Any]]
     authority: dict[str, Any] | None
     accept: dict[str, Any] | None = None
+    warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"contract_id": self.contract_id, "document_ids": self.document_ids,
-                "evidence_ids": self.evidence_ids, "artifacts": self.artifacts,
-                "authority": self.authority, "accept": self.accept}
+        out = {"contract_id": self.contract_id, "document_ids": self.document_ids,
+               "evidence_ids": self.evidence_ids, "artifacts": self.artifacts,
+               "authority": self.authority, "accept": self.accept}
+        if self.warnings:
+            out["warnings"] = self.warnings
+        return out
 
 
 _FOLLOW_TYPES = [
@@ -229,6 +233,8 @@ def capture_agreement(vault: Vault, opts: CaptureOptions, *, wait: Callable[[str
                                        authority=authority if page.role == "main" else None,
                                        origin="capture")
             contract_pk = sealed.subject.contract_id
+            if sealed.timestamp_warning:
+                outcome.warnings.append(sealed.timestamp_warning)
             assert sealed.subject.document_id is not None
             outcome.document_ids.append(document_ref(sealed.subject.document_id))
             outcome.evidence_ids.append(evidence_ref(sealed.seq))

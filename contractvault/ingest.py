@@ -148,6 +148,8 @@ def _seal_one(vault: Vault, doc: ExtractedDocument, result: AddResult, *, doc_ty
         build_rows=build,
     )
     assert sealed.subject.contract_id is not None and sealed.subject.document_id is not None
+    if sealed.timestamp_warning:
+        result.warnings.append({"file": str(doc.path), "warning": sealed.timestamp_warning})
     result.contract_id = contract_ref(sealed.subject.contract_id)
     result.document_ids.append(document_ref(sealed.subject.document_id))
     result.evidence_ids.append(evidence_ref(sealed.seq))

@@ -5,6 +5,8 @@ changed clauses."""
 from __future__ import annotations
 
 import json
+import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -63,6 +65,24 @@ def test_allowed_capture_clicks_seals_and_indexes(cli, with_register: Path, site
     listed = cli.json("authority", "decisions", "--board", "KS", "--from", "2000-01-01",
                       "--to", "2100-01-01")["decisions"]
     assert [d["document_id"] for d in listed] == [out["document_ids"][0]]
+
+
+def test_a_captures_evidence_bundle_passes_its_verify_sh(cli, initialised: Path, site, tmp_path: Path) -> None:
+    out = cli.json("capture", site.url("/"), "--doc-type", "villkor", "--new", "Villkor",
+                   "--click", "--submit", "#fortsatt")
+    bundle = tmp_path / "bevis.zip"
+    assert cli("export", "evidence", out["document_ids"][0], "-o", str(bundle)).exit_code == 0
+    with zipfile.ZipFile(bundle) as z:
+        z.extractall(tmp_path / "bevis")
+    folder = next((tmp_path / "bevis").rglob("verify.sh")).parent
+    names = {p.name.split("-", 1)[1] for p in (folder / "artifacts").iterdir()}
+    assert {"page.pdf", "accept-before.png", "accept-after.png", "page.mhtml", "network.har"} <= names
+    ok = subprocess.run(["sh", "verify.sh"], cwd=folder, capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    pdf = next(folder.rglob("*page.pdf"))
+    pdf.write_bytes(pdf.read_bytes().replace(b"Leverant", b"Lxverant", 1) + b"%")
+    bad = subprocess.run(["sh", "verify.sh"], cwd=folder, capture_output=True, text=True)
+    assert bad.returncode != 0
 
 
 def test_refused_signer_clicks_nothing_and_seals_no_acceptance(cli, with_register: Path, site) -> None:

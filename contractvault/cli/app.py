@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
-from contractvault.config import ENV_PASSPHRASE, default_vault_path
+from contractvault.config import ENV_PASSPHRASE, ENV_TSA, default_vault_path
 from contractvault.errors import ContractVaultError
 
 
@@ -96,7 +96,12 @@ def _global(
     ctx: typer.Context,
     vault: Path | None = typer.Option(None, "--vault", help="Vault folder (else $CONTRACTVAULT_HOME, else the user data dir)."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
+    tsa: str | None = typer.Option(None, "--tsa", metavar="URL",
+                                   help="RFC 3161 time-stamping authority for records sealed now."),
 ) -> None:
+    if tsa:
+        # The library reads the TSA from the environment or the vault's tsa.json.
+        os.environ[ENV_TSA] = tsa
     ctx.obj = State(vault_path=vault or default_vault_path(), debug=debug)
 
 

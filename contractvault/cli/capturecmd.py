@@ -68,6 +68,8 @@ def capture_cmd(
     if outcome.authority:
         console.print("  authority: allowed — " + "; ".join(outcome.authority["reasons"]))
     console.print(f"  {len(outcome.artifacts)} artifacts sealed")
+    for w in outcome.warnings:
+        err_console.print(f"[yellow]warning[/]: {w}")
 
 
 @app.command("recheck")
