@@ -58,7 +58,7 @@ FIELD_BOOSTS = {
 }
 SYNONYM_WEIGHT = 0.85  # a synonym counts a little less than the word the user typed
 COMMON_FRACTION = 0.25  # first-stage words in more of all clauses than this are skipped
-POSTINGS_BUDGET = 20_000  # ... and the rarest words are used up to this many postings
+POSTINGS_BUDGET = 8_000  # ... and the rarest words are used up to this many postings
 LOOSE_WORD_WEIGHT = 0.4  # the single words of a matched synonym phrase
 PART_WEIGHT = 0.8  # the parts of a compound count a little less than the whole word
 

@@ -97,7 +97,7 @@ DOC_TYPE_WORDS = {
 }
 
 SNIPPET_CHARS = 240
-CANDIDATE_POOL = 200  # clauses scored with the full query (see ClauseIndex._two_stage)
+CANDIDATE_POOL = 100  # clauses scored with the full query (see ClauseIndex._two_stage)
 
 
 class _GuillemetFormatter(Formatter):

@@ -79,6 +79,6 @@ def demo_cmd(
     if not passphrase:
         console.print(f"\nThe demo vault's passphrase is [bold]{DEMO_PASSPHRASE}[/] "
                       f"(export CONTRACTVAULT_PASSPHRASE={DEMO_PASSPHRASE} for commands that seal).")
-    console.print("\n[bold]Try next:[/]")
+    console.print("\n[bold]Try next[/] (after '. .venv/bin/activate' in a checkout):")
     for line in summary["next"]:
-        console.print(f"  {line}", markup=False)
+        console.print(f"  {line}", markup=False, soft_wrap=True)
