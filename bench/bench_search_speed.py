@@ -126,10 +126,9 @@ class Fts5:
         self.build = time.perf_counter() - t0
 
     def search(self, q: str) -> int:
-        if q.startswith('"'):
-            expr = q  # an FTS5 phrase
-        else:
-            expr = " OR ".join('"' + w + '"' for w in re.findall(r"\w+", q))
+        # a quoted query is an FTS5 phrase; otherwise the words OR-ed
+        words = " OR ".join('"' + w + '"' for w in re.findall(r"\w+", q))
+        expr = q if q.startswith('"') else words
         rows = self.db.execute(
             "SELECT rowid, snippet(p, 0, '«', '»', '…', 16) FROM p WHERE p MATCH ? "
             "ORDER BY bm25(p) LIMIT 10",

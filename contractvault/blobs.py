@@ -8,7 +8,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from contractvault.util import atomic_writer, fsync_dir, sha256_file
+from contractvault.util import atomic_writer, fsync_dir, iter_file, sha256_file, sha256_hex
 
 
 class BlobStore:
@@ -49,6 +49,36 @@ class BlobStore:
         if not path.is_file():
             raise FileNotFoundError(path)
         return path
+
+    def copy_verified(self, sha256: str, dest: Path, what: str) -> int:
+        """Copy a blob to `dest`, hashing it on the way; returns its size.
+
+        Exports only hold verified content: a missing or altered blob raises
+        VerificationError naming `what` (e.g. "D-3").
+        """
+        from contractvault.errors import VerificationError
+
+        src = self.path_for(sha256)
+        if not src.is_file():
+            raise VerificationError(f"the stored file of {what} is missing", f"blob {sha256[:12]}…",
+                                    "Run 'contractvault verify' and restore from backup")
+        size = 0
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        with open(dest, "wb") as fout:
+
+            def copied() -> Iterator[bytes]:
+                nonlocal size
+                for block in iter_file(src):
+                    fout.write(block)
+                    size += len(block)
+                    yield block
+
+            digest = sha256_hex(copied())
+        if digest != sha256:
+            raise VerificationError(f"the stored file of {what} does not match its hash",
+                                    "the blob store was altered",
+                                    "Run 'contractvault verify' and restore from backup")
+        return size
 
     def __iter__(self) -> Iterator[str]:
         """Every stored hash (ignores temp files from interrupted writes)."""

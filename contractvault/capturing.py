@@ -24,6 +24,7 @@ from contractvault.ids import contract_ref, document_ref, evidence_ref
 from contractvault.ingest import add_document_rows
 from contractvault.models import Contract, Document, EvidenceArtifact
 from contractvault.register import ContractFields, get_contract, get_document, new_contract_row
+from contractvault.util import sha256_file
 from contractvault.vault import ArtifactSpec, Sealed, Subject, Vault
 
 
@@ -157,12 +158,13 @@ def _seal_page(vault: Vault, page: cap.CapturedPage, result: cap.CaptureResult, 
                supersedes: int | None = None, extra: dict[str, Any] | None = None) -> tuple[Sealed, list[ArtifactSpec]]:
     pdf = next(a for a in page.artifacts if a.name.endswith("page.pdf"))
     extracted = extract_file(pdf.path)
-    specs: list[ArtifactSpec] = []
-    for a in page.artifacts:
-        sha, size = vault.store_file(a.path)
-        specs.append(ArtifactSpec(a.name, a.media_type, sha, size))
+    specs = [ArtifactSpec(a.name, a.media_type, sha256_file(a.path), a.path.stat().st_size)
+             for a in page.artifacts]
 
     def build(s: Session) -> Subject:
+        # Blobs are stored under the write lock, so `doctor --fix` never sees them unsealed.
+        for a, spec in zip(page.artifacts, specs, strict=True):
+            vault.store_file(a.path, spec.sha256)
         pk = contract_pk
         if pk is None:
             assert opts.new_title is not None

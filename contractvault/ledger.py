@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from contractvault.errors import VerificationError
 from contractvault.util import atomic_write, canonical_json, fsync_dir, sha256_hex
 
 GENESIS = "0" * 64
@@ -111,7 +112,12 @@ class LedgerFile:
                 data = fh.read(block)
                 lines = data.rstrip(b"\n").split(b"\n")
                 if len(lines) > 1 or block == size:
-                    return LedgerEntry.parse(lines[-1])
+                    try:
+                        return LedgerEntry.parse(lines[-1])
+                    except ValueError as exc:  # JSONDecodeError is a ValueError
+                        raise VerificationError(
+                            "the ledger's last line is damaged", str(exc),
+                            "Run 'contractvault verify'; nothing was sealed") from exc
                 block = min(size, block * 4)
 
     def append(self, entry: LedgerEntry) -> None:

@@ -85,7 +85,7 @@ def get_document(s: Session, ref: str) -> Document:
     _, pk = parse_ref(ref, "document")
     row = s.get(Document, pk)
     if row is None:
-        raise NotFoundError(f"no document {ref}", "", "Run 'contractvault list --documents'")
+        raise NotFoundError(f"no document {ref}", "", "Run 'contractvault list' to see ids")
     return row
 
 
@@ -115,6 +115,10 @@ def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
+# Contract fields that the search index stores with every clause.
+INDEXED_FIELDS = frozenset({"title", "supplier", "board", "secret"})
+
+
 def update_contract(vault: Vault, ref: str, meta: ContractFields, *, extra: dict[str, Any] | None = None) -> str:
     """Change metadata; every changed field is logged with old and new value."""
     values = meta.validated()
@@ -123,17 +127,25 @@ def update_contract(vault: Vault, ref: str, meta: ContractFields, *, extra: dict
         row = get_contract(s, ref)
         assert row.id is not None
         now = utc_now()
+        changed: set[str] = set()
         for name, new in values.items():
             old = getattr(row, name)
             if old == new:
                 continue
+            changed.add(name)
             s.add(ContractChange(contract_id=row.id, at=now, by=vault.user, field_name=name,
                                  old_value=_text(old), new_value=_text(new)))
             setattr(row, name, new)
         row.updated_at = now
         s.add(row)
         s.commit()
-        return contract_ref(row.id)
+        ref = contract_ref(row.id)
+    if changed & INDEXED_FIELDS:
+        # Hits carry these fields and filter on them; secret ones must leave results at once.
+        from contractvault.search import reindex_contract
+
+        reindex_contract(vault, ref)
+    return ref
 
 
 def contract_dict(c: Contract) -> dict[str, Any]:

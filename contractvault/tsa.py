@@ -14,7 +14,6 @@ checked but its signature cannot be, and verify says so.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
@@ -44,7 +43,7 @@ from contractvault.errors import ContractVaultError, NotFoundError, UsageError
 from contractvault.ids import evidence_ref, parse_ref
 from contractvault.ledger import record_bytes
 from contractvault.models import Document, Evidence, TimestampToken
-from contractvault.util import atomic_write, iso_utc
+from contractvault.util import atomic_write, iso_utc, sha256_hex
 
 if TYPE_CHECKING:
     from contractvault.vault import Sealed, Vault
@@ -254,7 +253,7 @@ def request_token(url: str, data: bytes, anchors: list[x509.Certificate],
         reason = getattr(exc, "reason", exc)
         raise TsaError(f"cannot reach the TSA at {url}", str(reason),
                        "Check the URL and network; 'contractvault timestamp' tries again") from exc
-    check = check_token(body, hashlib.sha256(data).hexdigest(), anchors, nonce=req.nonce)
+    check = check_token(body, sha256_hex(data), anchors, nonce=req.nonce)
     if check.problems or check.info is None:
         raise TsaError(f"the TSA at {url} gave a token that does not hold",
                        "; ".join(check.problems) or "unreadable",

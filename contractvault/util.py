@@ -83,6 +83,12 @@ def iso_utc(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
+def parse_iso_utc(value: str) -> datetime:
+    """Parse an ISO 8601 time as written by `iso_utc` (Z or offset); naive means UTC."""
+    moment = datetime.fromisoformat(value)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 def fsync_dir(folder: Path) -> None:
     """Make a rename inside `folder` durable (no-op where directories cannot be opened)."""
     with contextlib.suppress(OSError):

@@ -10,7 +10,6 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ from contractvault import __version__
 from contractvault.blobs import BlobStore
 from contractvault.config import ENV_DB_URL, VaultPaths, current_user
 from contractvault.db import make_engine, migrate
-from contractvault.errors import ContractVaultError, NotFoundError, UsageError
+from contractvault.errors import ContractVaultError, NotFoundError, UsageError, VerificationError
 from contractvault.ids import contract_ref, document_ref
 from contractvault.keys import KeyRing, PassphraseProvider, public_pem
 from contractvault.ledger import (
@@ -242,7 +241,7 @@ class Vault:
             with self.session() as s:
                 db_max = s.exec(select(func.max(Evidence.seq))).one()
                 if (db_max or 0) != (last.seq if last else 0):
-                    raise ContractVaultError(
+                    raise VerificationError(
                         "the ledger and the database disagree",
                         f"ledger ends at {last.seq if last else 0}, database at {db_max or 0}",
                         "Run 'contractvault verify' and restore from backup",
@@ -357,8 +356,3 @@ class Vault:
 
         self.paths.tmp.mkdir(parents=True, exist_ok=True)
         return Path(tempfile.mkdtemp(prefix=prefix, dir=self.paths.tmp))
-
-
-def resolve_sealed_at(record: dict[str, Any]) -> datetime:
-    """The sealing time of a record as a datetime."""
-    return datetime.fromisoformat(str(record["sealed_at"]).replace("Z", "+00:00"))

@@ -38,7 +38,7 @@ from contractvault.models import (
     EvidenceArtifact,
     TimestampToken,
 )
-from contractvault.util import canonical_json, iter_file, sha256_hex
+from contractvault.util import canonical_json, iter_file, parse_iso_utc, sha256_hex
 from contractvault.vault import Vault
 
 Progress = Callable[[int, int], None]
@@ -113,7 +113,7 @@ def _utc_naive(moment: datetime) -> datetime:
 
 def _parse_time(value: Any) -> datetime | None:
     try:
-        return _utc_naive(datetime.fromisoformat(str(value).replace("Z", "+00:00")))
+        return _utc_naive(parse_iso_utc(str(value)))
     except ValueError:
         return None
 
@@ -706,7 +706,7 @@ def _select(vault: Vault, v: _Verifier, ref: str | None, rows: dict[int, Evidenc
         if pk in docs and docs[pk].evidence_seq is not None:
             seqs.add(int(docs[pk].evidence_seq or 0))
         if pk not in docs and not seqs:
-            raise NotFoundError(f"no document {ref}", "", "Run 'contractvault list --documents'")
+            raise NotFoundError(f"no document {ref}", "", "Run 'contractvault list' to see ids")
         return seqs, {pk}
     ref_text = contract_ref(pk)
     with vault.session() as s:

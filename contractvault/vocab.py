@@ -5,12 +5,14 @@ Document types, scopes and categories live in `doctypes`; re-exported here for c
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 
 from contractvault.doctypes import CATEGORIES, SCOPES
 from contractvault.errors import UsageError
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 TRANSFER_MECHANISMS = ("scc", "dpf", "bcr", "adequacy", "none")
 NOTICE_BASES = ("end", "year-end")
 __all__ = ["CATEGORIES", "NOTICE_BASES", "SCOPES", "TRANSFER_MECHANISMS", "choose", "parse_date"]
@@ -31,6 +33,9 @@ def parse_date(value: str | date | None, what: str = "date") -> date | None:
     if value is None or isinstance(value, date):
         return value
     try:
+        # fromisoformat alone would also take 20250101 and 2025-W01-3.
+        if not _ISO_DATE.fullmatch(value.strip()):
+            raise ValueError(value)
         return date.fromisoformat(value.strip())
     except ValueError as exc:
         raise UsageError(f"'{value}' is not a date for {what}", "dates are YYYY-MM-DD",

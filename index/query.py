@@ -13,6 +13,9 @@ Two modes:
   (text, heading, number/clause, title, supplier, board, doc_type/type, contract, document)
   work as in Whoosh (words without an operator must all match, as in Whoosh); unfielded
   words search text, headings, clause numbers and titles.
+
+Phrases in clause text are looked up in an index of adjacent word pairs (``pairs_sv``,
+``pairs_en``) instead of Whoosh's position matching, which is slow on large archives.
 """
 
 from __future__ import annotations
@@ -30,10 +33,8 @@ from index.analysis import (
     ENGLISH_STOP_WORDS,
     QUESTION_WORDS,
     SWEDISH_STOP_WORDS,
-    TOKEN_RE,
     is_identifier,
     match_key,
-    normalize_identifier,
     split_compound,
     tokenize,
 )
@@ -162,7 +163,7 @@ class QueryBuilder:
         reader = self._reader
         if reader is None:
             return True
-        return all((fieldname, t) in reader for t in terms)
+        return all(doc_frequency(reader, fieldname, t) > 0 for t in terms)
 
     # -- plain words ---------------------------------------------------------------------
 
@@ -440,6 +441,16 @@ class _AliasPlugin(Plugin):
         return group
 
 
+def doc_frequency(reader: Any, fieldname: str, text: str) -> int:
+    """A term's document frequency, cached on the reader (it cannot change under it)."""
+    cache = reader.__dict__.setdefault("_clause_index_df", {})
+    key = (fieldname, text)
+    df = cache.get(key)
+    if df is None:
+        df = cache[key] = reader.doc_frequency(fieldname, text)
+    return df
+
+
 def candidate_terms(q: wq.Query, reader: Any) -> list[tuple[str, str, float]]:
     """Single terms for the fast first stage of a search.
 
@@ -456,12 +467,13 @@ def candidate_terms(q: wq.Query, reader: Any) -> list[tuple[str, str, float]]:
             options = [(leaf.fieldname, w) for w in leaf.words]
         else:
             continue
-        options = [o for o in options if o in reader] or options
-        field, text = min(options, key=lambda o: reader.doc_frequency(*o))
+        options = [o for o in options if doc_frequency(reader, *o)] or options
+        field, text = min(options, key=lambda o: doc_frequency(reader, *o))
         boost = FIELD_BOOSTS.get(field, 1.0)
         seen[(field, text)] = max(seen.get((field, text), 0.0), boost)
     scored = sorted(
-        ((reader.doc_frequency(f, t), f, t, b) for (f, t), b in seen.items()), key=lambda x: x[0]
+        ((doc_frequency(reader, f, t), f, t, b) for (f, t), b in seen.items()),
+        key=lambda x: x[0],
     )
     common = COMMON_FRACTION * max(1, reader.doc_count_all())
     kept: list[tuple[str, str, float]] = []
@@ -508,11 +520,3 @@ def filter_query(
     allow = (wq.And(parts) if len(parts) > 1 else parts[0]) if parts else None
     mask = None if include_secret else wq.Term("secret", "1")
     return allow, mask
-
-
-def raw_terms(qstring: str) -> list[str]:
-    """The query's tokens as typed (for baselines and diagnostics)."""
-    return [
-        normalize_identifier(m.group(0)) if is_identifier(m.group(0)) else m.group(0).lower()
-        for m in TOKEN_RE.finditer(qstring)
-    ]

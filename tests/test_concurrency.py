@@ -28,7 +28,7 @@ def test_four_processes_adding_at_once_lose_nothing(cli, initialised: Path, tmp_
              "--new", f"Avtal {p}", "--doc-type", "huvudavtal", "--json"],
             env=proc_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
     outputs = [p.communicate(timeout=300) for p in procs]
-    for proc, (out, err) in zip(procs, outputs, strict=True):
+    for proc, (_out, err) in zip(procs, outputs, strict=True):
         assert proc.returncode == 0, err
     doc_ids = {d for out, _ in outputs for d in json.loads(out)["document_ids"]}
     assert len(doc_ids) == 24

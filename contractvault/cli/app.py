@@ -36,6 +36,24 @@ def _say_error(line: str) -> None:
 class VaultGroup(TyperGroup):
     """Root group: runs the command and maps any exception to one line and an exit code."""
 
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        """Usage errors (bad flags, missing arguments) as one line on stderr, exit code 2."""
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            rv = super().main(*args, standalone_mode=False, **kwargs)
+        except typer.Abort:
+            _say_error("aborted")
+            sys.exit(1)
+        except Exception as exc:
+            # Typer's bundled click raises its usage errors with these two attributes.
+            if not (hasattr(exc, "format_message") and hasattr(exc, "exit_code")):
+                raise
+            where = getattr(getattr(exc, "ctx", None), "command_path", "contractvault")
+            _say_error(f"{exc.format_message()} (see '{where} --help')")
+            sys.exit(exc.exit_code)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
@@ -140,7 +158,8 @@ def open_vault(ctx: typer.Context) -> Any:
 
 
 console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+# soft_wrap: a message to stderr stays one line, whatever the terminal width.
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def print_json(data: Any) -> None:

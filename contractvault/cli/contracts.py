@@ -82,10 +82,6 @@ def contract_set(ctx: typer.Context, contract_id: str, title: Annotated[str | No
                    secret=secret)
     with open_vault(ctx) as vault:
         cid = update_contract(vault, contract_id, meta)
-        if secret is not None:
-            from contractvault.search import reindex_contract
-
-            reindex_contract(vault, cid)
     if json_out:
         print_json({"contract_id": cid})
     else:

@@ -32,11 +32,11 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from contractvault.errors import UsageError, VerificationError
+from contractvault.errors import UsageError
 from contractvault.exports.diarium import safe_name
 from contractvault.ids import contract_ref, document_ref
 from contractvault.models import Contract, Document
-from contractvault.util import CHUNK, atomic_folder, new_output_dir, sha256_file
+from contractvault.util import atomic_folder, new_output_dir, sha256_file
 from contractvault.vault import Vault
 
 Progress = Callable[[int, int], None]
@@ -218,22 +218,5 @@ def export_ciceron(vault: Vault, out_dir: Path, *, mapping_file: Path | None = N
 
 
 def _copy_checked(vault: Vault, d: Document, dest: Path) -> str:
-    import hashlib
-
-    what = document_ref(d.id or 0)
-    try:
-        src = vault.blobs.open(d.blob_sha256)
-    except FileNotFoundError as exc:
-        raise VerificationError(f"the stored file of {what} is missing",
-                                f"blob {d.blob_sha256[:12]}…",
-                                "Run 'contractvault verify' and restore from backup") from exc
-    h = hashlib.sha256()
-    with open(src, "rb") as fin, open(dest, "wb") as fout:
-        while block := fin.read(CHUNK):
-            h.update(block)
-            fout.write(block)
-    if h.hexdigest() != d.blob_sha256:
-        raise VerificationError(f"the stored file of {what} does not match its hash",
-                                "the blob store was altered",
-                                "Run 'contractvault verify' and restore from backup")
-    return h.hexdigest()
+    vault.blobs.copy_verified(d.blob_sha256, dest, document_ref(d.id or 0))
+    return d.blob_sha256

@@ -54,7 +54,6 @@ from contractvault.models import Contract, Document, Evidence, EvidenceArtifact
 from contractvault.register import get_contract
 from contractvault.registration import read_config
 from contractvault.util import (
-    CHUNK,
     atomic_folder,
     atomic_write,
     iso_utc,
@@ -162,25 +161,7 @@ def _write(path: Path, data: bytes, mimetype: str, created: datetime) -> Package
 def _copy_blob(vault: Vault, sha256: str, dest: Path, mimetype: str, created: datetime,
                what: str) -> PackageFile:
     """Copy a blob, checking its hash on the way: the package only holds verified content."""
-    try:
-        src = vault.blobs.open(sha256)
-    except FileNotFoundError as exc:
-        raise VerificationError(f"the stored file of {what} is missing", f"blob {sha256[:12]}…",
-                                "Run 'contractvault verify' and restore from backup") from exc
-    import hashlib
-
-    h = hashlib.sha256()
-    size = 0
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    with open(src, "rb") as fin, open(dest, "wb") as fout:
-        while block := fin.read(CHUNK):
-            h.update(block)
-            fout.write(block)
-            size += len(block)
-    if h.hexdigest() != sha256:
-        raise VerificationError(f"the stored file of {what} does not match its hash",
-                                "the blob store was altered",
-                                "Run 'contractvault verify' and restore from backup")
+    size = vault.blobs.copy_verified(sha256, dest, what)
     return PackageFile(dest, mimetype, created, sha256, size)
 
 

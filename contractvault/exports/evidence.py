@@ -19,7 +19,6 @@ import base64
 import re
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from string import Template
@@ -38,7 +37,7 @@ from contractvault.ids import document_ref, evidence_ref, parse_ref
 from contractvault.keys import public_pem
 from contractvault.ledger import LedgerEntry, record_bytes
 from contractvault.models import Contract, Document, TimestampToken
-from contractvault.util import atomic_writer, canonical_json, sha256_file, sha256_hex
+from contractvault.util import atomic_writer, canonical_json, parse_iso_utc, sha256_file, sha256_hex
 from contractvault.vault import Vault
 from contractvault.verify import verify
 
@@ -85,7 +84,7 @@ def _resolve(vault: Vault, ref: str) -> tuple[int, str | None]:
         if kind == "document":
             doc = s.get(Document, pk)
             if doc is None:
-                raise NotFoundError(f"no document {ref}", "", "Run 'contractvault list --documents'")
+                raise NotFoundError(f"no document {ref}", "", "Run 'contractvault list' to see ids")
             if doc.evidence_seq is None:
                 raise VerificationError(f"{document_ref(pk)} has no evidence record",
                                         "it was never sealed", "Run 'contractvault verify'")
@@ -239,7 +238,7 @@ def export_evidence(vault: Vault, ref: str, out: Path, *, include_secret: bool =
 
 def _zip_time(at: str) -> tuple[int, int, int, int, int, int]:
     try:
-        t = datetime.fromisoformat(at.replace("Z", "+00:00"))
+        t = parse_iso_utc(at)
         return (max(t.year, 1980), t.month, t.day, t.hour, t.minute, t.second)
     except ValueError:
         return (1980, 1, 1, 0, 0, 0)
