@@ -110,12 +110,16 @@ def _authority(vault: Vault, opts: CaptureOptions, doc_type: str,
     from contractvault.authority_store import check
     from contractvault.vocab import CATEGORIES, SCOPES, choose
 
-    if not (opts.signer or opts.board):
+    board = opts.board or (contract.board if contract else None)
+    if not opts.signer:
+        if opts.board:
+            raise UsageError("the authority check needs --signer as well as --board")
         return None
-    if not (opts.signer and opts.board):
-        raise UsageError("the authority check needs both --signer and --board")
+    if not board:
+        raise UsageError("the authority check needs the board (nämnd)",
+                         "give --board, or set the contract's board with 'contract set --board'")
     request = AuthorityRequest(
-        signer=opts.signer, board=opts.board, doc_type=doc_type, on=opts.on or date.today(),
+        signer=opts.signer, board=board, doc_type=doc_type, on=opts.on or date.today(),
         scope=choose(opts.scope or (contract.scope if contract else None), SCOPES, "scope"),
         category=choose(opts.category or (contract.category if contract else None), CATEGORIES,
                         "category"),
@@ -208,7 +212,7 @@ def capture_agreement(vault: Vault, opts: CaptureOptions, *, wait: Callable[[str
     if checked and not checked[0].allowed:
         sealed = _record_refusal(vault, opts, checked[0], checked[1], contract)
         raise RefusedError(
-            f"{opts.signer} may not accept this {doc_type} for {opts.board}",
+            f"{opts.signer} may not accept this {doc_type} for {checked[0].request.board}",
             "; ".join(checked[0].reasons),
             f"Nothing was clicked; the refusal is recorded as {evidence_ref(sealed.seq)}")
 
@@ -226,6 +230,9 @@ def capture_agreement(vault: Vault, opts: CaptureOptions, *, wait: Callable[[str
             raise _map_capture_error(exc) from exc
         outcome = CaptureOutcome(contract_id=None, document_ids=[], evidence_ids=[],
                                  artifacts=[], authority=authority)
+        if opts.click and not checked:
+            outcome.warnings.append("accepted without an authority check: name the signer "
+                                    "with --signer (and --board) to check the register first")
         contract_pk = contract.id if contract else None
         for page in result.pages:
             page_type = doc_type if page.role == "main" else followed_doc_type(

@@ -126,7 +126,9 @@ def next_steps(root: Path, doc_id: str) -> list[str]:
         f"contractvault {v} show {doc_id}",
         f"contractvault {v} verify",
         f"contractvault {v} export evidence {doc_id} -o evidence.zip   (then: unzip, sh verify.sh)",
-        f"contractvault {v} authority check --signer maria.k --board BN --doc-type pub-avtal",
+        f"contractvault {v} authority check --signer anna.l --board BN --doc-type dpa --scope kommungemensam",
+        f"contractvault {v} authority check --signer maria.k --board BN --doc-type pub-avtal "
+        "--scope forvaltningsspecifik --system Bygglovssystemet   (refused: no decision)",
         f"contractvault {v} followup due --within 365",
         f"contractvault {v} report",
     ]

@@ -1,6 +1,6 @@
 """Domain exceptions. Each carries a fixed exit code (cli-contract.md) and a one-line message.
 
-The CLI maps them to stderr lines in one place (contractvault.cli.errors); the library
+The CLI maps them to stderr lines in one place (`VaultGroup` in contractvault.cli.app); the library
 never prints.
 """
 

@@ -91,6 +91,9 @@ def add_files(vault: Vault, files: Iterable[Path], *, doc_type: str, contract: s
     if bool(contract) == bool(new_title):
         raise UsageError("say which contract the files belong to",
                          "give exactly one of --contract ID and --new TITLE")
+    if contract and supplier:
+        raise UsageError("--supplier goes with --new", "the contract already exists",
+                         f"Change it with 'contractvault contract set {contract} --supplier …'")
     contract_pk: int | None = None
     if contract:
         with vault.session() as s:

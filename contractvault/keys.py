@@ -12,7 +12,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from contractvault.errors import NotFoundError, VaultLockedError
+from contractvault.errors import NotFoundError, VaultLockedError, VerificationError
 from contractvault.util import atomic_write, sha256_hex
 
 PassphraseProvider = Callable[[], str | None]
@@ -73,8 +73,9 @@ class KeyRing:
         """The id of the key that signs new records."""
         path = self.folder / "active"
         if not path.is_file():
-            raise NotFoundError("the vault has no signing key", f"{path} is missing",
-                                "Run 'contractvault init'")
+            raise VerificationError("the vault's active signing key is not named",
+                                    f"{path} is missing",
+                                    "Run 'contractvault verify' and restore keys/ from backup")
         return path.read_text("ascii").strip()
 
     def _get_passphrase(self) -> bytes:
@@ -87,7 +88,7 @@ class KeyRing:
         return value.encode("utf-8")
 
     def generate(self) -> str:
-        """Make a new key pair, write it and make it active; returns its id."""
+        """Make a new key pair and write it (not yet active: see `activate`); returns its id."""
         private = Ed25519PrivateKey.generate()
         kid = key_id_for(private.public_key())
         enc = serialization.BestAvailableEncryption(self._get_passphrase())

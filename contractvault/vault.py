@@ -18,7 +18,7 @@ from sqlmodel import Session, func, select
 
 from contractvault import __version__
 from contractvault.blobs import BlobStore
-from contractvault.config import ENV_DB_URL, VaultPaths, current_user
+from contractvault.config import ENV_DB_URL, ENV_PASSPHRASE, VaultPaths, current_user
 from contractvault.db import make_engine, migrate
 from contractvault.errors import ContractVaultError, NotFoundError, UsageError, VerificationError
 from contractvault.ids import contract_ref, document_ref
@@ -87,9 +87,9 @@ class Sealed:
 RowBuilder = Callable[[Session], Subject]
 
 
-def no_passphrase() -> str | None:
-    """Passphrase provider for read-only use: the key stays locked."""
-    return os.environ.get("CONTRACTVAULT_PASSPHRASE")
+def env_passphrase() -> str | None:
+    """Passphrase provider that never prompts: $CONTRACTVAULT_PASSPHRASE or nothing."""
+    return os.environ.get(ENV_PASSPHRASE)
 
 
 class Vault:
@@ -169,7 +169,7 @@ class Vault:
             vault.close()
 
     @classmethod
-    def open(cls, root: Path, passphrase: PassphraseProvider = no_passphrase,
+    def open(cls, root: Path, passphrase: PassphraseProvider = env_passphrase,
              db_url: str | None = None) -> Vault:
         """Open an existing vault; recovers what a killed writer left behind."""
         root = Path(root).expanduser().resolve()

@@ -15,8 +15,8 @@ Opt = typer.Option
 def _rich_snippet(snippet: str) -> str:
     from rich.markup import escape
 
-    text = escape(snippet)
-    return re.sub(r"&lt;b&gt;|\\?\[b\]|<b>", "[bold yellow]", text).replace("</b>", "[/]")
+    # The index marks matched words «like this».
+    return re.sub(r"«([^«»]*)»", r"[bold yellow]\1[/]", escape(snippet))
 
 
 @app.command("search")
