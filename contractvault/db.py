@@ -54,7 +54,11 @@ def make_engine(url: str | None, sqlite_path: Path) -> Engine:
 
 
 def migrate(engine: Engine) -> int:
-    """Bring the schema up to date; returns the schema version."""
+    """Bring the schema up to date; returns the schema version.
+
+    Callers serialise this across processes (the vault's write lock); it writes nothing
+    when the schema is already current, so opening a vault is read-only.
+    """
     with engine.begin() as conn:
         fresh = not inspect(conn).has_table(MigrationRecord.__tablename__)
         if fresh:
@@ -76,9 +80,21 @@ def migrate(engine: Engine) -> int:
                 "the vault's database is newer than this ContractVault",
                 f"it has migrations {sorted(unknown)}", "Upgrade ContractVault",
             )
-        conn.execute(Meta.__table__.delete().where(Meta.key == "schema_version"))
-        conn.execute(Meta.__table__.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
+        current = conn.execute(select(Meta.value).where(Meta.key == "schema_version")).scalar()
+        if current != str(SCHEMA_VERSION):
+            conn.execute(Meta.__table__.delete().where(Meta.key == "schema_version"))
+            conn.execute(Meta.__table__.insert().values(key="schema_version",
+                                                        value=str(SCHEMA_VERSION)))
     return SCHEMA_VERSION
+
+
+def needs_migration(engine: Engine) -> bool:
+    """Whether `migrate` has anything to do (a read, no lock needed)."""
+    with engine.connect() as conn:
+        if not inspect(conn).has_table(Meta.__tablename__):
+            return True
+        current = conn.execute(select(Meta.value).where(Meta.key == "schema_version")).scalar()
+    return current != str(SCHEMA_VERSION)
 
 
 def get_meta(session: Session, key: str) -> str | None:

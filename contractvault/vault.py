@@ -19,7 +19,7 @@ from sqlmodel import Session, func, select
 from contractvault import __version__
 from contractvault.blobs import BlobStore
 from contractvault.config import ENV_DB_URL, ENV_PASSPHRASE, VaultPaths, current_user
-from contractvault.db import make_engine, migrate
+from contractvault.db import make_engine, migrate, needs_migration
 from contractvault.errors import ContractVaultError, NotFoundError, UsageError, VerificationError
 from contractvault.ids import contract_ref, document_ref
 from contractvault.keys import KeyRing, PassphraseProvider, public_pem
@@ -191,10 +191,12 @@ class Vault:
                              "CONTRACTVAULT_DB_URL is not set",
                              "Set CONTRACTVAULT_DB_URL to the database the vault was created with")
         engine = make_engine(url, paths.db_file)
-        migrate(engine)
         vault = cls(root, engine, passphrase, info)
-        if vault.ledger.pending_entries():
+        # One process at a time migrates and recovers; a sound vault needs neither, and
+        # then opening takes no lock (an auditor may open a read-only copy).
+        if needs_migration(engine) or vault.ledger.pending_entries():
             with write_lock(paths.lock_file):
+                migrate(engine)
                 vault._recover_locked()
         return vault
 
