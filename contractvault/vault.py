@@ -165,6 +165,10 @@ class Vault:
                        context={"key_id": kid, "public_key_pem": public_pem(
                            vault.keys.public_key(kid)).decode("ascii")},
                        build_rows=lambda _s: Subject())
+            # An empty index with its schema marker, so the first add does not rebuild.
+            from contractvault.search import clause_index
+
+            clause_index(vault).rebuild()
         finally:
             vault.close()
 
