@@ -180,9 +180,12 @@ def compound_spans(word: str) -> list[str]:
     return spans
 
 
+_IDENTIFIER_CHAR_RE = re.compile(r"[\d§]")
+
+
 def is_identifier(text: str) -> bool:
     """True for tokens kept whole and unstemmed: anything with a digit or a § sign."""
-    return "§" in text or any(ch.isdigit() for ch in text)
+    return _IDENTIFIER_CHAR_RE.search(text) is not None
 
 
 def normalize_identifier(text: str) -> str:
@@ -237,11 +240,19 @@ class ContractFilter(Filter):
                 if not forms:
                     continue
             pos += 1
-            for form in forms:
-                out = t.copy()
+            extra = forms[1:]
+            if extra:
+                template = t.copy()
+            t.text = forms[0]
+            t.stopped = False
+            if t.positions:
+                t.pos = pos
+            yield t
+            for form in extra:
+                out = template.copy()
                 out.text = form
                 out.stopped = False
-                if t.positions:
+                if out.positions:
                     out.pos = pos
                 yield out
 
@@ -294,20 +305,28 @@ class IdentifierFilter(Filter):
             yield t
 
 
-@lru_cache(maxsize=4)
-def _shared_analyzer(language: str) -> Any:
-    return contract_analyzer(language)
-
-
 def word_pairs(text: str, language: str) -> list[str]:
     """Adjacent index terms of ``text`` as "a b" strings (stop words skipped, whole words).
 
-    Indexed in a field of their own, they turn a phrase search into a term lookup.
+    Indexed in a field of their own, they turn a phrase search into a term lookup. Gives
+    the same terms as the first token per position of ``contract_analyzer(language)``.
     """
-    by_pos: dict[int, str] = {}
-    for t in _shared_analyzer(language)(text, positions=True):
-        by_pos.setdefault(t.pos, t.text)
-    terms = [by_pos[p] for p in sorted(by_pos)]
+    stops = (
+        SWEDISH_STOP_WORDS
+        if language == "sv"
+        else ENGLISH_STOP_WORDS
+        if language == "en"
+        else SWEDISH_STOP_WORDS | ENGLISH_STOP_WORDS
+    )
+    terms: list[str] = []
+    for m in TOKEN_RE.finditer(text):
+        token = m.group(0).lower()
+        if is_identifier(token):
+            terms.append(normalize_identifier(token))
+        elif token not in stops:
+            forms = _word_forms(token, language)
+            if forms:
+                terms.append(forms[0])
     return [f"{a} {b}" for a, b in zip(terms, terms[1:], strict=False)]
 
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from whoosh import query as wq
 from whoosh.qparser import MultifieldPlugin, QueryParser, syntax
-from whoosh.qparser.plugins import Plugin
+from whoosh.qparser.plugins import PhrasePlugin, Plugin
 
 from index.analysis import (
     ENGLISH_STOP_WORDS,
@@ -131,8 +131,10 @@ def phrase_query(fieldname: str, words: Sequence[str], boost: float = 1.0) -> wq
 
 
 def phrases_to_pairs(q: wq.Query) -> wq.Query:
-    """Replace phrase queries on clause text by word-pair lookups (see phrase_query)."""
-    if isinstance(q, wq.Phrase) and q.fieldname in PAIR_FIELDS:
+    """Replace phrase queries by word-pair lookups in clause text and by all-words queries
+    in short fields (see phrase_query): Whoosh's position matching is slow on large
+    archives, most of all in fields repeated on every clause (headings, titles)."""
+    if isinstance(q, wq.Phrase):
         return phrase_query(q.fieldname, list(q.words), q.boost) or wq.NullQuery
     return q.apply(phrases_to_pairs)
 
@@ -331,9 +333,7 @@ class QueryBuilder:
         validate_syntax(qstring)
         parser = QueryParser(None, self.schema, group=syntax.AndGroup)
         parser.add_plugin(_AliasPlugin())
-        parser.add_plugin(
-            MultifieldPlugin(list(_DEFAULT_SYNTAX_FIELDS), fieldboosts=FIELD_BOOSTS)
-        )
+        parser.add_plugin(_Multifield(list(_DEFAULT_SYNTAX_FIELDS), fieldboosts=FIELD_BOOSTS))
         try:
             q = parser.parse(_protect_identifiers(qstring))
         except (ValueError, TypeError, AttributeError, IndexError, KeyError) as exc:
@@ -406,6 +406,27 @@ def validate_syntax(qstring: str) -> None:
                 f"field {name!r} in {qstring!r} has no value: write it as {name}:value, "
                 f'e.g. {name}:"some words".'
             )
+
+
+class _Multifield(MultifieldPlugin):
+    """Unfielded words search all default fields; unfielded "phrases" search clause text
+    (as word pairs) only: headings and titles repeat on many clauses, which makes phrase
+    matching there slow and adds little."""
+
+    def do_multifield(self, parser: Any, group: Any) -> Any:
+        for i, node in enumerate(group):
+            if isinstance(node, syntax.GroupNode):
+                group[i] = self.do_multifield(parser, node)
+            elif node.has_fieldname and node.fieldname is None:
+                phrase = isinstance(node, PhrasePlugin.PhraseNode)
+                newnodes = []
+                for fname in BODY_FIELDS if phrase else self.fieldnames:
+                    newnode = copy.copy(node)
+                    newnode.set_fieldname(fname)
+                    newnode.set_boost(self.boosts.get(fname, 1.0))
+                    newnodes.append(newnode)
+                group[i] = self.group(newnodes)
+        return group
 
 
 class _AliasPlugin(Plugin):

@@ -59,6 +59,7 @@ from index.model import Hit, IndexDocument, SearchResult
 from index.query import (
     QueryBuilder,
     candidate_terms,
+    doc_frequency,
     filter_query,
     flat_terms_query,
     uses_syntax,
@@ -104,6 +105,7 @@ DOC_TYPE_WORDS = {
 
 SNIPPET_CHARS = 240
 CANDIDATE_POOL = 100  # clauses scored with the full query (see ClauseIndex._two_stage)
+EXACT_COUNT_POSTINGS = 10_000  # count matches exactly up to this many postings, else estimate
 
 
 class _GuillemetFormatter(Formatter):
@@ -161,7 +163,7 @@ class LanguageBM25F(BM25F):
         return scorer
 
 
-MAX_SEGMENTS = 4  # searches open one matcher tree per segment; keep them few
+MAX_SEGMENTS = 8  # searches open one matcher tree per segment; keep them few
 
 
 def merge_policy(writer: Any, segments: list[Any]) -> list[Any]:
@@ -269,6 +271,16 @@ def clause_records(doc: IndexDocument) -> list[dict[str, Any]]:
             }
         )
     return records
+
+
+def _disjunctive(q: Any) -> bool:
+    """True for a query that is only ORs of single terms: it can take the fast two-stage
+    path (a quoted phrase that is one word after stop words, words in several fields)."""
+    if isinstance(q, wq.Term) or q is wq.NullQuery:
+        return True
+    if type(q) in (wq.Or, wq.DisjunctionMax) or isinstance(q, wq.Or) and not q.minmatch:
+        return all(_disjunctive(sub) for sub in q.children())
+    return False
 
 
 class ClauseIndex:
@@ -401,7 +413,7 @@ class ClauseIndex:
             if gen is not None:
                 return gen
         if problem == "missing" and self._source is None:
-            with self._file_lock(self.path_for_lock(), STRUCTURE_LOCK, "structure lock"):
+            with self._file_lock(self._lock_dir(), STRUCTURE_LOCK, "structure lock"):
                 gen = self._read_pointer()
                 if gen is None:
                     gen, ix = self._new_generation()
@@ -419,7 +431,7 @@ class ClauseIndex:
             raise IndexUnavailable(f"rebuilding the clause index at {self.path} failed")
         return gen
 
-    def path_for_lock(self) -> Path:
+    def _lock_dir(self) -> Path:
         """The folder holding the structure lock (the index folder, created if needed)."""
         self.path.mkdir(parents=True, exist_ok=True)
         return self.path
@@ -570,7 +582,7 @@ class ClauseIndex:
             raise IndexUnavailable(
                 f"cannot rebuild the clause index at {self.path}: no source was given"
             )
-        with self._file_lock(self.path_for_lock(), STRUCTURE_LOCK, "structure lock"):
+        with self._file_lock(self._lock_dir(), STRUCTURE_LOCK, "structure lock"):
             if _only_if_needed and self._problem() is None:
                 return 0  # another process rebuilt it while we waited
             if _damaged is not None and self._read_pointer() != _damaged:
@@ -624,10 +636,9 @@ class ClauseIndex:
         """Search clauses; the best ``limit`` hits first, with highlighted snippets.
 
         Secret documents are left out unless ``include_secret``. ``total`` is the number of
-        clauses containing the query's distinctive words (for a query made only of very
-        common words it counts the words actually used, so it can be lower than the number
-        of clauses containing any word). Snippets mark matches «like this». Raises
-        :class:`QueryError` for a malformed query.
+        clauses containing the query's distinctive words; it is exact unless counting would
+        cost more than the search (very common words), where it is an estimate. Snippets
+        mark matches «like this». Raises :class:`QueryError` for a malformed query.
         """
         if not query or not query.strip():
             raise QueryError("empty query: write some words, e.g. 'uppsägningstid'")
@@ -701,7 +712,7 @@ class ClauseIndex:
         if q is wq.NullQuery or (flt[0] is not None and not flt[0]):
             return SearchResult(query=qstring, total=0, hits=[])  # nothing can match
         try:
-            if uses_syntax(qstring):
+            if uses_syntax(qstring) and not _disjunctive(q):
                 # Top-k skipping is exact only with binary union matchers (query._Or);
                 # parsed queries may use Whoosh's array matcher on small indexes.
                 optimize = searcher.doc_count_all() > 5000
@@ -709,7 +720,7 @@ class ClauseIndex:
                     q, limit=limit, filter=flt[0], mask=flt[1], optimize=optimize
                 )
                 ranked = [(h.docnum, float(h.score or 0.0)) for h in results]
-                total = len(results)
+                total = self._syntax_total(searcher, q, results)
             else:
                 ranked, total = self._two_stage(searcher, q, flt, limit)
         except WhooshQueryError as exc:
@@ -723,6 +734,17 @@ class ClauseIndex:
                 terms.setdefault(fieldname, set()).add(value)
         hits = [self._hit(searcher, docnum, score, terms) for docnum, score in ranked]
         return SearchResult(query=qstring, total=total, hits=hits)
+
+    def _syntax_total(self, searcher: Any, q: Any, results: Any) -> int:
+        """Exact number of matches when counting is cheap; Whoosh's estimate otherwise
+        (counting every match of a very common word costs more than the search)."""
+        if results.has_exact_length():
+            return len(results)
+        reader = searcher.reader()
+        postings = sum(doc_frequency(reader, f, t) for f, t in q.iter_all_terms())
+        if postings <= EXACT_COUNT_POSTINGS:
+            return len(results)
+        return max(results.scored_length(), int(results.estimated_length()))
 
     def _two_stage(
         self, searcher: Any, q: Any, flt: tuple[set[int] | None, set[int] | None], limit: int
@@ -738,12 +760,17 @@ class ClauseIndex:
         leaves = candidate_terms(q, reader)
         flat = flat_terms_query(leaves)
         pool = max(CANDIDATE_POOL, limit * 5)
-        # unoptimized on purpose: the array matcher scores all matches fast, and the
-        # number of matches comes for free
-        first = self._candidate_searcher(searcher).search(
-            flat, limit=pool, filter=flt[0], mask=flt[1], optimize=False
-        )
-        total = len(first)
+        fast = self._candidate_searcher(searcher)
+        if isinstance(flat, wq.Term):
+            # one word: block-max pruning finds the best candidates without scoring all
+            first = fast.search(flat, limit=pool, filter=flt[0], mask=flt[1])
+            df = doc_frequency(reader, flat.fieldname, flat.text)
+            total = len(first) if df <= EXACT_COUNT_POSTINGS else df
+        else:
+            # several words: unoptimized on purpose, the array matcher scores all matches
+            # fast and the number of matches comes for free
+            first = fast.search(flat, limit=pool, filter=flt[0], mask=flt[1], optimize=False)
+            total = len(first)
         candidates = sorted(h.docnum for h in first)
         scores: dict[int, float] = {}
         context = searcher.context(needs_current=True)

@@ -215,6 +215,16 @@ def test_identifiers_are_kept_whole(tmp_path):
     ix = open_index(tmp_path, [SV_DPA, EN_DPA])
     res = ix.search("KS-2023-00815")
     assert res.total == 1 and clause_ids(res) == [("sv-dpa", "4.1")]
+    hit = res.hits[0]
+    assert (hit.contract_id, hit.title, hit.doc_type, hit.supplier) == (
+        "c1",
+        "Avtal",
+        "pub-avtal",
+        "Molnia AB",
+    )
+    assert hit.source_path == "sv-dpa.txt" and hit.page == 2 and hit.score > 0
+    assert "«KS-2023-00815»" in hit.snippet
+    assert hit.text.startswith("4.1 Avtalet kan sägas upp")
     assert ix.search("2023").total == 0  # the diarienummer is not split into numbers
 
 
