@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import shutil
+import time
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import select
@@ -20,6 +23,18 @@ def referenced_blobs(vault: Vault) -> set[str]:
     return refs
 
 
+# A capture's work folder older than this belongs to a process that is gone.
+STALE_WORK_SECONDS = 6 * 3600
+
+
+def stale_work_dirs(vault: Vault) -> list[Path]:
+    """Capture and recheck work folders in tmp/ left by killed processes."""
+    if not vault.paths.tmp.is_dir():
+        return []
+    cutoff = time.time() - STALE_WORK_SECONDS
+    return sorted(p for p in vault.paths.tmp.iterdir() if p.stat().st_mtime < cutoff)
+
+
 def doctor(vault: Vault, fix: bool = False) -> dict[str, Any]:
     """Orphaned blobs and temp files; with `fix`, remove them (never a referenced blob).
 
@@ -31,11 +46,17 @@ def doctor(vault: Vault, fix: bool = False) -> dict[str, Any]:
         refs = referenced_blobs(vault)
         orphans = [h for h in vault.blobs if h not in refs]
         temps = vault.blobs.temp_files()
+        work = stale_work_dirs(vault)
         if fix:
             for h in orphans:
                 vault.blobs.remove_unsealed(h)
             for t in temps:
                 with contextlib.suppress(FileNotFoundError):
                     t.unlink()
-    return {"orphan_blobs": orphans, "temp_files": [str(t) for t in temps], "fixed": fix,
-            "blobs": len(refs)}
+            for w in work:
+                if w.is_dir():
+                    shutil.rmtree(w, ignore_errors=True)
+                else:
+                    w.unlink(missing_ok=True)
+    return {"orphan_blobs": orphans, "temp_files": [str(t) for t in temps],
+            "stale_work": [str(w) for w in work], "fixed": fix, "blobs": len(refs)}

@@ -171,3 +171,15 @@ def test_unknown_doc_type_lists_the_valid_ones(cli, initialised: Path, tmp_path:
     result = cli("add", str(pdf), "--new", "A", "--doc-type", "kontrakt")
     assert result.exit_code == 2
     assert "pub-avtal" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_doctor_sweeps_only_stale_work_folders(vault: Vault) -> None:
+    stale = vault.new_temp_dir("capture-")
+    (stale / "page.pdf").write_bytes(b"half a capture")
+    old = stale.stat().st_mtime - 7 * 3600
+    os.utime(stale, (old, old))
+    running = vault.new_temp_dir("capture-")
+    report = doctor(vault)
+    assert report["stale_work"] == [str(stale)]
+    doctor(vault, fix=True)
+    assert not stale.exists() and running.exists()
