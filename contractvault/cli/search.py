@@ -42,7 +42,8 @@ def search_cmd(
     if not data["hits"]:
         console.print(f"No clause matches «{query}».")
         return
-    console.print(f"{data['total']} clauses match «{query}»; the best {len(data['hits'])}:")
+    noun = "clause matches" if data["total"] == 1 else "clauses match"
+    console.print(f"{data['total']} {noun} «{query}»; the best {len(data['hits'])}:")
     for h in data["hits"]:
         where = ", ".join(x for x in (
             f"clause {h['clause']}" if h["clause"] else "", f"p. {h['page']}" if h["page"] else "") if x)
