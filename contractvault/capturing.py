@@ -146,20 +146,20 @@ def _record_refusal(vault: Vault, opts: CaptureOptions, result: AuthorityCheck, 
     return sealed
 
 
-def _page_context(page: cap.CapturedPage, result: cap.CaptureResult) -> dict[str, Any]:
-    data = result.to_dict()
-    pages = data["pages"]
-    page_data = next(p for p in pages if p["requested_url"] == page.requested_url
-                     and p["role"] == page.role)
-    page_data = {k: v for k, v in page_data.items() if k not in ("artifacts", "text", "text_after")}
-    return {"capture_id": result.capture_id, "started_at": data["started_at"],
-            "finished_at": data["finished_at"], "browser": data["browser"], "page": page_data}
+def _page_context(summary: dict[str, Any], index: int) -> dict[str, Any]:
+    """The manifest context of page `index` of a capture (`summary` = result.to_dict())."""
+    page_data = {k: v for k, v in summary["pages"][index].items()
+                 if k not in ("artifacts", "text", "text_after")}
+    return {"capture_id": summary["capture_id"], "started_at": summary["started_at"],
+            "finished_at": summary["finished_at"], "browser": summary["browser"],
+            "page": page_data}
 
 
-def _seal_page(vault: Vault, page: cap.CapturedPage, result: cap.CaptureResult, *,
+def _seal_page(vault: Vault, result: cap.CaptureResult, index: int, summary: dict[str, Any], *,
                doc_type: str, contract_pk: int | None, opts: CaptureOptions,
                authority: dict[str, Any] | None, origin: str,
                supersedes: int | None = None, extra: dict[str, Any] | None = None) -> tuple[Sealed, list[ArtifactSpec]]:
+    page = result.pages[index]
     pdf = next(a for a in page.artifacts if a.name.endswith("page.pdf"))
     extracted = extract_file(pdf.path)
     specs = [ArtifactSpec(a.name, a.media_type, sha256_file(a.path), a.path.stat().st_size)
@@ -182,7 +182,7 @@ def _seal_page(vault: Vault, page: cap.CapturedPage, result: cap.CaptureResult, 
         return Subject(contract_id=pk, document_id=row.id, supersedes=supersedes)
 
     context = {"how": origin, "who": vault.user, "doc_type": doc_type,
-               "signer": opts.signer, "authority": authority, **_page_context(page, result),
+               "signer": opts.signer, "authority": authority, **_page_context(summary, index),
                **(extra or {})}
     sealed = vault.seal(kind="capture", artifacts=specs, context=context, build_rows=build)
     return sealed, specs
@@ -234,10 +234,11 @@ def capture_agreement(vault: Vault, opts: CaptureOptions, *, wait: Callable[[str
             outcome.warnings.append("accepted without an authority check: name the signer "
                                     "with --signer (and --board) to check the register first")
         contract_pk = contract.id if contract else None
-        for page in result.pages:
+        summary = result.to_dict()
+        for index, page in enumerate(result.pages):
             page_type = doc_type if page.role == "main" else followed_doc_type(
                 page.follow_spec or "", page.title)
-            sealed, specs = _seal_page(vault, page, result, doc_type=page_type,
+            sealed, specs = _seal_page(vault, result, index, summary, doc_type=page_type,
                                        contract_pk=contract_pk, opts=opts,
                                        authority=authority if page.role == "main" else None,
                                        origin="capture")
@@ -353,7 +354,7 @@ def recheck(vault: Vault, document_id: str, progress: Callable[[str], None] | No
                  "compared_with": document_ref(accepted.id or 0), "text_changed": text_changed,
                  "changed_clauses": [c.clause for c in changes]}
         opts = CaptureOptions(url=old.url, doc_type=old.doc_type, contract=contract_ref(old.contract_id))
-        sealed, _ = _seal_page(vault, page, result, doc_type=old.doc_type,
+        sealed, _ = _seal_page(vault, result, 0, result.to_dict(), doc_type=old.doc_type,
                                contract_pk=old.contract_id, opts=opts, authority=None,
                                origin="recheck", supersedes=old.id, extra=extra)
     except cap.CaptureError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
@@ -245,7 +246,5 @@ def show(vault: Vault, ref: str) -> dict[str, Any]:
         ev = s.get(Evidence, seq)
         if ev is None:
             raise NotFoundError(f"no evidence record {ref}", "", "Run 'contractvault verify'")
-        import json
-
         return {"kind": "evidence", "evidence_id": evidence_ref(ev.seq), "record_hash": ev.record_hash,
                 "signature": ev.signature, "record": json.loads(ev.record_json)}

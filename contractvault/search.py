@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 
 from contractvault.errors import ContractVaultError, UsageError
 from contractvault.ids import contract_ref, document_ref, parse_ref
@@ -41,7 +41,8 @@ def _documents(vault: Vault, doc_pks: list[int] | None = None) -> Iterator[Index
 def _source(vault: Vault) -> Callable[[], tuple[int, Iterable[IndexDocument]]]:
     def source() -> tuple[int, Iterable[IndexDocument]]:
         with vault.session() as s:
-            total = len(s.exec(select(Document.id).where(Document.has_text == True)).all())  # noqa: E712
+            total = s.exec(select(func.count()).select_from(Document)
+                           .where(Document.has_text == True)).one()  # noqa: E712
         return total, _documents(vault)
 
     return source

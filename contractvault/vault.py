@@ -6,6 +6,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -127,9 +129,6 @@ class Vault:
                              "Name an empty or new folder with --vault")
         url = db_url if db_url is not None else os.environ.get(ENV_DB_URL)
         root.parent.mkdir(parents=True, exist_ok=True)
-        import shutil
-        import tempfile
-
         build = Path(tempfile.mkdtemp(prefix=f".{root.name}.init-", dir=root.parent))
         try:
             cls._build(build, passphrase, url)
@@ -358,7 +357,5 @@ class Vault:
 
     def new_temp_dir(self, prefix: str) -> Path:
         """A fresh folder inside the vault for work in progress (same filesystem as blobs)."""
-        import tempfile
-
         self.paths.tmp.mkdir(parents=True, exist_ok=True)
         return Path(tempfile.mkdtemp(prefix=prefix, dir=self.paths.tmp))
