@@ -117,7 +117,7 @@ def _text(value: Any) -> str | None:
 
 
 # Contract fields that the search index stores with every clause.
-INDEXED_FIELDS = frozenset({"title", "supplier", "board", "secret"})
+INDEXED_FIELDS = frozenset({"supplier", "board", "secret"})
 
 
 def update_contract(vault: Vault, ref: str, meta: ContractFields, *, extra: dict[str, Any] | None = None) -> str:
@@ -143,9 +143,9 @@ def update_contract(vault: Vault, ref: str, meta: ContractFields, *, extra: dict
         ref = contract_ref(row.id)
     if changed & INDEXED_FIELDS:
         # Hits carry these fields and filter on them; secret ones must leave results at once.
-        from contractvault.search import reindex_contract
+        from contractvault.search import refresh_contract
 
-        reindex_contract(vault, ref)
+        refresh_contract(vault, ref)
     return ref
 
 

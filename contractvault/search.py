@@ -10,6 +10,7 @@ from sqlmodel import col, func, select
 from contractvault.errors import ContractVaultError, UsageError
 from contractvault.ids import contract_ref, document_ref, parse_ref
 from contractvault.models import Contract, Document, DocumentPage
+from contractvault.register import get_contract
 from contractvault.vault import Vault
 from index import ClauseIndex, IndexDocument
 from index.errors import ClauseIndexError, QueryError
@@ -68,13 +69,19 @@ def index_documents(vault: Vault, document_ids: list[str], progress: Progress | 
                                  str(exc), "Run 'contractvault reindex'") from exc
 
 
-def reindex_contract(vault: Vault, contract_id: str) -> int:
-    """Re-index a contract's documents after its metadata changed (e.g. marked secret)."""
-    _, pk = parse_ref(contract_id, "contract")
+def refresh_contract(vault: Vault, contract_id: str) -> None:
+    """Carry changed contract metadata (supplier, board, secrecy) into its indexed clauses.
+
+    The index re-keys the clauses it already holds; the documents are not read again.
+    """
     with vault.session() as s:
-        ids = [document_ref(i) for i in s.exec(select(Document.id).where(Document.contract_id == pk))
-               if i is not None]
-    return index_documents(vault, ids)
+        c = get_contract(s, contract_id)
+    try:
+        clause_index(vault).update_metadata(contract_id, supplier=c.supplier, board=c.board,
+                                            secret=c.secret)
+    except ClauseIndexError as exc:
+        raise ContractVaultError("the contract is changed, but its search index is not",
+                                 str(exc), "Run 'contractvault reindex'") from exc
 
 
 def reindex(vault: Vault, progress: Progress | None = None) -> dict[str, Any]:

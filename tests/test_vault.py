@@ -182,3 +182,16 @@ def test_doctor_sweeps_only_stale_work_folders(vault: Vault) -> None:
     assert report["stale_work"] == [str(stale)]
     doctor(vault, fix=True)
     assert not stale.exists() and running.exists()
+
+
+def test_contract_changes_reach_search_at_once(cli, initialised: Path, tmp_path: Path) -> None:
+    pdf = write_pdf(tmp_path / "avtal.pdf", [["1. Ansvarsbegränsning",
+                                             "1.1 Leverantörens ansvar är begränsat till avgiften."]])
+    cid = cli.json("add", str(pdf), "--new", "Avtal", "--doc-type", "huvudavtal",
+                   "--supplier", "Exempel AB")["contract_id"]
+    assert cli.json("search", "ansvarsbegränsning")["total"] == 1
+    cli.json("contract", "set", cid, "--secret", "--supplier", "Nimbus Ltd", "--board", "KS")
+    assert cli.json("search", "ansvarsbegränsning")["hits"] == []
+    hits = cli.json("search", "ansvarsbegränsning", "--include-secret", "--supplier", "nimbus",
+                    "--board", "KS")["hits"]
+    assert [h["supplier"] for h in hits] == ["Nimbus Ltd"]
