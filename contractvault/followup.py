@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import calendar
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -53,7 +53,6 @@ _KIND_LABEL = {
     "deficiency": "Deficiency", "changed-terms": "Online terms changed",
 }
 
-Progress = Callable[[int, int], None]
 
 
 # --- month arithmetic ------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,10 +17,9 @@ from contractvault.extract import ExtractedDocument, ExtractionError, extract_sa
 from contractvault.ids import contract_ref, document_ref, evidence_ref
 from contractvault.models import Document, DocumentPage
 from contractvault.register import ContractFields, get_contract, new_contract_row
-from contractvault.util import utc_now
+from contractvault.util import Progress, utc_now
 from contractvault.vault import ArtifactSpec, Subject, Vault
 
-Progress = Callable[[int, int], None]
 # Below this many files a worker pool costs more than it saves.
 POOL_THRESHOLD = 4
 

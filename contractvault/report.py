@@ -31,7 +31,6 @@ Finding kinds and severities:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -48,10 +47,9 @@ from contractvault.followup import (
 )
 from contractvault.ids import contract_ref, document_ref
 from contractvault.models import Contract, Document, Evidence, FollowUpRecord
-from contractvault.util import iso_utc, utc_now
+from contractvault.util import Progress, iso_utc, utc_now
 from contractvault.vault import Vault
 
-Progress = Callable[[int, int], None]
 SEVERITIES = ("high", "medium", "low")
 DEADLINE_WINDOW_DAYS = 90
 URGENT_DAYS = 30

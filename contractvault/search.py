@@ -11,11 +11,10 @@ from contractvault.errors import ContractVaultError, UsageError
 from contractvault.ids import contract_ref, document_ref, parse_ref
 from contractvault.models import Contract, Document, DocumentPage
 from contractvault.register import get_contract
+from contractvault.util import Progress
 from contractvault.vault import Vault
 from index import ClauseIndex, IndexDocument
 from index.errors import ClauseIndexError, QueryError
-
-Progress = Callable[[int, int], None]
 
 
 def _index_document(d: Document, c: Contract, pages: list[str]) -> IndexDocument:

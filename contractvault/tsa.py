@@ -19,7 +19,6 @@ import os
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,7 +42,7 @@ from contractvault.errors import ContractVaultError, NotFoundError, UsageError
 from contractvault.ids import evidence_ref, parse_ref
 from contractvault.ledger import record_bytes
 from contractvault.models import Document, Evidence, TimestampToken
-from contractvault.util import atomic_write, iso_utc, sha256_hex
+from contractvault.util import Progress, atomic_write, iso_utc, sha256_hex
 
 if TYPE_CHECKING:
     from contractvault.vault import Sealed, Vault
@@ -57,7 +56,6 @@ RETRY_AFTER_SECONDS = 60.0
 # The TSA's clock and ours may differ a little; beyond this the local clock is reported.
 CLOCK_SKEW_SECONDS = 300
 
-Progress = Callable[[int, int], None]
 
 
 class TsaError(ContractVaultError):

@@ -12,12 +12,14 @@ import json
 import math
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
 CHUNK = 1 << 20
+# The progress callback every long library loop takes: (done, total). The caller owns display.
+Progress = Callable[[int, int], None]
 
 
 def sha256_hex(data: bytes | Iterable[bytes]) -> str:

@@ -15,7 +15,7 @@ import json
 import os
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -38,10 +38,9 @@ from contractvault.models import (
     EvidenceArtifact,
     TimestampToken,
 )
-from contractvault.util import canonical_json, iter_file, parse_iso_utc, sha256_hex
+from contractvault.util import Progress, canonical_json, iter_file, parse_iso_utc, sha256_hex
 from contractvault.vault import Vault
 
-Progress = Callable[[int, int], None]
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 # Document fields a record's context may state; each one stated must match the row.
 _DOC_CONTEXT_FIELDS = ("doc_type", "source_name", "page_count", "has_text", "text_sha256",

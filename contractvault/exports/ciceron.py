@@ -25,7 +25,6 @@ from __future__ import annotations
 import csv
 import io
 import tomllib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -36,10 +35,9 @@ from contractvault.errors import UsageError
 from contractvault.exports.diarium import safe_name
 from contractvault.ids import contract_ref, document_ref
 from contractvault.models import Contract, Document
-from contractvault.util import atomic_folder, new_output_dir, sha256_file
+from contractvault.util import Progress, atomic_folder, new_output_dir, sha256_file
 from contractvault.vault import Vault
 
-Progress = Callable[[int, int], None]
 CSV_NAME = "avtal.csv"
 DOC_DIR = "dokument"
 SUMS_NAME = "SHA256SUMS"

@@ -37,7 +37,6 @@ import json
 import re
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from importlib import resources
@@ -54,6 +53,7 @@ from contractvault.models import Contract, Document, Evidence, EvidenceArtifact
 from contractvault.register import get_contract
 from contractvault.registration import read_config
 from contractvault.util import (
+    Progress,
     atomic_folder,
     atomic_write,
     iso_utc,
@@ -62,8 +62,6 @@ from contractvault.util import (
     utc_now,
 )
 from contractvault.vault import Vault
-
-Progress = Callable[[int, int], None]
 
 NS_METS = "http://www.loc.gov/METS/"
 NS_CSIP = "https://DILCIS.eu/XML/METS/CSIPExtensionMETS"
