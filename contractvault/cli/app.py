@@ -9,7 +9,7 @@ import sys
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -17,6 +17,9 @@ from typer.core import TyperGroup
 
 from contractvault.config import ENV_PASSPHRASE, ENV_TSA, default_vault_path
 from contractvault.errors import ContractVaultError
+
+# The `--json` flag every reporting command takes (cli-contract.md).
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
 
 @dataclass

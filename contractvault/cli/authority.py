@@ -8,14 +8,13 @@ from typing import Annotated
 
 import typer
 
-from contractvault.cli.app import authority_app, console, open_vault, print_json
+from contractvault.cli.app import JsonFlag, authority_app, console, open_vault, print_json
 
 Opt = typer.Option
-Json = Annotated[bool, Opt("--json", help="Print one JSON document.")]
 
 
 @authority_app.command("import")
-def import_cmd(ctx: typer.Context, file: Path, json_out: Json = False) -> None:
+def import_cmd(ctx: typer.Context, file: Path, json_out: JsonFlag = False) -> None:
     """Import the delegation register (TOML) as a new dated version."""
     from contractvault.authority_store import import_register
 
@@ -31,7 +30,7 @@ def import_cmd(ctx: typer.Context, file: Path, json_out: Json = False) -> None:
 def show_cmd(ctx: typer.Context,
              version: Annotated[int | None, Opt("--version", help="An older version.")] = None,
              versions: Annotated[bool, Opt("--versions", help="List the imported versions.")] = False,
-             json_out: Json = False) -> None:
+             json_out: JsonFlag = False) -> None:
     """Show the register: boards, positions, people, delegations, fullmakter."""
     from contractvault.authority import describe_register
     from contractvault.authority_store import load_register, register_versions
@@ -78,7 +77,7 @@ def check_cmd(
     system: Annotated[str | None, Opt("--system")] = None,
     on: Annotated[str | None, Opt("--date", help="Date of acceptance (default today).")] = None,
     decision: Annotated[str | None, Opt("--decision", help="Decision reference (needed under a fullmakt).")] = None,
-    json_out: Json = False,
+    json_out: JsonFlag = False,
 ) -> None:
     """May SIGNER accept DOC_TYPE for BOARD? Exit 0 allowed, 3 refused."""
     from contractvault.authority import AuthorityRequest
@@ -114,7 +113,7 @@ def decisions_cmd(
     board: Annotated[str, Opt("--board")],
     start: Annotated[str, Opt("--from", help="YYYY-MM-DD")],
     end: Annotated[str, Opt("--to", help="YYYY-MM-DD")],
-    json_out: Json = False,
+    json_out: JsonFlag = False,
 ) -> None:
     """Agreements accepted under delegation or fullmakt in a period (anmälan av delegationsbeslut)."""
     from contractvault.authority_store import delegation_decisions

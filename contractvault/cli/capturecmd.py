@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from contractvault.cli.app import app, console, err_console, open_vault, print_json
+from contractvault.cli.app import JsonFlag, app, console, err_console, open_vault, print_json
 
 Opt = typer.Option
 
@@ -33,7 +33,7 @@ def capture_cmd(
     follow: Annotated[list[str] | None, Opt("--follow", help="Link text or selector of a linked document (repeatable).")] = None,
     interactive: Annotated[bool, Opt("--interactive", help="Visible browser: log in, then press Enter.")] = False,
     storage_state: Annotated[Path | None, Opt("--storage-state", help="Reuse a logged-in session (Playwright storage state JSON).")] = None,
-    json_out: Annotated[bool, Opt("--json", help="Print one JSON document.")] = False,
+    json_out: JsonFlag = False,
 ) -> None:
     """Capture a click-through agreement as sealed evidence (checks authority first)."""
     from contractvault.capturing import CaptureOptions, capture_agreement
@@ -74,7 +74,7 @@ def capture_cmd(
 
 @app.command("recheck")
 def recheck_cmd(ctx: typer.Context, document_id: Annotated[str, typer.Argument(metavar="ID")],
-                json_out: Annotated[bool, Opt("--json")] = False) -> None:
+                json_out: JsonFlag = False) -> None:
     """Capture a captured agreement again and report which clauses changed."""
     from contractvault.capturing import recheck
 

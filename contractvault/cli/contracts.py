@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from contractvault.cli.app import app, console, contract_app, open_vault, print_json
+from contractvault.cli.app import JsonFlag, app, console, contract_app, open_vault, print_json
 from contractvault.register import (
     ContractFields,
     ListFilter,
@@ -34,7 +34,6 @@ RenewalMonths = Annotated[int | None, Opt("--renewal-months", help="Automatic re
 DeletionDays = Annotated[int | None, Opt("--deletion-days", help="Supplier deletes data at the latest N days after the end.")]
 Owner = Annotated[str | None, Opt("--owner", help="System owner (systemägare).")]
 Secret = Annotated[bool | None, Opt("--secret/--no-secret", help="Commercial secrecy: hidden from search and exports.")]
-Json = Annotated[bool, Opt("--json", help="Print one JSON document.")]
 
 
 def _fields(**kw: object) -> ContractFields:
@@ -48,7 +47,7 @@ def contract_new(ctx: typer.Context, title: str, supplier: Supplier = None, boar
                  transfer_mechanism: Mechanism = None, start: Start = None, end: End = None,
                  notice_months: NoticeMonths = None, notice_basis: NoticeBasis = None,
                  renewal_months: RenewalMonths = None, deletion_days: DeletionDays = None,
-                 owner: Owner = None, secret: Secret = None, json_out: Json = False) -> None:
+                 owner: Owner = None, secret: Secret = None, json_out: JsonFlag = False) -> None:
     """Create a contract."""
     meta = _fields(supplier=supplier, board=board, system=system, category=category, scope=scope,
                    personal_data=personal_data, third_country=third_country,
@@ -72,7 +71,7 @@ def contract_set(ctx: typer.Context, contract_id: str, title: Annotated[str | No
                  transfer_mechanism: Mechanism = None, start: Start = None, end: End = None,
                  notice_months: NoticeMonths = None, notice_basis: NoticeBasis = None,
                  renewal_months: RenewalMonths = None, deletion_days: DeletionDays = None,
-                 owner: Owner = None, secret: Secret = None, json_out: Json = False) -> None:
+                 owner: Owner = None, secret: Secret = None, json_out: JsonFlag = False) -> None:
     """Change a contract's metadata (every change is logged)."""
     meta = _fields(title=title, supplier=supplier, board=board, system=system, category=category,
                    scope=scope, personal_data=personal_data, third_country=third_country,
@@ -91,7 +90,7 @@ def contract_set(ctx: typer.Context, contract_id: str, title: Annotated[str | No
 @app.command("list")
 def list_cmd(ctx: typer.Context, supplier: Supplier = None, board: Board = None,
              doc_type: Annotated[str | None, Opt("--doc-type", help="Only contracts with a document of this type.")] = None,
-             category: Category = None, json_out: Json = False) -> None:
+             category: Category = None, json_out: JsonFlag = False) -> None:
     """List contracts and their documents."""
     from contractvault.doctypes import normalize_doc_type
 
@@ -116,7 +115,7 @@ def list_cmd(ctx: typer.Context, supplier: Supplier = None, board: Board = None,
 
 @app.command("show")
 def show_cmd(ctx: typer.Context, item_id: Annotated[str, typer.Argument(metavar="ID")],
-             json_out: Json = False) -> None:
+             json_out: JsonFlag = False) -> None:
     """Show a contract (C-…), document (D-…) or evidence record (E-…)."""
     with open_vault(ctx) as vault:
         data = show(vault, item_id)

@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from contractvault.cli.app import app, console, err_console, open_vault, print_json, progress_bar
+from contractvault.cli.app import (
+    JsonFlag,
+    app,
+    console,
+    err_console,
+    open_vault,
+    print_json,
+    progress_bar,
+)
 
 Opt = typer.Option
 
@@ -20,7 +28,7 @@ def add_cmd(
     contract: Annotated[str | None, Opt("--contract", help="Add to this contract (C-…).")] = None,
     new: Annotated[str | None, Opt("--new", help="Create a contract with this title.")] = None,
     supplier: Annotated[str | None, Opt("--supplier", help="Supplier of a new contract.")] = None,
-    json_out: Annotated[bool, Opt("--json", help="Print one JSON document.")] = False,
+    json_out: JsonFlag = False,
 ) -> None:
     """Ingest existing documents; each is stored and sealed as evidence."""
     from contractvault.ingest import add_files

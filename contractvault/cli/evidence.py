@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from contractvault.cli.app import (
+    JsonFlag,
     app,
     console,
     err_console,
@@ -24,7 +25,6 @@ from contractvault.cli.app import (
 )
 
 Opt = typer.Option
-JsonOut = Annotated[bool, Opt("--json", help="Print one JSON document.")]
 
 
 @app.command("verify")
@@ -36,7 +36,7 @@ def verify_cmd(
         "--checkpoint", help="An older checkpoint you kept (a line of ledger/checkpoints.jsonl, "
         "or an export's checkpoint.json with checkpoint.sig beside it): check that today's "
         "ledger still contains it.")] = None,
-    json_out: JsonOut = False,
+    json_out: JsonFlag = False,
 ) -> None:
     """Re-hash every blob and check signatures, the chain, checkpoints and timestamps.
 
@@ -88,7 +88,7 @@ def export_evidence_cmd(
     out: Annotated[Path, Opt("-o", "--out", help="The zip file to write.")],
     include_secret: Annotated[bool, Opt("--include-secret", help="Allow evidence of a contract "
                                         "marked secret.")] = False,
-    json_out: JsonOut = False,
+    json_out: JsonFlag = False,
 ) -> None:
     """Write a self-contained evidence bundle, checkable with openssl and sha256sum alone."""
     from contractvault.exports.evidence import export_evidence
@@ -109,7 +109,7 @@ def export_evidence_cmd(
 
 
 @key_app.command("rotate")
-def key_rotate_cmd(ctx: typer.Context, json_out: JsonOut = False) -> None:
+def key_rotate_cmd(ctx: typer.Context, json_out: JsonFlag = False) -> None:
     """Make a new signing key; a record signed by the old key names the new one."""
     from contractvault.ids import evidence_ref
 
@@ -130,7 +130,7 @@ def key_rotate_cmd(ctx: typer.Context, json_out: JsonOut = False) -> None:
 
 
 @key_app.command("list")
-def key_list_cmd(ctx: typer.Context, json_out: JsonOut = False) -> None:
+def key_list_cmd(ctx: typer.Context, json_out: JsonFlag = False) -> None:
     """The vault's signing keys: the active one and those kept for older evidence."""
     with open_vault(ctx) as vault:
         active = vault.keys.active_id
@@ -150,7 +150,7 @@ def key_tsa_cmd(
     url: Annotated[str | None, typer.Argument(help="The TSA's URL (RFC 3161 over HTTP).")] = None,
     ca: Annotated[Path | None, Opt("--ca", help="PEM file with the TSA's CA certificate (pinned).")] = None,
     off: Annotated[bool, Opt("--off", help="Stop asking a TSA (pinned CAs are kept).")] = False,
-    json_out: JsonOut = False,
+    json_out: JsonFlag = False,
 ) -> None:
     """Show or set the time-stamping authority that dates every newly sealed record."""
     from contractvault.errors import UsageError
@@ -188,7 +188,7 @@ def timestamp_cmd(
     item_id: Annotated[str | None, typer.Argument(
         metavar="[ID]", help="A contract, document or evidence id; all records without a token when left out.")] = None,
     tsa: Annotated[str | None, Opt("--tsa", help="Ask this TSA (URL) instead of the configured one.")] = None,
-    json_out: JsonOut = False,
+    json_out: JsonFlag = False,
 ) -> None:
     """Ask the TSA again for tokens that are missing (e.g. it was unreachable when sealing)."""
     from contractvault.tsa import TsaConfig, timestamp_missing, tsa_config
@@ -221,7 +221,7 @@ def supersede_cmd(
     reason: Annotated[str, Opt("--reason", help="Why the document is superseded.")],
     doc_type: Annotated[str | None, Opt("--doc-type", help="Document type of the new version "
                                         "(default: that of the old one).")] = None,
-    json_out: JsonOut = False,
+    json_out: JsonFlag = False,
 ) -> None:
     """Seal a new version that supersedes a document; the old one stays as it was."""
     from contractvault.corrections import supersede_document

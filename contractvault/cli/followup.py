@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from contractvault.cli.app import (
+    JsonFlag,
     app,
     console,
     deficiency_app,
@@ -24,7 +25,6 @@ from contractvault.cli.app import (
 from contractvault.vocab import parse_date
 
 Opt = typer.Option
-Json = Annotated[bool, Opt("--json", help="Print one JSON document.")]
 OnDate = Annotated[str | None, Opt("--on", help="Reference date YYYY-MM-DD (default today).")]
 ContractArg = Annotated[str, typer.Argument(metavar="ID", help="Contract id, e.g. C-3.")]
 DeficiencyArg = Annotated[str, typer.Argument(metavar="DEFICIENCY",
@@ -44,7 +44,7 @@ def followup_due(ctx: typer.Context,
                  within: Annotated[int, Opt("--within", help="Days ahead to look.")] = 90,
                  on: OnDate = None,
                  contract: Annotated[str | None, Opt("--contract", help="Only this contract.")] = None,
-                 json_out: Json = False) -> None:
+                 json_out: JsonFlag = False) -> None:
     """Deadlines: notice, expiry, renewal, follow-up, deletion, deficiencies, changed terms."""
     from contractvault.followup import deadlines
 
@@ -69,7 +69,7 @@ def followup_ics(ctx: typer.Context,
                  within: Annotated[int, Opt("--within", help="Days ahead to include.")] = 365,
                  on: OnDate = None,
                  show_secret: Annotated[bool, Opt("--show-secret", help="Put titles of secret contracts in the calendar too.")] = False,
-                 json_out: Json = False) -> None:
+                 json_out: JsonFlag = False) -> None:
     """Write the deadlines as an iCalendar file (all-day events with reminders)."""
     from contractvault.followup import write_ics
 
@@ -88,7 +88,7 @@ def followup_record(ctx: typer.Context, contract_id: ContractArg,
                     held_on: Annotated[str | None, Opt("--date", help="When it was held (default today).")] = None,
                     participant: Annotated[list[str] | None, Opt("--participant", help="A participant (repeatable).")] = None,
                     notes: Annotated[str, Opt("--notes", help="What was found and agreed.")] = "",
-                    json_out: Json = False) -> None:
+                    json_out: JsonFlag = False) -> None:
     """Document a follow-up meeting or an internal review."""
     from contractvault.followup import record_followup
 
@@ -104,7 +104,7 @@ def followup_record(ctx: typer.Context, contract_id: ContractArg,
 @followup_app.command("list")
 def followup_list(ctx: typer.Context,
                   contract_id: Annotated[str | None, typer.Argument(metavar="[ID]")] = None,
-                  json_out: Json = False) -> None:
+                  json_out: JsonFlag = False) -> None:
     """Documented follow-ups (meetings and internal reviews)."""
     from contractvault.followup import list_followups
 
@@ -159,7 +159,7 @@ def deficiency_add(ctx: typer.Context, contract_id: ContractArg,
                    description: Annotated[str, Opt("--description", help="What is wrong.")],
                    clause: Clause = None, noticed: Noticed = None, notified: Notified = None,
                    remedy_by: RemedyBy = None, sanction: Sanction = None, note: Note = None,
-                   json_out: Json = False) -> None:
+                   json_out: JsonFlag = False) -> None:
     """Log a deficiency (brist) against the agreed terms."""
     from contractvault.deficiency import add_deficiency
 
@@ -179,7 +179,7 @@ def deficiency_update(ctx: typer.Context, deficiency_id: DeficiencyArg,
                       description: Annotated[str | None, Opt("--description")] = None,
                       noticed: Noticed = None, notified: Notified = None,
                       remedy_by: RemedyBy = None, sanction: Sanction = None, note: Note = None,
-                      json_out: Json = False) -> None:
+                      json_out: JsonFlag = False) -> None:
     """Record a change, e.g. that the supplier was notified (the history is kept)."""
     from contractvault.deficiency import update_deficiency
 
@@ -196,7 +196,7 @@ def deficiency_update(ctx: typer.Context, deficiency_id: DeficiencyArg,
 @deficiency_app.command("resolve")
 def deficiency_resolve(ctx: typer.Context, deficiency_id: DeficiencyArg,
                        on: Annotated[str | None, Opt("--date", help="When it was remedied (default today).")] = None,
-                       note: Note = None, json_out: Json = False) -> None:
+                       note: Note = None, json_out: JsonFlag = False) -> None:
     """Mark a deficiency as resolved (its history stays)."""
     from contractvault.deficiency import resolve_deficiency
 
@@ -210,7 +210,7 @@ def deficiency_resolve(ctx: typer.Context, deficiency_id: DeficiencyArg,
 
 @deficiency_app.command("reopen")
 def deficiency_reopen(ctx: typer.Context, deficiency_id: DeficiencyArg, note: Note = None,
-                      json_out: Json = False) -> None:
+                      json_out: JsonFlag = False) -> None:
     """Reopen a resolved deficiency."""
     from contractvault.deficiency import reopen_deficiency
 
@@ -226,7 +226,7 @@ def deficiency_reopen(ctx: typer.Context, deficiency_id: DeficiencyArg, note: No
 def deficiency_list(ctx: typer.Context,
                     contract: Annotated[str | None, Opt("--contract", help="Only this contract.")] = None,
                     status: Annotated[str | None, Opt("--status", help="open, notified or resolved.")] = None,
-                    on: OnDate = None, json_out: Json = False) -> None:
+                    on: OnDate = None, json_out: JsonFlag = False) -> None:
     """Deficiencies with their history and warnings."""
     from contractvault.deficiency import list_deficiencies
 
@@ -250,7 +250,7 @@ def deficiency_list(ctx: typer.Context,
 @app.command("report")
 def report_cmd(ctx: typer.Context, on: OnDate = None,
                verify_evidence: Annotated[bool, Opt("--verify/--no-verify", help="Re-check all evidence (slower).")] = True,
-               json_out: Json = False) -> None:
+               json_out: JsonFlag = False) -> None:
     """What is missing or at risk across the archive. Exits 0 even with findings."""
     from contractvault.report import build_report
 
@@ -278,7 +278,7 @@ def report_cmd(ctx: typer.Context, on: OnDate = None,
 def register_cmd(ctx: typer.Context, contract_id: ContractArg,
                  diarienummer: Annotated[str | None, Opt("--diarienummer", help="The case number in the diarium, e.g. KS-2023-00815.")] = None,
                  ciceron: Annotated[str | None, Opt("--ciceron", help="The reference of the copy in Ciceron's avtalsdatabas.")] = None,
-                 json_out: Json = False) -> None:
+                 json_out: JsonFlag = False) -> None:
     """Record the diarium and/or Ciceron copy of a contract (logged as a change)."""
     from contractvault.registration import register
 
@@ -295,7 +295,7 @@ def register_cmd(ctx: typer.Context, contract_id: ContractArg,
 @export_app.command("diarium")
 def export_diarium_cmd(ctx: typer.Context, contract_id: ContractArg,
                        output: Annotated[Path, Opt("-o", "--output", help="The package folder to create (must not exist).")],
-                       json_out: Json = False) -> None:
+                       json_out: JsonFlag = False) -> None:
     """An E-ARK SIP (FGS Paketstruktur 2.0) of one contract for the diarium."""
     from contractvault.exports.diarium import export_diarium
 
@@ -316,7 +316,7 @@ def export_ciceron_cmd(ctx: typer.Context,
                        output: Annotated[Path, Opt("-o", "--output", help="The folder to create (must not exist).")],
                        mapping: Annotated[Path | None, Opt("--mapping", help="TOML file choosing and naming the CSV columns.")] = None,
                        include_secret: Annotated[bool, Opt("--secret/--no-secret", help="Include secret contracts (marked in the Sekretess column).")] = True,
-                       json_out: Json = False) -> None:
+                       json_out: JsonFlag = False) -> None:
     """The register as CSV for Ciceron's avtalsdatabas, with the documents and SHA256SUMS."""
     from contractvault.exports.ciceron import export_ciceron
 

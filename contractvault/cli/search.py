@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from contractvault.cli.app import app, console, open_vault, print_json, progress_bar
+from contractvault.cli.app import JsonFlag, app, console, open_vault, print_json, progress_bar
 
 Opt = typer.Option
 
@@ -28,7 +28,7 @@ def search_cmd(
     board: Annotated[str | None, Opt("--board")] = None,
     limit: Annotated[int, Opt("--limit", help="At most N hits.")] = 10,
     include_secret: Annotated[bool, Opt("--include-secret", help="Include contracts marked secret.")] = False,
-    json_out: Annotated[bool, Opt("--json", help="Print one JSON document.")] = False,
+    json_out: JsonFlag = False,
 ) -> None:
     """Search clauses across all contracts (Swedish and English)."""
     from contractvault.search import search
@@ -54,7 +54,7 @@ def search_cmd(
 
 @app.command("reindex")
 def reindex_cmd(ctx: typer.Context,
-                json_out: Annotated[bool, Opt("--json", help="Print one JSON document.")] = False) -> None:
+                json_out: JsonFlag = False) -> None:
     """Rebuild the search index from the database and blob store."""
     from contractvault.search import reindex
 

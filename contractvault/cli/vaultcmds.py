@@ -6,14 +6,14 @@ from typing import Annotated
 
 import typer
 
-from contractvault.cli.app import app, console, passphrase_provider, print_json, state
+from contractvault.cli.app import JsonFlag, app, console, passphrase_provider, print_json, state
 
 Opt = typer.Option
 
 
 @app.command("init")
 def init_cmd(ctx: typer.Context,
-             json_out: Annotated[bool, Opt("--json", help="Print one JSON document.")] = False) -> None:
+             json_out: JsonFlag = False) -> None:
     """Create the vault: database, blob store, index, signing key (Ed25519)."""
     from contractvault.vault import Vault
 
@@ -32,7 +32,7 @@ def init_cmd(ctx: typer.Context,
 @app.command("doctor")
 def doctor_cmd(ctx: typer.Context,
                fix: Annotated[bool, Opt("--fix", help="Remove blobs no record refers to and leftover temp files.")] = False,
-               json_out: Annotated[bool, Opt("--json", help="Print one JSON document.")] = False) -> None:
+               json_out: JsonFlag = False) -> None:
     """Check the vault's housekeeping: orphaned blobs, leftover temp files, pending records."""
     from contractvault.cli.app import open_vault
     from contractvault.doctor import doctor
@@ -51,7 +51,7 @@ def doctor_cmd(ctx: typer.Context,
 @app.command("demo")
 def demo_cmd(
     into: Annotated[str | None, Opt("--into", help="Build the demo vault here (a new folder).")] = None,
-    json_out: Annotated[bool, Opt("--json", help="Print one JSON document.")] = False,
+    json_out: JsonFlag = False,
 ) -> None:
     """Build a sample vault, capture a sample click-through agreement, search and verify it."""
     import os
