@@ -7,6 +7,8 @@ import json
 import os
 import sys
 import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -171,8 +173,9 @@ def print_json(data: Any) -> None:
     sys.stdout.flush()
 
 
-def progress_bar(description: str) -> Any:
-    """A rich progress bar on stderr; returns (context manager, callback(done, total))."""
+@contextmanager
+def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar on stderr while the block runs; yields the library's callback."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -189,4 +192,5 @@ def progress_bar(description: str) -> Any:
     def update(done: int, total: int) -> None:
         bar.update(task, completed=done, total=total)
 
-    return bar, update
+    with bar:
+        yield update

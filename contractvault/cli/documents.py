@@ -34,8 +34,7 @@ def add_cmd(
     from contractvault.ingest import add_files
 
     with open_vault(ctx) as vault:
-        bar, update = progress_bar("Adding")
-        with bar:
+        with progress_bar("Adding") as update:
             result = add_files(vault, files, doc_type=doc_type, contract=contract, new_title=new,
                                supplier=supplier, progress=update)
     if json_out:

@@ -46,8 +46,7 @@ def verify_cmd(
 
     kept = load_checkpoint(checkpoint) if checkpoint is not None else None
     with open_vault(ctx) as vault:
-        bar, update = progress_bar("Verifying")
-        with bar:
+        with progress_bar("Verifying") as update:
             report = verify(vault, item_id, progress=update, checkpoint=kept)
     if json_out:
         print_json(report.as_dict())
@@ -197,8 +196,7 @@ def timestamp_cmd(
         config = tsa_config(vault)
         if tsa:
             config = TsaConfig(url=tsa, ca_pems=config.ca_pems, source="option")
-        bar, update = progress_bar("Timestamping")
-        with bar:
+        with progress_bar("Timestamping") as update:
             result = timestamp_missing(vault, item_id, config=config, progress=update)
     if json_out:
         print_json(result.as_dict())

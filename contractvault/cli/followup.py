@@ -254,8 +254,7 @@ def report_cmd(ctx: typer.Context, on: OnDate = None,
     """What is missing or at risk across the archive. Exits 0 even with findings."""
     from contractvault.report import build_report
 
-    bar, update = progress_bar("Checking evidence")
-    with open_vault(ctx) as vault, bar:
+    with open_vault(ctx) as vault, progress_bar("Checking evidence") as update:
         data = build_report(vault, on=parse_date(on, "--on"), check_evidence=verify_evidence,
                             progress=update)
     if json_out:
@@ -299,8 +298,7 @@ def export_diarium_cmd(ctx: typer.Context, contract_id: ContractArg,
     """An E-ARK SIP (FGS Paketstruktur 2.0) of one contract for the diarium."""
     from contractvault.exports.diarium import export_diarium
 
-    bar, update = progress_bar("Writing package")
-    with open_vault(ctx) as vault, bar:
+    with open_vault(ctx) as vault, progress_bar("Writing package") as update:
         res = export_diarium(vault, contract_id, output, progress=update)
     if json_out:
         print_json(res.as_dict())
@@ -320,8 +318,7 @@ def export_ciceron_cmd(ctx: typer.Context,
     """The register as CSV for Ciceron's avtalsdatabas, with the documents and SHA256SUMS."""
     from contractvault.exports.ciceron import export_ciceron
 
-    bar, update = progress_bar("Copying documents")
-    with open_vault(ctx) as vault, bar:
+    with open_vault(ctx) as vault, progress_bar("Copying documents") as update:
         res = export_ciceron(vault, output, mapping_file=mapping, include_secret=include_secret,
                              progress=update)
     if json_out:

@@ -59,8 +59,7 @@ def reindex_cmd(ctx: typer.Context,
     from contractvault.search import reindex
 
     with open_vault(ctx) as vault:
-        bar, update = progress_bar("Indexing")
-        with bar:
+        with progress_bar("Indexing") as update:
             data = reindex(vault, progress=update)
     if json_out:
         print_json(data)
