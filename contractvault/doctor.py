@@ -42,7 +42,7 @@ def doctor(vault: Vault, fix: bool = False) -> dict[str, Any]:
     an unreferenced blob seen here can only be the leftover of a killed writer.
     """
     with write_lock(vault.paths.lock_file):
-        vault._recover_locked()
+        vault.recover_locked()
         refs = referenced_blobs(vault)
         orphans = [h for h in vault.blobs if h not in refs]
         temps = vault.blobs.temp_files()

@@ -50,9 +50,9 @@ def _source(vault: Vault) -> Callable[[], tuple[int, Iterable[IndexDocument]]]:
 
 def clause_index(vault: Vault) -> ClauseIndex:
     """The vault's clause index (rebuilt from the database when missing or damaged)."""
-    if vault._index is None:
-        vault._index = ClauseIndex(vault.paths.index, source=_source(vault))
-    return vault._index
+    if vault.search_index is None:
+        vault.search_index = ClauseIndex(vault.paths.index, source=_source(vault))
+    return vault.search_index
 
 
 def index_documents(vault: Vault, document_ids: list[str], progress: Progress | None = None) -> int:

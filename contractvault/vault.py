@@ -107,7 +107,8 @@ class Vault:
         self.ledger = LedgerFile(self.paths.ledger)
         self.keys = KeyRing(self.paths.keys, passphrase)
         self.user = current_user()
-        self._index: Any = None
+        # The clause index, opened on first use by contractvault.search.
+        self.search_index: Any = None
         # After a TSA failure, later seals of this process skip the TSA until then (monotonic).
         self.tsa_retry_after = 0.0
 
@@ -200,13 +201,14 @@ class Vault:
         if needs_migration(engine) or vault.ledger.pending_entries():
             with write_lock(paths.lock_file):
                 migrate(engine)
-                vault._recover_locked()
+                vault.recover_locked()
         return vault
 
     def close(self) -> None:
         """Release the database connections and the index."""
-        if self._index is not None:
-            self._index = None
+        if self.search_index is not None:
+            self.search_index.close()
+            self.search_index = None
         self.engine.dispose()
 
     def __enter__(self) -> Vault:
@@ -236,7 +238,7 @@ class Vault:
         """
         signer = self.keys.signer()  # unlock before taking the lock: a prompt must not block others
         with write_lock(self.paths.lock_file):
-            self._recover_locked()
+            self.recover_locked()
             last = self.ledger.last()
             self._finish_rotation_locked(last)
             # Another writer may have rotated the key while we waited for the lock.
@@ -326,7 +328,7 @@ class Vault:
                 "vault_id": self.vault_id, "key_id": signer.key_id}
         self.ledger.append_checkpoint({**body, "sig": signer.sign(canonical_json(body))})
 
-    def _recover_locked(self) -> None:
+    def recover_locked(self) -> None:
         """Finish or drop what a killed writer left: called with the write lock held."""
         pending = self.ledger.pending_entries()
         if not pending:
