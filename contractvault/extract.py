@@ -108,6 +108,11 @@ def html_visible_text(html: str) -> str:
     return "\n".join(ln for ln in lines if ln)
 
 
+# PDF text layers often carry typographic ligatures; as text they hide words ("ﬁnns").
+_LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi",
+                            "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"})
+
+
 def _decode(data: bytes) -> str:
     for enc in ("utf-8-sig", "cp1252"):
         try:
@@ -132,7 +137,7 @@ def _pdf_pages(path: Path) -> list[str]:
                 raise ExtractionError("the PDF is encrypted", "Remove the password and add it again") from exc
             if not ok:
                 raise ExtractionError("the PDF is encrypted", "Remove the password and add it again")
-        return [page.extract_text() or "" for page in reader.pages]
+        return [(page.extract_text() or "").translate(_LIGATURES) for page in reader.pages]
     except ExtractionError:
         raise
     except FileNotDecryptedError as exc:

@@ -195,3 +195,15 @@ def test_contract_changes_reach_search_at_once(cli, initialised: Path, tmp_path:
     hits = cli.json("search", "ansvarsbegränsning", "--include-secret", "--supplier", "nimbus",
                     "--board", "KS")["hits"]
     assert [h["supplier"] for h in hits] == ["Nimbus Ltd"]
+
+
+
+def test_pdf_ligatures_are_stored_as_letters(cli, initialised: Path) -> None:
+    # The shipped sample was printed by Chromium, whose PDF text layer spells "befintlig"
+    # with the ligature glyph U+FB01; searching for the word must still find it.
+    sample = Path(__file__).resolve().parents[1] / "contractvault" / "data" / "samples" / "ssbtek-avtalsdokument.pdf"
+    doc = cli.json("add", str(sample), "--new", "SSBTEK", "--doc-type", "huvudavtal")["document_ids"][0]
+    with Vault.open(initialised) as vault, vault.session() as s:
+        text = "".join(s.exec(select(DocumentPage.text)).all())
+    assert "\ufb01" not in text and "befintlig" in text
+    assert any(h["document_id"] == doc for h in cli.json("search", "befintlig")["hits"])
