@@ -15,10 +15,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from pdfgen import agreement_pages, write_pdf  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
+from support.pdfgen import agreement_pages, write_pdf  # noqa: E402
 
-from contractvault.ingest import add_files  # noqa: E402
+from contractvault.evidence.ingest import add_files  # noqa: E402
 from contractvault.vault import Vault  # noqa: E402
 
 

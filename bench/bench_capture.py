@@ -126,7 +126,7 @@ def ours(url: str, out: Path, executable: str | None, follow: bool) -> dict[str,
 
 def command(vault: object, url: str, follow: bool) -> dict[str, float]:
     """The whole `contractvault capture` job in-process: capture, seal every page, index."""
-    from contractvault.capturing import CaptureOptions, capture_agreement
+    from contractvault.evidence.capture import CaptureOptions, capture_agreement
 
     t0 = time.perf_counter()
     capture_agreement(vault, CaptureOptions(  # type: ignore[arg-type]

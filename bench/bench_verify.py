@@ -3,7 +3,7 @@
 Builds a vault with N sealed records of random blobs (default 200 x 1 MiB, about 200 MB),
 then times, in the same run and with the page cache warm for both:
   - baseline: hashlib SHA-256 over every blob file, one after the other;
-  - verify:   contractvault.verify.verify(vault), which also checks every signature, the
+  - verify:   contractvault.evidence.verify.verify(vault), which also checks every signature, the
               chain, the checkpoints and the database rows.
 Prints both throughputs and their ratio (goal: >= 0.7). Run:
     PYTHONPATH=. python bench/bench_verify.py [--blobs 200] [--mib 1.0] [--rounds 3]
@@ -19,9 +19,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from contractvault.evidence.verify import verify
 from contractvault.util import sha256_hex
 from contractvault.vault import ArtifactSpec, Subject, Vault
-from contractvault.verify import verify
 
 
 def build(root: Path, blobs: int, size: int) -> list[Path]:

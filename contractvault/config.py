@@ -12,6 +12,7 @@ ENV_HOME = "CONTRACTVAULT_HOME"
 ENV_DB_URL = "CONTRACTVAULT_DB_URL"
 ENV_PASSPHRASE = "CONTRACTVAULT_PASSPHRASE"
 ENV_TSA = "CONTRACTVAULT_TSA_URL"
+ENV_TSA_CA = "CONTRACTVAULT_TSA_CA"
 ENV_USER = "CONTRACTVAULT_USER"
 
 
@@ -67,10 +68,6 @@ class VaultPaths:
         return self.root / "ledger"
 
     @property
-    def ledger_file(self) -> Path:
-        return self.ledger / "records.jsonl"
-
-    @property
     def checkpoints_file(self) -> Path:
         return self.ledger / "checkpoints.jsonl"
 
@@ -81,6 +78,14 @@ class VaultPaths:
     @property
     def lock_file(self) -> Path:
         return self.root / ".write.lock"
+
+    @property
+    def tsa_config(self) -> Path:
+        return self.root / "tsa.json"
+
+    def token(self, seq: int) -> Path:
+        """Where the RFC 3161 token of record `seq` is kept beside the ledger."""
+        return self.ledger / "tokens" / f"{seq}.tsr"
 
     @property
     def tmp(self) -> Path:

@@ -15,6 +15,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from capture.localserver import serve
+from contractvault.authority.store import import_register
+from contractvault.evidence.capture import CaptureOptions, capture_agreement
+from contractvault.evidence.ingest import add_files
+from contractvault.evidence.verify import verify
+from contractvault.followup import due_items
+from contractvault.records.contracts import ContractFields, update_contract
+from contractvault.records.search import search
 from contractvault.vault import Vault
 
 DEMO_PASSPHRASE = "demo"
@@ -43,15 +51,6 @@ def data_path(*parts: str) -> Path:
 def run_demo(target: Path | None, passphrase: str | None,
              say: Callable[[DemoStep], None] = lambda _s: None) -> dict[str, Any]:
     """Build the demo vault in `target` (a new folder; default: a fresh temp folder)."""
-    from capture.localserver import serve
-    from contractvault.authority_store import import_register
-    from contractvault.capturing import CaptureOptions, capture_agreement
-    from contractvault.followup import due_items
-    from contractvault.ingest import add_files
-    from contractvault.register import ContractFields, update_contract
-    from contractvault.search import search
-    from contractvault.verify import verify
-
     root = target or Path(tempfile.mkdtemp(prefix="contractvault-demo-"))
     secret = passphrase or DEMO_PASSPHRASE
     summary: dict[str, Any] = {"vault": str(root), "passphrase_from_env": bool(passphrase)}

@@ -6,11 +6,39 @@ never prints.
 
 from __future__ import annotations
 
+from enum import IntEnum
+
+# Long user input (a 100 KB URL) is cut in messages: the line must stay readable.
+MAX_ECHO = 200
+
+
+class ExitCode(IntEnum):
+    """The exit codes of cli-contract.md, named once."""
+
+    OK = 0
+    UNEXPECTED = 1
+    USAGE = 2
+    REFUSED = 3
+    VERIFICATION = 4
+    NOT_FOUND = 5
+    INTERRUPTED = 130
+
+
+def error_line(message: str) -> str:
+    """The one line an error is shown as, with the program's prefix."""
+    return f"contractvault: {message}"
+
+
+def echo(value: object, limit: int = MAX_ECHO) -> str:
+    """User input as it may appear in a message: cut to `limit` characters."""
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text)} characters)"
+
 
 class ContractVaultError(Exception):
     """Base class: `what` failed, `why`, and `hint` (what to do)."""
 
-    exit_code = 1
+    exit_code: ExitCode = ExitCode.UNEXPECTED
 
     def __init__(self, what: str, why: str = "", hint: str = "",
                  details: list[str] | None = None) -> None:
@@ -36,28 +64,28 @@ class ContractVaultError(Exception):
 class UsageError(ContractVaultError):
     """Bad input from the user (a flag value, a file that cannot be read)."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 class RefusedError(ContractVaultError):
     """Refused by a rule, e.g. a signer without authority."""
 
-    exit_code = 3
+    exit_code = ExitCode.REFUSED
 
 
 class VerificationError(ContractVaultError):
     """Evidence does not verify: tampering or missing data."""
 
-    exit_code = 4
+    exit_code = ExitCode.VERIFICATION
 
 
 class NotFoundError(ContractVaultError):
     """An id, a vault or a file that does not exist."""
 
-    exit_code = 5
+    exit_code = ExitCode.NOT_FOUND
 
 
 class VaultLockedError(ContractVaultError):
     """The signing key cannot be unlocked (no or wrong passphrase)."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE

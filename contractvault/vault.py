@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +20,15 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from contractvault import __version__
-from contractvault.blobs import BlobStore
 from contractvault.config import ENV_DB_URL, ENV_PASSPHRASE, VaultPaths, current_user
-from contractvault.db import make_engine, migrate, needs_migration
 from contractvault.errors import ContractVaultError, NotFoundError, UsageError, VerificationError
-from contractvault.ids import contract_ref, document_ref
-from contractvault.keys import KeyRing, PassphraseProvider, public_pem
-from contractvault.ledger import (
+from contractvault.ids import contract_ref, document_ref, evidence_ref
+from contractvault.models import Document, Evidence, EvidenceArtifact, TimestampToken
+from contractvault.storage.blobs import BlobStore
+from contractvault.storage.clauses import ClauseIndex, open_clause_index
+from contractvault.storage.db import make_engine, migrate, needs_migration
+from contractvault.storage.keys import KeyRing, PassphraseProvider, public_pem
+from contractvault.storage.ledger import (
     GENESIS,
     RECORD_VERSION,
     LedgerEntry,
@@ -34,7 +37,7 @@ from contractvault.ledger import (
     record_hash,
     write_lock,
 )
-from contractvault.models import Document, Evidence, EvidenceArtifact
+from contractvault.storage.rfc3161 import Timestamper, TsaConfig, TsaError
 from contractvault.util import atomic_write, canonical_json, iso_utc, utc_now
 
 MARKER_FORMAT = "contractvault-vault/1"
@@ -98,7 +101,7 @@ class Vault:
     """An open vault. Create with `Vault.create` or `Vault.open`; close with `close()`."""
 
     def __init__(self, root: Path, engine: Engine, passphrase: PassphraseProvider,
-                 info: dict[str, Any]) -> None:
+                 info: dict[str, Any], tsa: TsaConfig | None = None) -> None:
         self.paths = VaultPaths(root)
         self.root = root
         self.engine = engine
@@ -107,10 +110,8 @@ class Vault:
         self.ledger = LedgerFile(self.paths.ledger)
         self.keys = KeyRing(self.paths.keys, passphrase)
         self.user = current_user()
-        # The clause index, opened on first use by contractvault.search.
-        self.search_index: Any = None
-        # After a TSA failure, later seals of this process skip the TSA until then (monotonic).
-        self.tsa_retry_after = 0.0
+        self.timestamper = Timestamper(self.paths.tsa_config, override=tsa)
+        self._clause_index: ClauseIndex | None = None
 
     # --- lifecycle ----------------------------------------------------------------------
 
@@ -166,15 +167,13 @@ class Vault:
                            vault.keys.public_key(kid)).decode("ascii")},
                        build_rows=lambda _s: Subject())
             # An empty index with its schema marker, so the first add does not rebuild.
-            from contractvault.search import clause_index
-
-            clause_index(vault).rebuild()
+            vault.clause_index.rebuild()
         finally:
             vault.close()
 
     @classmethod
     def open(cls, root: Path, passphrase: PassphraseProvider = env_passphrase,
-             db_url: str | None = None) -> Vault:
+             db_url: str | None = None, tsa: TsaConfig | None = None) -> Vault:
         """Open an existing vault; recovers what a killed writer left behind."""
         root = Path(root).expanduser().resolve()
         paths = VaultPaths(root)
@@ -195,7 +194,7 @@ class Vault:
                              "CONTRACTVAULT_DB_URL is not set",
                              "Set CONTRACTVAULT_DB_URL to the database the vault was created with")
         engine = make_engine(url, paths.db_file)
-        vault = cls(root, engine, passphrase, info)
+        vault = cls(root, engine, passphrase, info, tsa=tsa)
         # One process at a time migrates and recovers; a sound vault needs neither, and
         # then opening takes no lock (an auditor may open a read-only copy).
         if needs_migration(engine) or vault.ledger.pending_entries():
@@ -206,9 +205,9 @@ class Vault:
 
     def close(self) -> None:
         """Release the database connections and the index."""
-        if self.search_index is not None:
-            self.search_index.close()
-            self.search_index = None
+        if self._clause_index is not None:
+            self._clause_index.close()
+            self._clause_index = None
         self.engine.dispose()
 
     def __enter__(self) -> Vault:
@@ -222,6 +221,13 @@ class Vault:
         """A database session (expire_on_commit off: rows stay readable after commit)."""
         with Session(self.engine, expire_on_commit=False) as s:
             yield s
+
+    @property
+    def clause_index(self) -> ClauseIndex:
+        """The vault's clause index, opened on first use (rebuilt when missing or damaged)."""
+        if self._clause_index is None:
+            self._clause_index = open_clause_index(self.paths.index, self.engine)
+        return self._clause_index
 
     @property
     def vault_id(self) -> str:
@@ -293,9 +299,29 @@ class Vault:
 
     def _after_seal(self, sealed: Sealed) -> None:
         """Trusted time: a token from the configured TSA; failing to get one loses nothing."""
-        from contractvault.tsa import timestamp_after_seal
+        ref = evidence_ref(sealed.seq)
+        try:
+            config = self.timestamper.config()
+            if not config.url:
+                return
+            if self.timestamper.recently_failed():
+                # One unreachable TSA must not make a bulk add wait out a timeout per file.
+                sealed.timestamp_warning = (f"{ref} is sealed but has no timestamp: the TSA "
+                                            "failed moments ago. Run 'contractvault timestamp' later")
+                return
+            # The record bytes the ledger holds are exactly these; hashing them gives the imprint.
+            url, token, info = self.timestamper.stamp(record_bytes(sealed.record), config)
+            self.store_timestamp(sealed.seq, url, token, info.gen_time)
+        except (TsaError, ContractVaultError) as exc:
+            sealed.timestamp_warning = f"{ref} is sealed but has no timestamp: {exc.message}"
 
-        sealed.timestamp_warning = timestamp_after_seal(self, sealed)
+    def store_timestamp(self, seq: int, url: str, token: bytes, gen_time: datetime) -> None:
+        """Keep a checked token: first the file beside the ledger, then the database row."""
+        atomic_write(self.paths.token(seq), token, mode=0o444)
+        with self.session() as s:
+            if s.get(TimestampToken, seq) is None:
+                s.add(TimestampToken(evidence_seq=seq, tsa_url=url, gen_time=gen_time, token=token))
+                s.commit()
 
     def _finish_rotation_locked(self, last: LedgerEntry | None) -> None:
         """A sealed key-rotation record makes its new key active (also after a crash)."""

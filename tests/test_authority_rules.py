@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 
 from contractvault.authority import (
-    DOC_TYPES,
     AuthorityCheck,
     AuthorityRegister,
     AuthorityRequest,
@@ -29,8 +28,8 @@ from contractvault.authority import (
     parse_register,
     register_to_toml,
 )
-from contractvault.doctypes import normalize_doc_type
 from contractvault.errors import UsageError
+from contractvault.records.vocabularies import DOC_TYPES, normalize_doc_type
 
 FIXTURES = Path(__file__).parent / "fixtures" / "authority"
 DECISION = "BN 2025-02-20 § 31, BN-2025-00044"

@@ -12,13 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from evidence_helpers import agreement_text, build_vault, seal_document
-from tsa_server import TestTsa
+from support.evidence_helpers import agreement_text, build_vault, seal_document
+from support.tsa_server import TestTsa
 
 from contractvault.errors import RefusedError, VerificationError
-from contractvault.exports.evidence import export_evidence
-from contractvault.register import ContractFields, update_contract
-from contractvault.tsa import configure_tsa, timestamp_missing
+from contractvault.evidence.timestamps import configure_tsa, timestamp_missing
+from contractvault.exports.bundle import export_evidence
+from contractvault.records.contracts import ContractFields, update_contract
 from contractvault.util import sha256_hex
 from contractvault.vault import Vault
 
@@ -223,8 +223,8 @@ def test_a_bundles_checkpoint_checks_the_vault_later(cli, initialised: Path, tmp
     # An insider with the key and the passphrase rewrites history from E-4 on, consistently:
     # re-signed records, new checkpoints, matching database rows. Only what was kept
     # outside the vault (the bundle's checkpoint) can tell.
-    from contractvault.ledger import LedgerEntry, record_bytes, record_hash
     from contractvault.models import Evidence
+    from contractvault.storage.ledger import LedgerEntry, record_bytes, record_hash
     from contractvault.util import canonical_json
 
     with Vault.open(initialised, passphrase=lambda: PASSPHRASE) as vault:

@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from playwright.sync_api import sync_playwright
 from pypdf import PdfReader
+from support.capture_site import SITE_DIR, serve
 
 from capture import (
     AcceptControlNotFound,
@@ -46,7 +47,6 @@ from capture import (
 )
 from capture import runner as capture_runner
 from capture.browser import resolve_browser
-from tests.capture_site import SITE_DIR, serve
 
 CAPTURE_ID = "CAP-2025-0042"
 

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from pdfgen import write_pdf
+from support.pdfgen import write_pdf
 
 pytestmark = [pytest.mark.slow, pytest.mark.db]
 

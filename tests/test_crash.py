@@ -11,12 +11,12 @@ import time
 from pathlib import Path
 
 import pytest
-from pdfgen import agreement_pages, write_pdf
 from sqlmodel import col, select
+from support.pdfgen import agreement_pages, write_pdf
 
-from contractvault.doctor import doctor
-from contractvault.ledger import LedgerFile
+from contractvault.evidence.doctor import doctor
 from contractvault.models import Document, DocumentPage, Evidence
+from contractvault.storage.ledger import LedgerFile
 from contractvault.vault import Vault
 
 pytestmark = [pytest.mark.slow, pytest.mark.db]

@@ -48,8 +48,12 @@ def test_history_is_kept_and_resolve_does_not_overwrite(cli, initialised):
 
 
 def test_event_rows_are_only_appended(vault: Vault):
-    from contractvault.deficiency import add_deficiency, resolve_deficiency, update_deficiency
-    from contractvault.register import create_contract
+    from contractvault.followup.deficiencies import (
+        add_deficiency,
+        resolve_deficiency,
+        update_deficiency,
+    )
+    from contractvault.records.contracts import create_contract
 
     cid = create_contract(vault, "Avtal")
     d = add_deficiency(vault, cid, description="Fel", noticed_on="2024-01-02")

@@ -8,14 +8,14 @@ import stat
 from pathlib import Path
 
 import pytest
-from evidence_helpers import agreement_text, build_vault, seal_document
 from sqlmodel import select
+from support.evidence_helpers import agreement_text, build_vault, seal_document
 
-from contractvault.corrections import supersede_document
 from contractvault.errors import RefusedError
+from contractvault.evidence.corrections import supersede_document
+from contractvault.evidence.verify import verify
 from contractvault.models import Document, Evidence
 from contractvault.vault import Vault
-from contractvault.verify import verify
 
 pytestmark = pytest.mark.db
 

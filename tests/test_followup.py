@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from contractvault.extract import extract_file
+from contractvault.evidence.ingest import add_document_rows
 from contractvault.followup import (
     Terms,
     add_months,
@@ -21,7 +21,7 @@ from contractvault.followup import (
     term_start,
 )
 from contractvault.ids import parse_ref
-from contractvault.ingest import add_document_rows
+from contractvault.records.extract import extract_file
 from contractvault.vault import ArtifactSpec, Subject, Vault
 
 
@@ -176,7 +176,7 @@ def _add_version(vault: Vault, contract: str, path: Path, origin: str,
 
 @pytest.mark.db
 def test_changed_online_terms_from_rechecks_are_due(vault, cli, tmp_path):
-    from contractvault.register import ContractFields, create_contract
+    from contractvault.records.contracts import ContractFields, create_contract
 
     cid = create_contract(vault, "Google Workspace", ContractFields(supplier="Google"))
     v1 = tmp_path / "terms-v1.html"

@@ -140,7 +140,7 @@ def test_evidence_that_fails_verification_is_reported(cli, initialised, tmp_path
     cid = cli.json("contract", "new", "Avtal")["contract_id"]
     did = _add(cli, cid, _doc(tmp_path, "avtal.txt", "Avtal om drift. 1. Parter."), "huvudavtal")
     try:
-        import contractvault.verify  # noqa: F401
+        import contractvault.evidence.verify  # noqa: F401
     except ImportError:
         data = json.loads(cli("report", "--json").stdout)
         assert data["evidence"]["checked"] is False

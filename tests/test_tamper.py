@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from evidence_helpers import build_vault
-from tsa_server import TestTsa
+from support.evidence_helpers import build_vault
+from support.tsa_server import TestTsa
 
-from contractvault.tsa import configure_tsa, timestamp_missing
+from contractvault.evidence.timestamps import configure_tsa, timestamp_missing
+from contractvault.evidence.verify import verify
 from contractvault.util import sha256_file
 from contractvault.vault import Vault
-from contractvault.verify import verify
 
 PASSPHRASE = "correct horse battery staple"
 N_RECORDS = 50

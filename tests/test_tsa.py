@@ -9,14 +9,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from evidence_helpers import agreement_text, build_vault, seal_document
 from sqlmodel import select
-from tsa_server import TestTsa
+from support.evidence_helpers import agreement_text, build_vault, seal_document
+from support.tsa_server import TestTsa
 
+from contractvault.evidence.timestamps import (
+    check_token,
+    configure_tsa,
+    load_certs,
+    token_path,
+    tsa_config,
+)
+from contractvault.evidence.verify import verify
 from contractvault.models import Evidence, TimestampToken
-from contractvault.tsa import check_token, configure_tsa, load_certs, token_path, tsa_config
 from contractvault.vault import Vault
-from contractvault.verify import verify
 
 pytestmark = pytest.mark.db
 
@@ -186,7 +192,7 @@ def test_a_down_tsa_is_asked_once_per_run_and_all_records_are_stamped_later(vaul
                                                                              tsa: TestTsa) -> None:
     import random
 
-    from contractvault.tsa import timestamp_missing
+    from contractvault.evidence.timestamps import timestamp_missing
 
     configure_tsa(vault, tsa.url, tsa.ca_pem.read_bytes())
     tsa.mode = "down"

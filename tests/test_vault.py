@@ -8,10 +8,10 @@ import stat
 from pathlib import Path
 
 import pytest
-from pdfgen import agreement_pages, encrypted_pdf, write_pdf
 from sqlmodel import func, select
+from support.pdfgen import agreement_pages, encrypted_pdf, write_pdf
 
-from contractvault.doctor import doctor
+from contractvault.evidence.doctor import doctor
 from contractvault.models import Document, DocumentPage, Evidence
 from contractvault.vault import Vault
 

@@ -1,17 +1,11 @@
-"""The command line: a thin Typer layer over the library (one module per command group)."""
+"""The command line: a thin Typer face over the library, one module per command group.
+
+Each module declares its own `typer.Typer`; `app` (the root) adds them and maps every
+exception to one line on stderr and its exit code.
+"""
 
 from __future__ import annotations
 
-from contractvault.cli import (  # noqa: F401 - importing registers the commands
-    authority,
-    capturecmd,
-    contracts,
-    documents,
-    evidence,
-    followup,
-    search,
-    vaultcmds,
-)
 from contractvault.cli.app import app
 
 

@@ -8,15 +8,16 @@ from typing import Annotated
 
 import typer
 
-from contractvault.cli.app import JsonFlag, authority_app, console, open_vault, print_json
+from contractvault.cli.common import JsonFlag, console, open_vault, print_json
 
+app = typer.Typer(name="authority", help="The delegation register and signer-authority checks.", no_args_is_help=True)
 Opt = typer.Option
 
 
-@authority_app.command("import")
+@app.command("import")
 def import_cmd(ctx: typer.Context, file: Path, json_out: JsonFlag = False) -> None:
     """Import the delegation register (TOML) as a new dated version."""
-    from contractvault.authority_store import import_register
+    from contractvault.authority.store import import_register
 
     with open_vault(ctx) as vault:
         version = import_register(vault, file)
@@ -26,14 +27,14 @@ def import_cmd(ctx: typer.Context, file: Path, json_out: JsonFlag = False) -> No
         console.print(f"Imported register version {version.version} (sha256 {version.sha256})")
 
 
-@authority_app.command("show")
+@app.command("show")
 def show_cmd(ctx: typer.Context,
              version: Annotated[int | None, Opt("--version", help="An older version.")] = None,
              versions: Annotated[bool, Opt("--versions", help="List the imported versions.")] = False,
              json_out: JsonFlag = False) -> None:
     """Show the register: boards, positions, people, delegations, fullmakter."""
     from contractvault.authority import describe_register
-    from contractvault.authority_store import load_register, register_versions
+    from contractvault.authority.store import load_register, register_versions
 
     with open_vault(ctx) as vault:
         if versions:
@@ -48,13 +49,13 @@ def show_cmd(ctx: typer.Context,
         console.print(Pretty(data))
 
 
-@authority_app.command("export")
+@app.command("export")
 def export_cmd(ctx: typer.Context,
                output: Annotated[Path | None, Opt("-o", "--output", help="Write to FILE (else stdout).")] = None,
                version: Annotated[int | None, Opt("--version")] = None) -> None:
     """Write the register back as TOML."""
     from contractvault.authority import register_to_toml
-    from contractvault.authority_store import load_register
+    from contractvault.authority.store import load_register
     from contractvault.util import atomic_write
 
     with open_vault(ctx) as vault:
@@ -65,7 +66,7 @@ def export_cmd(ctx: typer.Context,
         typer.echo(text, nl=False)
 
 
-@authority_app.command("check")
+@app.command("check")
 def check_cmd(
     ctx: typer.Context,
     signer: Annotated[str, Opt("--signer", help="Person id in the register.")],
@@ -81,9 +82,14 @@ def check_cmd(
 ) -> None:
     """May SIGNER accept DOC_TYPE for BOARD? Exit 0 allowed, 3 refused."""
     from contractvault.authority import AuthorityRequest
-    from contractvault.authority_store import check
-    from contractvault.doctypes import normalize_doc_type
-    from contractvault.vocab import CATEGORIES, SCOPES, choose, parse_date
+    from contractvault.authority.store import check
+    from contractvault.records.vocabularies import (
+        CATEGORIES,
+        SCOPES,
+        choose,
+        normalize_doc_type,
+        parse_date,
+    )
 
     request = AuthorityRequest(
         signer=signer, board=board, doc_type=normalize_doc_type(doc_type),
@@ -107,7 +113,7 @@ def check_cmd(
         raise typer.Exit(3)
 
 
-@authority_app.command("decisions")
+@app.command("decisions")
 def decisions_cmd(
     ctx: typer.Context,
     board: Annotated[str, Opt("--board")],
@@ -116,8 +122,8 @@ def decisions_cmd(
     json_out: JsonFlag = False,
 ) -> None:
     """Agreements accepted under delegation or fullmakt in a period (anmälan av delegationsbeslut)."""
-    from contractvault.authority_store import delegation_decisions
-    from contractvault.vocab import parse_date
+    from contractvault.authority.store import delegation_decisions
+    from contractvault.records.vocabularies import parse_date
 
     d0, d1 = parse_date(start, "--from"), parse_date(end, "--to")
     assert d0 is not None and d1 is not None

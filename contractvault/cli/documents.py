@@ -1,4 +1,4 @@
-"""`add` (ingest files) and `capture` (a web agreement at signing)."""
+"""`add` and `supersede`: documents into the vault, corrections as new records."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ from typing import Annotated
 
 import typer
 
-from contractvault.cli.app import (
+from contractvault.cli.common import (
     JsonFlag,
-    app,
     console,
     err_console,
     open_vault,
@@ -17,6 +16,7 @@ from contractvault.cli.app import (
     progress_bar,
 )
 
+app = typer.Typer()
 Opt = typer.Option
 
 
@@ -31,7 +31,7 @@ def add_cmd(
     json_out: JsonFlag = False,
 ) -> None:
     """Ingest existing documents; each is stored and sealed as evidence."""
-    from contractvault.ingest import add_files
+    from contractvault.evidence.ingest import add_files
 
     with open_vault(ctx) as vault:
         with progress_bar("Adding") as update:
@@ -48,3 +48,27 @@ def add_cmd(
         err_console.print(f"contractvault: cannot add {e['file']}: {e['error']}", markup=False)
     if result.errors:
         raise typer.Exit(2)
+
+
+@app.command("supersede")
+def supersede_cmd(
+    ctx: typer.Context,
+    old_doc_id: Annotated[str, typer.Argument(metavar="OLD_DOC_ID", help="The document (D-…) replaced.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The corrected or new version.")],
+    reason: Annotated[str, Opt("--reason", help="Why the document is superseded.")],
+    doc_type: Annotated[str | None, Opt("--doc-type", help="Document type of the new version "
+                                        "(default: that of the old one).")] = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """Seal a new version that supersedes a document; the old one stays as it was."""
+    from contractvault.evidence.corrections import supersede_document
+
+    with open_vault(ctx) as vault:
+        result = supersede_document(vault, old_doc_id, file, reason, doc_type=doc_type)
+    if json_out:
+        print_json(result.as_dict())
+    else:
+        console.print(f"{result.document_id} supersedes {result.supersedes}; sealed as "
+                      f"{result.evidence_id} in {result.contract_id}")
+    if result.timestamp_warning:
+        err_console.print(f"warning: {result.timestamp_warning}", markup=False)

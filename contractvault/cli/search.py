@@ -1,4 +1,4 @@
-"""`search` (clause search across all contracts) and `reindex`."""
+"""`search` and `reindex`."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from contractvault.cli.app import JsonFlag, app, console, open_vault, print_json, progress_bar
+from contractvault.cli.common import JsonFlag, console, open_vault, print_json, progress_bar
 
+app = typer.Typer()
 Opt = typer.Option
 
 
@@ -31,7 +32,7 @@ def search_cmd(
     json_out: JsonFlag = False,
 ) -> None:
     """Search clauses across all contracts (Swedish and English)."""
-    from contractvault.search import search
+    from contractvault.records.search import search
 
     with open_vault(ctx) as vault:
         data = search(vault, query, doc_type=doc_type, supplier=supplier, board=board,
@@ -56,7 +57,7 @@ def search_cmd(
 def reindex_cmd(ctx: typer.Context,
                 json_out: JsonFlag = False) -> None:
     """Rebuild the search index from the database and blob store."""
-    from contractvault.search import reindex
+    from contractvault.records.search import reindex
 
     with open_vault(ctx) as vault:
         with progress_bar("Indexing") as update:

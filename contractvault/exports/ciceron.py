@@ -32,7 +32,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from contractvault.errors import UsageError
-from contractvault.exports.diarium import safe_name
+from contractvault.exports.package import safe_name
 from contractvault.ids import contract_ref, document_ref
 from contractvault.models import Contract, Document
 from contractvault.util import Progress, atomic_folder, new_output_dir, sha256_file

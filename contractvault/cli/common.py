@@ -1,0 +1,110 @@
+"""What every command module shares: the global options, opening the vault, output."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+
+from contractvault.config import ENV_PASSPHRASE
+from contractvault.errors import UsageError
+
+if TYPE_CHECKING:
+    from contractvault.vault import Vault
+
+# The `--json` flag every reporting command takes (cli-contract.md).
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+Opt = typer.Option
+
+
+@dataclass
+class State:
+    """Global options, kept on the Typer context."""
+
+    vault_path: Path
+    debug: bool = False
+    # A TSA for records sealed by this run (`--tsa URL`), over the vault's stored one.
+    tsa_url: str | None = None
+
+
+def state(ctx: typer.Context) -> State:
+    """The global options of this invocation."""
+    root = ctx.find_root()
+    obj = root.obj
+    assert isinstance(obj, State)
+    return obj
+
+
+def passphrase_provider(confirm: bool = False) -> Any:
+    """$CONTRACTVAULT_PASSPHRASE, else a prompt when a terminal is attached, else nothing."""
+
+    def provide() -> str | None:
+        env = os.environ.get(ENV_PASSPHRASE)
+        if env:
+            return env
+        stdin = sys.stdin
+        if stdin is not None and not stdin.closed and stdin.isatty():
+            first = getpass.getpass("Passphrase for the vault's signing key: ")
+            if confirm and getpass.getpass("Repeat the passphrase: ") != first:
+                raise UsageError("the passphrases differ", "", "Run the command again")
+            return first
+        return None
+
+    return provide
+
+
+def open_vault(ctx: typer.Context) -> Vault:
+    """Open the vault named by the global options."""
+    # Imported here: `contractvault --help` must not pay for SQLAlchemy.
+    from contractvault.storage.rfc3161 import TsaConfig, check_tsa_url
+    from contractvault.vault import Vault
+
+    st = state(ctx)
+    tsa = None
+    if st.tsa_url:
+        check_tsa_url(st.tsa_url)
+        tsa = TsaConfig(url=st.tsa_url, source="option")
+    return Vault.open(st.vault_path, passphrase=passphrase_provider(), tsa=tsa)
+
+
+console = Console(highlight=False)
+# soft_wrap: a message to stderr stays one line, whatever the terminal width.
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def print_json(data: Any) -> None:
+    """The one JSON document a `--json` command prints on stdout."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    sys.stdout.flush()
+
+
+@contextmanager
+def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar on stderr while the block runs; yields the library's callback."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeRemainingColumn(), console=err_console, transient=True,
+                   disable=not err_console.is_terminal)
+    task = bar.add_task(description, total=None)
+
+    def update(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    with bar:
+        yield update

@@ -1,0 +1,8 @@
+"""Evidence: everything that seals, and checking what was sealed.
+
+`sealing` (seal a document, link its authority decision and index it, in one call),
+`ingest` (add files), `capture` (click-through agreements through the `capture` leaf
+package, and recheck), `corrections` (supersede: a new record pointing at the old),
+`timestamps` (RFC 3161 tokens after sealing and later), `verify` (every check, in passes),
+`doctor` (what killed writers left behind).
+"""

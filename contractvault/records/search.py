@@ -1,0 +1,81 @@
+"""Clause search: composes the `index` leaf package with the vault's documents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from contractvault.errors import ContractVaultError, UsageError
+from contractvault.ids import contract_ref, parse_ref
+from contractvault.models import Contract
+from contractvault.records.vocabularies import normalize_doc_type
+from contractvault.storage.clauses import ClauseIndex, index_documents_from_db
+from contractvault.util import Progress
+from contractvault.vault import Vault
+from index.errors import ClauseIndexError, QueryError
+
+
+def clause_index(vault: Vault) -> ClauseIndex:
+    """The vault's clause index (rebuilt from the database when missing or damaged)."""
+    return vault.clause_index
+
+
+def index_documents(vault: Vault, document_ids: list[str], progress: Progress | None = None) -> int:
+    """Index (or re-index) documents by id; returns the number of clauses indexed."""
+    pks = [parse_ref(d, "document")[1] for d in document_ids]
+    docs = list(index_documents_from_db(vault.engine, pks))
+    if not docs:
+        return 0
+    try:
+        return clause_index(vault).add(docs, progress=progress)
+    except ClauseIndexError as exc:
+        raise ContractVaultError("the documents are stored and sealed, but indexing failed",
+                                 str(exc), "Run 'contractvault reindex'") from exc
+
+
+def refresh_contract(vault: Vault, c: Contract) -> None:
+    """Carry changed contract metadata (supplier, board, secrecy) into its indexed clauses.
+
+    The index re-keys the clauses it already holds; the documents are not read again.
+    """
+    assert c.id is not None
+    contract_id = contract_ref(c.id)
+    try:
+        clause_index(vault).update_metadata(contract_id, supplier=c.supplier, board=c.board,
+                                            secret=c.secret)
+    except ClauseIndexError as exc:
+        raise ContractVaultError("the contract is changed, but its search index is not",
+                                 str(exc), "Run 'contractvault reindex'") from exc
+
+
+def reindex(vault: Vault, progress: Progress | None = None) -> dict[str, Any]:
+    """Rebuild the whole index from the database and blob store."""
+    idx = clause_index(vault)
+    clauses = idx.rebuild(progress=progress)
+    return {"clauses": clauses, **idx.status()}
+
+
+def search(vault: Vault, query: str, *, doc_type: str | None = None, supplier: str | None = None,
+           board: str | None = None, include_secret: bool = False, limit: int = 10) -> dict[str, Any]:
+    """Clause search across all contracts; the JSON of the command contract."""
+    if not query.strip():
+        raise UsageError("the query is empty", "", "Search for words, e.g. 'uppsägning'")
+    if limit < 1:
+        raise UsageError("--limit must be at least 1")
+    try:
+        result = clause_index(vault).search(
+            query, doc_type=normalize_doc_type(doc_type) if doc_type else None, supplier=supplier,
+            board=board, include_secret=include_secret, limit=limit)
+    except QueryError as exc:
+        raise UsageError("cannot understand the query", str(exc)) from exc
+    except ClauseIndexError as exc:
+        raise ContractVaultError("search failed", str(exc), "Run 'contractvault reindex'") from exc
+    return {
+        "query": result.query, "total": result.total,
+        "hits": [
+            {"contract_id": h.contract_id, "document_id": h.document_id, "title": h.title,
+             "doc_type": h.doc_type, "supplier": h.supplier, "clause": h.clause, "page": h.page,
+             "score": round(float(h.score), 4), "snippet": h.snippet, "text": h.text,
+             "source_path": h.source_path}
+            for h in result.hits
+        ],
+    }

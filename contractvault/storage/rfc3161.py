@@ -1,0 +1,276 @@
+"""RFC 3161 trusted time: the TSA client. Knows no Vault.
+
+A configured time-stamping authority (TSA) is asked for a token whose SHA-256 message
+imprint is the hash of a sealed record. A token is only as good as the CA it chains to, so
+the TSA's CA certificates are pinned in the vault's `tsa.json`; without one a token's
+imprint and nonce are checked but its signature cannot be, and verify says so.
+
+Which TSA: a URL given for this run (`--tsa`, or `$CONTRACTVAULT_TSA_URL` with
+`$CONTRACTVAULT_TSA_CA`), else the vault's `tsa.json` (written by
+`contractvault key tsa URL --ca FILE`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from rfc3161_client import (
+    HashAlgorithm,
+    PKIStatus,
+    TimestampRequestBuilder,
+    TimeStampResponse,
+    VerificationError,
+    VerifierBuilder,
+    decode_timestamp_response,
+)
+
+from contractvault.config import ENV_TSA, ENV_TSA_CA
+from contractvault.errors import ContractVaultError, ExitCode, UsageError
+from contractvault.util import atomic_write, sha256_hex
+
+SHA256_OID = "2.16.840.1.101.3.4.2.1"
+TIMEOUT_SECONDS = 10.0
+# After a failure, the seals that follow in the same process do not ask again for this long.
+RETRY_AFTER_SECONDS = 60.0
+# The TSA's clock and ours may differ a little; beyond this the local clock is reported.
+CLOCK_SKEW_SECONDS = 300
+
+
+class TsaError(ContractVaultError):
+    """The TSA could not be reached or gave an answer that does not hold."""
+
+    exit_code = ExitCode.UNEXPECTED
+
+
+@dataclass
+class TsaConfig:
+    """Where to ask for tokens and which CA certificates to trust for them."""
+
+    url: str | None
+    ca_pems: list[str] = field(default_factory=list)
+    source: str = "vault"  # vault | env
+
+    def anchors(self) -> list[x509.Certificate]:
+        """The pinned CA certificates, parsed."""
+        return load_certs("".join(self.ca_pems).encode("ascii"))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"url": self.url, "source": self.source,
+                "ca_subjects": [c.subject.rfc4514_string() for c in self.anchors()]}
+
+
+@dataclass
+class TokenInfo:
+    """What a token says."""
+
+    gen_time: datetime
+    serial: int
+    imprint: str
+    tsa_name: str | None
+    policy: str
+    certificates: list[x509.Certificate]
+
+
+@dataclass
+class TokenCheck:
+    """The outcome of checking one token: problems are failures, notes are warnings."""
+
+    info: TokenInfo | None
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def load_certs(pem: bytes) -> list[x509.Certificate]:
+    """Every certificate in a PEM text (empty for empty input)."""
+    if not pem.strip():
+        return []
+    try:
+        return x509.load_pem_x509_certificates(pem)
+    except ValueError as exc:
+        raise UsageError("cannot read the TSA CA certificate", str(exc),
+                         "Give a PEM file with the TSA's CA certificate") from exc
+
+
+def certs_pem(certs: list[x509.Certificate]) -> bytes:
+    """Certificates as one PEM text."""
+    return b"".join(c.public_bytes(serialization.Encoding.PEM) for c in certs)
+
+
+def _info(resp: TimeStampResponse) -> TokenInfo:
+    tst = resp.tst_info
+    certs = [x509.load_der_x509_certificate(c) for c in resp.signed_data.certificates]
+    name = None
+    try:
+        if tst.name is not None:
+            name = str(getattr(tst.name, "value", tst.name))
+    except ValueError:
+        name = None
+    gen = tst.gen_time if tst.gen_time.tzinfo else tst.gen_time.replace(tzinfo=UTC)
+    return TokenInfo(gen_time=gen, serial=tst.serial_number, imprint=tst.message_imprint.message.hex(),
+                     tsa_name=name, policy=tst.policy.dotted_string, certificates=certs)
+
+
+def check_token(token: bytes, record_hash: str, anchors: list[x509.Certificate],
+                nonce: int | None = None) -> TokenCheck:
+    """Check a stored token (TimeStampResp DER) against a record hash and trusted CAs.
+
+    Holds when: it parses, the TSA granted it, the imprint is SHA-256 of exactly this
+    record, and the signature verifies with the TSA certificate in the token, which must
+    carry the critical timeStamping key usage and chain to a pinned CA.
+    """
+    try:
+        resp = decode_timestamp_response(token)
+    except ValueError as exc:
+        return TokenCheck(None, [f"the token does not parse ({exc})"])
+    if PKIStatus(resp.status) not in (PKIStatus.GRANTED, PKIStatus.GRANTED_WITH_MODS):
+        return TokenCheck(None, [f"the TSA did not grant it (status {resp.status}: "
+                                 f"{' '.join(resp.status_string)})"])
+    try:
+        info = _info(resp)
+    except ValueError as exc:
+        return TokenCheck(None, [f"the token cannot be read ({exc})"])
+    out = TokenCheck(info)
+    imprint_alg = resp.tst_info.message_imprint.hash_algorithm.dotted_string
+    if imprint_alg != SHA256_OID:
+        out.problems.append(f"the imprint is not SHA-256 (algorithm {imprint_alg})")
+        return out
+    if info.imprint != record_hash:
+        out.problems.append(f"the token is over {info.imprint}, not over this record ({record_hash})")
+        return out
+    if not anchors:
+        out.notes.append("no TSA CA certificate is pinned, so the token's signature was not "
+                         "checked; pin one with 'contractvault key tsa URL --ca FILE'")
+        return out
+    builder = VerifierBuilder(roots=list(anchors), nonce=nonce)
+    try:
+        builder.build().verify(resp, bytes.fromhex(record_hash))
+    except (VerificationError, ValueError) as exc:
+        out.problems.append(f"the token's signature does not verify: {exc}")
+    return out
+
+
+def request_token(url: str, data: bytes, anchors: list[x509.Certificate],
+                  timeout: float = TIMEOUT_SECONDS) -> tuple[bytes, TokenInfo]:
+    """Ask the TSA at `url` for a token over SHA-256(`data`) and check the answer."""
+    req = TimestampRequestBuilder().data(data).hash_algorithm(HashAlgorithm.SHA256) \
+        .nonce(nonce=True).cert_request(cert_request=True).build()
+    http_req = urllib.request.Request(url, data=req.as_bytes(), method="POST", headers={
+        "Content-Type": "application/timestamp-query", "Accept": "application/timestamp-reply"})
+    try:
+        with urllib.request.urlopen(http_req, timeout=timeout) as resp:  # noqa: S310 - user's TSA URL
+            body = resp.read()
+    except urllib.error.HTTPError as exc:
+        raise TsaError(f"the TSA at {url} refused the request", f"HTTP {exc.code} {exc.reason}",
+                       "Try again later with 'contractvault timestamp'") from exc
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise TsaError(f"cannot reach the TSA at {url}", str(reason),
+                       "Check the URL and network; 'contractvault timestamp' tries again") from exc
+    check = check_token(body, sha256_hex(data), anchors, nonce=req.nonce)
+    if check.problems or check.info is None:
+        raise TsaError(f"the TSA at {url} gave a token that does not hold",
+                       "; ".join(check.problems) or "unreadable",
+                       "Check the TSA URL and its CA certificate")
+    if anchors:
+        return body, check.info
+    # Without a pinned CA at least the nonce must match this very request.
+    resp_nonce = decode_timestamp_response(body).tst_info.nonce
+    if resp_nonce != req.nonce:
+        raise TsaError(f"the TSA at {url} answered another request", "the nonce differs")
+    return body, check.info
+
+
+
+class Timestamper:
+    """The vault's TSA settings and client: which TSA to ask now, and asking it.
+
+    Owned by the Vault. Remembers a recent failure so that one unreachable TSA does not
+    make a bulk add wait out a timeout per record.
+    """
+
+    def __init__(self, config_file: Path, override: TsaConfig | None = None) -> None:
+        self.config_file = config_file
+        # A TSA given for this run only (`--tsa URL`): used before tsa.json.
+        self.override = override
+        self._retry_after = 0.0
+
+    def stored_config(self) -> TsaConfig:
+        """The settings kept in the vault's tsa.json (no URL when there is none)."""
+        path = self.config_file
+        if not path.is_file():
+            return TsaConfig(url=None)
+        try:
+            data = json.loads(path.read_text("utf-8"))
+            return TsaConfig(url=data.get("url") or None, ca_pems=list(data.get("ca_pems", [])))
+        except (ValueError, AttributeError) as exc:
+            raise ContractVaultError(f"the TSA settings {path} are damaged", str(exc),
+                                     "Set them again with 'contractvault key tsa URL --ca FILE'") from exc
+
+    def config(self) -> TsaConfig:
+        """The TSA to use now: this run's URL (option or environment) over tsa.json.
+
+        The pinned CA certificates of tsa.json are always trusted too, so tokens from a TSA
+        used earlier keep verifying after the URL changes.
+        """
+        stored = self.stored_config()
+        if self.override is not None and self.override.url:
+            return TsaConfig(url=self.override.url,
+                             ca_pems=[*stored.ca_pems, *self.override.ca_pems],
+                             source=self.override.source)
+        env_url = os.environ.get(ENV_TSA)
+        if env_url:
+            pems = list(stored.ca_pems)
+            env_ca = os.environ.get(ENV_TSA_CA)
+            if env_ca:
+                try:
+                    pems.append(Path(env_ca).read_text("ascii"))
+                except OSError as exc:
+                    raise UsageError(f"cannot read {ENV_TSA_CA}", str(exc)) from exc
+            return TsaConfig(url=env_url, ca_pems=pems, source="env")
+        return stored
+
+    def configure(self, url: str | None, ca_pem: bytes | None = None) -> TsaConfig:
+        """Set (or with `url=None` turn off) the stored TSA; a CA given joins the pinned ones."""
+        if url is not None:
+            check_tsa_url(url)
+        pems = list(self.stored_config().ca_pems)
+        if ca_pem:
+            for cert in load_certs(ca_pem):
+                text = cert.public_bytes(serialization.Encoding.PEM).decode("ascii")
+                if text not in pems:
+                    pems.append(text)
+        atomic_write(self.config_file, json.dumps({"url": url, "ca_pems": pems}, indent=2) + "\n")
+        return TsaConfig(url=url, ca_pems=pems)
+
+    def recently_failed(self) -> bool:
+        """True for a while after a TSA failure in this process."""
+        return time.monotonic() < self._retry_after
+
+    def stamp(self, data: bytes, config: TsaConfig | None = None) -> tuple[str, bytes, TokenInfo]:
+        """A checked token over SHA-256(`data`) from the configured TSA: (url, token, info)."""
+        config = config or self.config()
+        if not config.url:
+            raise UsageError("no TSA is configured",
+                             "set $CONTRACTVAULT_TSA_URL or run 'contractvault key tsa URL --ca FILE'")
+        try:
+            token, info = request_token(config.url, data, config.anchors())
+        except TsaError:
+            self._retry_after = time.monotonic() + RETRY_AFTER_SECONDS
+            raise
+        return config.url, token, info
+
+
+def check_tsa_url(url: str) -> None:
+    """Only http(s) TSAs: a file:// or other scheme would read local files."""
+    if not url.startswith(("http://", "https://")):
+        raise UsageError(f"'{url[:200]}' is not a TSA URL", "it must start with http:// or https://")
