@@ -96,11 +96,11 @@ def run_demo(target: Path | None, passphrase: str | None,
         for q in DEMO_SEARCHES:
             res = search(vault, q, limit=3)
             searches.append(res)
-            lines = [f"{h['document_id']} clause {h['clause'] or '–'} p. {h['page'] or '–'}: "
-                     f"{' '.join(h['text'].split())[:90]}…" for h in res["hits"]]
-            noun = "clause" if res["total"] == 1 else "clauses"
-            say(DemoStep(f"search «{q}»: {res['total']} {noun}", lines))
-        summary["searches"] = [{"query": r["query"], "total": r["total"]} for r in searches]
+            lines = [f"{h.document_id} clause {h.clause or '–'} p. {h.page or '–'}: "
+                     f"{' '.join(h.text.split())[:90]}…" for h in res.hits]
+            noun = "clause" if res.total == 1 else "clauses"
+            say(DemoStep(f"search «{q}»: {res.total} {noun}", lines))
+        summary["searches"] = [{"query": r.query, "total": r.total} for r in searches]
 
         report = verify(vault)
         say(DemoStep("Every seal verified" if report.ok else "Verification FAILED",

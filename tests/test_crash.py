@@ -37,10 +37,10 @@ def _assert_consistent(root: Path) -> int:
         assert all(not isinstance(e, ValueError) for e in ledger), "torn ledger line left behind"
         assert [e.seq for e in ledger] == list(seqs) == list(range(1, len(seqs) + 1))
         report = doctor(vault)
-        if report["orphan_blobs"]:
+        if report.orphan_blobs:
             # A writer killed between storing a blob and committing: reported, then swept.
-            assert doctor(vault, fix=True)["fixed"]
-            assert doctor(vault)["orphan_blobs"] == []
+            assert doctor(vault, fix=True).fixed
+            assert doctor(vault).orphan_blobs == []
         return len(docs)
 
 

@@ -100,7 +100,7 @@ def test_add_stores_good_files_and_names_every_bad_one(cli, initialised: Path, t
         assert _count(vault, DocumentPage) == 200
         # One sealed record per document, plus the vault's creation record.
         assert _count(vault, Evidence) == 101
-        assert doctor(vault)["orphan_blobs"] == []
+        assert doctor(vault).orphan_blobs == []
         with vault.session() as s:
             names = set(s.exec(select(Document.source_name)).all())
         assert names == {p.name for p in good}
@@ -179,7 +179,7 @@ def test_doctor_sweeps_only_stale_work_folders(vault: Vault) -> None:
     os.utime(stale, (old, old))
     running = vault.new_temp_dir("capture-")
     report = doctor(vault)
-    assert report["stale_work"] == [str(stale)]
+    assert report.stale_work == [str(stale)]
     doctor(vault, fix=True)
     assert not stale.exists() and running.exists()
 

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from contractvault.cli.common import JsonFlag, console, open_vault, print_json
+from contractvault.errors import ExitCode
 
 app = typer.Typer(name="authority", help="The delegation register and signer-authority checks.", no_args_is_help=True)
 Opt = typer.Option
@@ -110,7 +111,7 @@ def check_cmd(
             console.print(f"  - {reason}")
         console.print(f"  register sha256 {result.register_sha256}")
     if not result.allowed:
-        raise typer.Exit(3)
+        raise typer.Exit(ExitCode.REFUSED)
 
 
 @app.command("decisions")

@@ -15,6 +15,7 @@ from contractvault.cli.common import (
     print_json,
     progress_bar,
 )
+from contractvault.errors import ExitCode
 
 app = typer.Typer()
 Opt = typer.Option
@@ -47,7 +48,7 @@ def add_cmd(
     for e in result.errors:
         err_console.print(f"contractvault: cannot add {e['file']}: {e['error']}", markup=False)
     if result.errors:
-        raise typer.Exit(2)
+        raise typer.Exit(ExitCode.USAGE)
 
 
 @app.command("supersede")

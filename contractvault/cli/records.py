@@ -71,7 +71,7 @@ def show_cmd(ctx: typer.Context, item_id: Annotated[str, typer.Argument(metavar=
              json_out: JsonFlag = False) -> None:
     """Show a contract (C-…), document (D-…) or evidence record (E-…)."""
     with open_vault(ctx) as vault:
-        data = show(vault, item_id)
+        data = show(vault, item_id).as_dict()
     if json_out:
         print_json(data)
         return

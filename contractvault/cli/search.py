@@ -36,7 +36,7 @@ def search_cmd(
 
     with open_vault(ctx) as vault:
         data = search(vault, query, doc_type=doc_type, supplier=supplier, board=board,
-                      include_secret=include_secret, limit=limit)
+                      include_secret=include_secret, limit=limit).as_dict()
     if json_out:
         print_json(data)
         return

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from contractvault.cli.common import JsonFlag, console, passphrase_provider, print_json, state
+from contractvault.errors import ExitCode
 
 app = typer.Typer()
 Opt = typer.Option
@@ -41,12 +42,12 @@ def doctor_cmd(ctx: typer.Context,
     with open_vault(ctx) as vault:
         report = doctor(vault, fix=fix)
     if json_out:
-        print_json(report)
+        print_json(report.as_dict())
     else:
-        for key, value in report.items():
+        for key, value in report.as_dict().items():
             console.print(f"[bold]{key}[/]: {value}")
-    if report["orphan_blobs"] and not fix:
-        raise typer.Exit(4)
+    if report.orphan_blobs and not fix:
+        raise typer.Exit(ExitCode.VERIFICATION)
 
 
 @app.command("demo")
@@ -74,7 +75,7 @@ def demo_cmd(
     if json_out:
         print_json(summary)
     if not summary["verify"]["ok"]:
-        raise typer.Exit(4)
+        raise typer.Exit(ExitCode.VERIFICATION)
     if json_out:
         return
     if not passphrase:

@@ -19,6 +19,7 @@ from contractvault.cli.common import (
     print_json,
     progress_bar,
 )
+from contractvault.errors import ExitCode
 
 app = typer.Typer()
 Opt = typer.Option
@@ -74,7 +75,7 @@ def verify_cmd(
     else:
         _print_report(report)
     if not report.ok:
-        raise typer.Exit(4)
+        raise typer.Exit(ExitCode.VERIFICATION)
 
 
 @app.command("timestamp")
@@ -104,4 +105,4 @@ def timestamp_cmd(
     for e in result.errors:
         err_console.print(f"contractvault: {e['id']}: {e['error']}", markup=False)
     if result.errors:
-        raise typer.Exit(1)
+        raise typer.Exit(ExitCode.UNEXPECTED)

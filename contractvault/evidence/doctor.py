@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 import time
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,21 @@ def stale_work_dirs(vault: Vault) -> list[Path]:
     return sorted(p for p in vault.paths.tmp.iterdir() if p.stat().st_mtime < cutoff)
 
 
-def doctor(vault: Vault, fix: bool = False) -> dict[str, Any]:
+@dataclass
+class DoctorReport:
+    """What `doctor` found (and with `fixed`, removed)."""
+
+    orphan_blobs: list[str]
+    temp_files: list[str]
+    stale_work: list[str]
+    fixed: bool
+    blobs: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def doctor(vault: Vault, fix: bool = False) -> DoctorReport:
     """Orphaned blobs and temp files; with `fix`, remove them (never a referenced blob).
 
     Runs under the write lock: blobs are stored inside the sealing transaction's lock, so
@@ -58,5 +73,5 @@ def doctor(vault: Vault, fix: bool = False) -> dict[str, Any]:
                     shutil.rmtree(w, ignore_errors=True)
                 else:
                     w.unlink(missing_ok=True)
-    return {"orphan_blobs": orphans, "temp_files": [str(t) for t in temps],
-            "stale_work": [str(w) for w in work], "fixed": fix, "blobs": len(refs)}
+    return DoctorReport(orphan_blobs=orphans, temp_files=[str(t) for t in temps],
+                        stale_work=[str(w) for w in work], fixed=fix, blobs=len(refs))

@@ -205,7 +205,18 @@ def list_contracts(vault: Vault, flt: ListFilter) -> list[dict[str, Any]]:
         return out
 
 
-def show(vault: Vault, ref: str) -> dict[str, Any]:
+@dataclass
+class ShowResult:
+    """Everything about one contract, document or evidence record (`kind` says which)."""
+
+    kind: str
+    data: dict[str, Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, **self.data}
+
+
+def show(vault: Vault, ref: str) -> ShowResult:
     """Everything about one contract, document or evidence record."""
     kind, _ = parse_ref(ref)
     with vault.session() as s:
@@ -219,16 +230,17 @@ def show(vault: Vault, ref: str) -> dict[str, Any]:
                              .order_by(col(ContractChange.id)))
             out["changes"] = [{"at": iso_utc(ch.at), "by": ch.by, "field": ch.field_name,
                                "old": ch.old_value, "new": ch.new_value} for ch in changes]
-            return {"kind": "contract", **out}
+            return ShowResult("contract", out)
         if kind == "document":
             d = refs.document(s, ref)
             out = document_dict(d)
             later = s.exec(select(Document).where(Document.supersedes_id == d.id))
             out["superseded_by"] = [document_ref(x.id or 0) for x in later]
-            return {"kind": "document", **out}
+            return ShowResult("document", out)
         _, seq = parse_ref(ref, "evidence")
         ev = s.get(Evidence, seq)
         if ev is None:
             raise NotFoundError(f"no evidence record {ref}", "", "Run 'contractvault verify'")
-        return {"kind": "evidence", "evidence_id": evidence_ref(ev.seq), "record_hash": ev.record_hash,
-                "signature": ev.signature, "record": json.loads(ev.record_json)}
+        return ShowResult("evidence", {"evidence_id": evidence_ref(ev.seq),
+                                       "record_hash": ev.record_hash, "signature": ev.signature,
+                                       "record": json.loads(ev.record_json)})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from contractvault.errors import ContractVaultError, UsageError
@@ -54,9 +55,41 @@ def reindex(vault: Vault, progress: Progress | None = None) -> dict[str, Any]:
     return {"clauses": clauses, **idx.status()}
 
 
+@dataclass
+class SearchHit:
+    """One clause (or passage) that matches, with the document it stands in."""
+
+    contract_id: str
+    document_id: str
+    title: str
+    doc_type: str
+    supplier: str | None
+    clause: str | None
+    page: int | None
+    score: float
+    snippet: str
+    text: str
+    source_path: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class SearchResult:
+    """The answer to a clause search: the JSON of the command contract."""
+
+    query: str
+    total: int
+    hits: list[SearchHit] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"query": self.query, "total": self.total, "hits": [h.as_dict() for h in self.hits]}
+
+
 def search(vault: Vault, query: str, *, doc_type: str | None = None, supplier: str | None = None,
-           board: str | None = None, include_secret: bool = False, limit: int = 10) -> dict[str, Any]:
-    """Clause search across all contracts; the JSON of the command contract."""
+           board: str | None = None, include_secret: bool = False, limit: int = 10) -> SearchResult:
+    """Clause search across all contracts."""
     if not query.strip():
         raise UsageError("the query is empty", "", "Search for words, e.g. 'uppsägning'")
     if limit < 1:
@@ -69,13 +102,9 @@ def search(vault: Vault, query: str, *, doc_type: str | None = None, supplier: s
         raise UsageError("cannot understand the query", str(exc)) from exc
     except ClauseIndexError as exc:
         raise ContractVaultError("search failed", str(exc), "Run 'contractvault reindex'") from exc
-    return {
-        "query": result.query, "total": result.total,
-        "hits": [
-            {"contract_id": h.contract_id, "document_id": h.document_id, "title": h.title,
-             "doc_type": h.doc_type, "supplier": h.supplier, "clause": h.clause, "page": h.page,
-             "score": round(float(h.score), 4), "snippet": h.snippet, "text": h.text,
-             "source_path": h.source_path}
-            for h in result.hits
-        ],
-    }
+    return SearchResult(query=result.query, total=result.total, hits=[
+        SearchHit(contract_id=h.contract_id, document_id=h.document_id, title=h.title,
+                  doc_type=h.doc_type, supplier=h.supplier, clause=h.clause, page=h.page,
+                  score=round(float(h.score), 4), snippet=h.snippet, text=h.text,
+                  source_path=h.source_path)
+        for h in result.hits])
