@@ -45,3 +45,18 @@ class SubmitFailed(CaptureError):  # noqa: N818
 
 class LinkNotFound(CaptureError):  # noqa: N818
     """A --follow spec matched no link, or several links to different pages."""
+
+
+class ControlCovered(CaptureError):  # noqa: N818
+    """Something (often a cookie/consent overlay) lies over the control to be clicked.
+
+    ``covered_by`` describes it: {what, text, consent, selector}.
+    """
+
+    def __init__(self, message: str, covered_by: dict | None = None) -> None:
+        super().__init__(message)
+        self.covered_by: dict = dict(covered_by or {})
+
+
+class InvalidRequest(CaptureError):  # noqa: N818
+    """Options that contradict each other (e.g. --page-only with --click); nothing ran."""

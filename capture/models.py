@@ -29,6 +29,8 @@ class CaptureRequest:
     viewport_height: int = 900
     timeout_ms: int = 30000
     min_text_chars: int = 200  # below this (or bot-wall markers) -> NoAgreementText
+    page_only: bool = False  # a published page: nothing to find or click
+    consent: str = "reject"  # cookie/consent dialogs: "reject", "accept" or "leave"
 
 
 @dataclass
@@ -53,6 +55,14 @@ class AcceptControl:
     box: dict  # x, y, width, height in CSS pixels, document coordinates, label included
     clicked: bool
     auto_detected: bool
+    enabled: bool = True  # not disabled when it was clicked (or looked at)
+    frame_url: str | None = None  # set when the control sits in an iframe
+    viewport_box: dict | None = None  # where it was in the viewport when clicked
+    terms_visible: bool | None = None  # a terms link or the terms text in view beside it
+    near_links: list[dict] = field(default_factory=list)  # [{text, href}] next to it
+    named_by: list[str] = field(default_factory=list)  # "by clicking X you agree" sentences
+    scroll_box: dict | None = None  # the terms' scroll box and how far it was scrolled
+    submit_hint: dict | None = None  # the button that would send a ticked box
 
 
 @dataclass
@@ -77,6 +87,15 @@ class CapturedPage:
     submission: dict | None  # {method, url, status, post_data}
     text_after: str | None  # visible text after acceptance, if it changed
     captured_at: datetime | None = None  # when this page's evidence was taken (UTC)
+    # The agreement's main content: no menus, banners, buttons or stamp (what is indexed).
+    agreement_text: str | None = None
+    content_method: str | None = None  # "readability" or "cleaned" (furniture removed)
+    frames: list[dict] = field(default_factory=list)  # [{url, origin, name, chars, artifact}]
+    scroll_boxes: list[dict] = field(default_factory=list)  # expanded for PDF and PNG
+    shadow_roots: int = 0  # open shadow roots included in the text and DOM
+    consent: list[dict] = field(default_factory=list)  # consent dialogs and what was done
+    terms_version: dict | None = None  # {statement, date, version} as the page states it
+    screenshot: dict | None = None  # {tiles, height, capped}
 
 
 @dataclass
@@ -89,6 +108,9 @@ class CaptureResult:
     browser: dict
     pages: list[CapturedPage]
     timings: dict[str, float]
+    warnings: list[str] = field(default_factory=list)
+    dialogs: list[dict] = field(default_factory=list)  # alert/confirm/prompt, and what was done
+    popups: list[dict] = field(default_factory=list)  # windows the page opened
 
     def to_dict(self) -> dict:
         """JSON-able dict: paths become file names, datetimes ISO 8601 UTC with ``Z``."""

@@ -1,5 +1,6 @@
-// In-page helpers for capture. Evaluated inside a function body by capture/runner.py, so it
-// leaves nothing behind in the page (no globals, no DOM changes). Defines `lib`.
+// In-page helpers for capture. Evaluated inside a function body by capture/jslib.py, so it
+// leaves nothing behind in the page (no globals; the few DOM changes are undone by the caller).
+// Defines `lib`. Runs in every frame on its own (a frame's controls are described there).
 const lib = (() => {
   const norm = (s) => (s || "").replace(/\s+/g, " ").trim();
 
@@ -7,7 +8,8 @@ const lib = (() => {
   // godkänn/godkänner/godkänna, acceptera/accepterar.
   const POSITIVE = [
     /godkänn/i, /accepter/i, /\bgodtar\b/i, /jag har läst/i, /\bi accept\b/i, /\bi agree\b/i,
-    /\baccept\b/i, /\bagree\b/i, /\bi have read\b/i,
+    /\baccept\b/i, /\bagree\b/i, /\bi have read\b/i, /\bsamtycker\b/i, /\bi consent\b/i,
+    /\bintygar\b/i, /\bi acknowledge\b/i,
   ];
   // Look-alikes that are not an acceptance of the agreement: cookie banners, newsletters,
   // marketing consent and explicit refusals.
@@ -15,31 +17,101 @@ const lib = (() => {
     /cookie/i, /\bkakor\b/i, /nyhetsbrev/i, /newsletter/i, /marknadsföring/i, /marketing/i,
     /\breklam/i, /\bdisagree\b/i, /\bdecline\b/i, /\breject\b/i, /avböj/i, /\bneka/i,
     /(godkänner|accepterar|godtar) inte\b/i, /\b(do not|don't) (accept|agree)\b/i,
+    /\bnot accept\b/i, /erbjudanden/i, /\boffers\b/i, /\bpromotion/i, /\bspårning/i,
+    /\btracking\b/i, /\bpersonali[sz]ed ads\b/i,
   ];
+  // What a consent banner's "accept" says; never the agreement unless it names the terms.
+  const CONSENTISH = [
+    /\b(accept|allow|agree to|enable) (all|everything|cookies|selected)\b/i,
+    /\b(acceptera|godkänn|tillåt|godta) (alla|allt|samtliga|kakor|cookies|valda)\b/i,
+    /^(ok|okay|got it|jag förstår|i understand|förstått|stäng|close|allow|tillåt)\.?!?$/i,
+  ];
+  const TERMS = /(terms|villkor|avtal|agreement|conditions|policy|polic(y|ies)|\bdpa\b|data processing|personuppgift|integritet|privacy|eula|licens|license|underbiträd|sub-?processor|addendum|tillägg|\bsla\b|användarvillkor|tjänstevillkor)/i;
   const isAccept = (label) =>
     !!label && POSITIVE.some((re) => re.test(label)) && !NEGATIVE.some((re) => re.test(label));
+  const isConsentish = (label) => CONSENTISH.some((re) => re.test(norm(label))) && !TERMS.test(label);
 
+  // -- visibility and geometry ----------------------------------------------------------
   const shown = (el) => {
     if (!el || !el.getBoundingClientRect) return false;
     const r = el.getBoundingClientRect();
     const s = getComputedStyle(el);
-    return r.width > 0 && r.height > 0 && s.visibility !== "hidden" && s.display !== "none";
+    if (r.width <= 0 || r.height <= 0 || s.visibility === "hidden" || s.display === "none") {
+      return false;
+    }
+    if (parseFloat(s.opacity) === 0 && el.tagName !== "INPUT") return false;
+    return !el.closest('[aria-hidden="true"], [inert]');
   };
 
-  const isUnique = (sel, el) => {
+  const docRect = (el) => {
+    const r = el.getBoundingClientRect();
+    return { x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height };
+  };
+  const viewRect = (el) => {
+    const r = el.getBoundingClientRect();
+    return { x: r.left, y: r.top, width: r.width, height: r.height };
+  };
+
+  const union = (rects) => {
+    const rs = rects.filter((r) => r.width > 0 && r.height > 0);
+    if (!rs.length) return { x: 0, y: 0, width: 0, height: 0 };
+    const x0 = Math.min(...rs.map((r) => r.x));
+    const y0 = Math.min(...rs.map((r) => r.y));
+    const x1 = Math.max(...rs.map((r) => r.x + r.width));
+    const y1 = Math.max(...rs.map((r) => r.y + r.height));
+    return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+  };
+
+  // -- the composed tree (open shadow roots included) -------------------------------------
+  const parentOf = (node) => node.parentElement || (node.parentNode && node.parentNode.host) || null;
+  const closestDeep = (el, sel) => {
+    for (let node = el; node; node = parentOf(node)) {
+      if (node.nodeType === 1 && node.matches(sel)) return node;
+    }
+    return null;
+  };
+  const containsDeep = (outer, el) => {
+    for (let node = el; node; node = parentOf(node)) if (node === outer) return true;
+    return false;
+  };
+  // Every element of the document and of its open shadow roots, in document order.
+  const allElements = (root = document) => {
+    const out = [];
+    const walk = (r) => {
+      for (const el of r.querySelectorAll("*")) {
+        out.push(el);
+        if (el.shadowRoot) walk(el.shadowRoot);
+      }
+    };
+    walk(root);
+    return out;
+  };
+  const hasShadow = () => {
+    for (const el of document.querySelectorAll("*")) if (el.shadowRoot) return true;
+    return false;
+  };
+  const queryDeep = (sel, root = document) => {
+    const out = [];
+    const walk = (r) => {
+      out.push(...r.querySelectorAll(sel));
+      for (const el of r.querySelectorAll("*")) if (el.shadowRoot) walk(el.shadowRoot);
+    };
+    walk(root);
+    return out;
+  };
+
+  // A selector (Playwright's CSS, which pierces open shadow roots) matching exactly `el`.
+  const isUniqueIn = (root, sel, el, deep) => {
     try {
-      const found = document.querySelectorAll(sel);
+      const found = deep ? queryDeep(sel, root) : root.querySelectorAll(sel);
       return found.length === 1 && found[0] === el;
     } catch (e) {
       return false;
     }
   };
-
-  // A CSS selector that matches exactly this element: id, then stable attributes, then a
-  // child path anchored at the nearest ancestor with a unique id (or the root).
-  const uniqueSelector = (el) => {
+  const localSelector = (el, root, deep) => {
     const esc = CSS.escape;
-    if (el.id && isUnique("#" + esc(el.id), el)) return "#" + esc(el.id);
+    if (el.id && isUniqueIn(root, "#" + esc(el.id), el, deep)) return "#" + esc(el.id);
     const tag = el.tagName.toLowerCase();
     const type = el.getAttribute("type");
     const typePart = type ? `[type="${esc(type)}"]` : "";
@@ -47,13 +119,13 @@ const lib = (() => {
       const v = el.getAttribute(attr);
       if (v) {
         const sel = `${tag}${typePart}[${attr}="${esc(v)}"]`;
-        if (isUnique(sel, el)) return sel;
+        if (isUniqueIn(root, sel, el, deep)) return sel;
       }
     }
     const parts = [];
     let node = el;
     while (node && node.nodeType === 1) {
-      if (node !== el && node.id && isUnique("#" + esc(node.id), node)) {
+      if (node !== el && node.id && isUniqueIn(root, "#" + esc(node.id), node, false)) {
         parts.unshift("#" + esc(node.id));
         break;
       }
@@ -62,15 +134,26 @@ const lib = (() => {
       if (parent) {
         const same = [...parent.children].filter((c) => c.tagName === node.tagName);
         if (same.length > 1) part += `:nth-of-type(${same.indexOf(node) + 1})`;
+      } else if (root !== document) {
+        const same = [...root.children].filter((c) => c.tagName === node.tagName);
+        if (same.length > 1) part = `:scope > ${part}:nth-of-type(${same.indexOf(node) + 1})`;
       }
       parts.unshift(part);
-      const sel = parts.join(" > ");
-      if (node !== el && !parent && isUnique(sel, el)) return sel;
       node = parent;
     }
     return parts.join(" > ");
   };
+  const uniqueSelector = (el) => {
+    const root = el.getRootNode();
+    if (root === document) return localSelector(el, document, hasShadow());
+    // In a shadow root: the host's selector, then the element's inside the host.
+    const inner = localSelector(el, root, false);
+    const host = root.host;
+    if (isUniqueIn(document, inner, el, true)) return inner;
+    return uniqueSelector(host) + " >> " + inner;
+  };
 
+  // -- controls ----------------------------------------------------------------------------
   const kindOf = (el) => {
     const tag = el.tagName.toLowerCase();
     const type = (el.getAttribute("type") || "").toLowerCase();
@@ -79,18 +162,22 @@ const lib = (() => {
       return "checkbox";
     }
     if ((tag === "input" && type === "radio") || role === "radio") return "radio";
-    if (tag === "a") return "link";
+    if (tag === "a" && role !== "button") return "link";
     return "button";
   };
 
   const textOf = (el) => norm(el.innerText || el.textContent || "");
+  const byId = (el, id) => {
+    const root = el.getRootNode();
+    return (root.getElementById ? root.getElementById(id) : null) || document.getElementById(id);
+  };
 
   // The label of a checkbox/radio and the elements that show it (for the screenshot box).
   const boxLabel = (el) => {
     const aria = el.getAttribute("aria-label");
     const by = el.getAttribute("aria-labelledby");
     if (by) {
-      const els = by.split(/\s+/).map((id) => document.getElementById(id)).filter(Boolean);
+      const els = by.split(/\s+/).map((id) => byId(el, id)).filter(Boolean);
       const t = norm(els.map(textOf).join(" "));
       if (t) return { label: t, els };
     }
@@ -104,8 +191,8 @@ const lib = (() => {
     if (aria) return { label: norm(aria), els: [] };
     if (el.getAttribute("role") && textOf(el)) return { label: textOf(el), els: [] };
     // Surrounding text, but only when short: a long parent is the agreement itself.
-    let node = el.parentElement;
-    for (let i = 0; node && i < 3; i += 1, node = node.parentElement) {
+    let node = parentOf(el);
+    for (let i = 0; node && i < 3; i += 1, node = parentOf(node)) {
       const t = textOf(node);
       if (t) return t.length <= 300 ? { label: t, els: [node] } : { label: "", els: [] };
     }
@@ -115,25 +202,26 @@ const lib = (() => {
   const buttonLabel = (el) =>
     norm(el.getAttribute("aria-label") || textOf(el) || el.value || el.getAttribute("title") || "");
 
-  const docRect = (el) => {
-    const r = el.getBoundingClientRect();
-    return { x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height };
-  };
-
-  const union = (rects) => {
-    const rs = rects.filter((r) => r.width > 0 && r.height > 0);
-    if (!rs.length) return { x: 0, y: 0, width: 0, height: 0 };
-    const x0 = Math.min(...rs.map((r) => r.x));
-    const y0 = Math.min(...rs.map((r) => r.y));
-    const x1 = Math.max(...rs.map((r) => r.x + r.width));
-    const y1 = Math.max(...rs.map((r) => r.y + r.height));
-    return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
-  };
-
   const commonAncestor = (els) => {
     let node = els[0];
-    while (node && !els.every((e) => node.contains(e))) node = node.parentElement;
+    while (node && !els.every((e) => containsDeep(node, e))) node = parentOf(node);
     return node;
+  };
+
+  const isDisabled = (el) =>
+    !!el.disabled || el.getAttribute("aria-disabled") === "true" || !!el.closest("fieldset:disabled");
+
+  // Links near an element: in its nearest container holding links (a few levels up).
+  const nearLinks = (el) => {
+    let node = parentOf(el);
+    for (let i = 0; node && i < 5; i += 1, node = parentOf(node)) {
+      const found = [...node.querySelectorAll("a[href]")].filter(shown);
+      if (found.length) {
+        return found.slice(0, 12).map((a) => ({ text: textOf(a).slice(0, 200), href: a.href }));
+      }
+      if (node.tagName === "FORM" || node.tagName === "BODY") break;
+    }
+    return [];
   };
 
   const describe = (el) => {
@@ -143,8 +231,12 @@ const lib = (() => {
       : boxLabel(el);
     const own = docRect(el);
     let box = union([own, ...els.map(docRect)]);
+    let vbox = union([viewRect(el), ...els.map(viewRect)]);
     // A huge "label" (a whole section) would make the accept screenshot useless.
-    if (box.height > 400 || box.width > 1600) box = own;
+    if (box.height > 400 || box.width > 1600) {
+      box = own;
+      vbox = viewRect(el);
+    }
     const visibleLabel = els.find(shown);
     const keep = [];
     const together = commonAncestor([el, ...els]);
@@ -156,7 +248,9 @@ const lib = (() => {
     if (!keep.length) keep.push(uniqueSelector(el));
     let checked = null;
     if (kind === "checkbox" || kind === "radio") {
-      checked = "checked" in el ? !!el.checked : el.getAttribute("aria-checked") === "true";
+      checked = "checked" in el && el.tagName === "INPUT"
+        ? !!el.checked
+        : el.getAttribute("aria-checked") === "true";
     }
     return {
       selector: uniqueSelector(el),
@@ -166,24 +260,17 @@ const lib = (() => {
       visible: shown(el),
       labelSelector: visibleLabel ? uniqueSelector(visibleLabel) : null,
       box,
+      vbox,
       keep,
-      disabled: !!el.disabled || el.getAttribute("aria-disabled") === "true",
+      disabled: isDisabled(el),
       shown: shown(el) || els.some(shown),
+      tag: el.tagName.toLowerCase(),
+      role: el.getAttribute("role"),
+      inShadow: el.getRootNode() !== document,
     };
   };
 
-  const BOXES = 'input[type="checkbox"], input[type="radio"], [role="checkbox"], [role="switch"], [role="radio"]';
-  const BUTTONS = 'button, input[type="submit"], input[type="button"], [role="button"]';
-
-  const detect = () => {
-    const boxes = [...document.querySelectorAll(BOXES)].map(describe)
-      .filter((d) => d.shown && isAccept(d.label));
-    const buttons = [...document.querySelectorAll(BUTTONS)].map(describe)
-      .filter((d) => d.shown && d.label.length <= 80 && isAccept(d.label));
-    return { boxes, buttons };
-  };
-
-  const links = () => [...document.querySelectorAll("a[href]")].map((a) => ({
+  const links = () => queryDeep("a[href]").map((a) => ({
     text: norm(a.innerText || a.getAttribute("aria-label") || a.getAttribute("title") || ""),
     href: a.href,
   }));
@@ -193,14 +280,115 @@ const lib = (() => {
     ".g-recaptcha", ".h-captcha", ".cf-turnstile", "#challenge-form", "#cf-challenge-running",
   ].join(", ");
 
-  const info = () => ({
-    text: document.body ? document.body.innerText : "",
-    title: document.title || "",
-    lang: document.documentElement.getAttribute("lang"),
-    captchaWidget: !!document.querySelector(CAPTCHA),
+  const docSize = () => ({
     width: document.documentElement.scrollWidth,
     height: Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0),
   });
 
-  return { detect, describe, links, info };
+  // -- the visible text of the composed tree, frames included --------------------------------
+  // Chromium's innerText skips open shadow roots and frames. When a page has either, copy
+  // the composed tree (hidden parts left out, display and white-space kept, each frame's
+  // text put where the frame is) into an isolated off-screen host and read its innerText.
+  const SKIP_TAGS = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "INPUT", "SELECT",
+    "TEXTAREA", "IMG", "SVG", "CANVAS", "VIDEO", "AUDIO", "OBJECT", "EMBED", "LINK", "META"]);
+  const SAFE_TAGS = /^(p|div|span|h[1-6]|ul|ol|li|dl|dt|dd|table|thead|tbody|tfoot|tr|td|th|caption|pre|br|hr|a|b|strong|em|i|u|small|sub|sup|label|section|article|main|aside|header|footer|nav|blockquote|code|figure|figcaption|address|button|summary|details|fieldset|legend|mark|time|abbr|q|cite|s|del|ins)$/;
+
+  const flatCopy = (node, frames, skip) => {
+    if (node.nodeType === 3) return document.createTextNode(node.data);
+    if (node.nodeType !== 1) return null;
+    const el = node;
+    if (SKIP_TAGS.has(el.tagName) || (skip && skip(el))) return null;
+    const cs = getComputedStyle(el);
+    if (cs.display === "none" || cs.visibility === "hidden" || cs.visibility === "collapse") {
+      return null;
+    }
+    if (el.tagName === "IFRAME" || el.tagName === "FRAME") {
+      const entry = frames.find((f) => f[0] === el);
+      if (!entry) return null;
+      const div = document.createElement("div");
+      div.style.display = "block";
+      if (entry[2]) {
+        div.innerHTML = entry[2];
+      } else {
+        div.style.whiteSpace = "pre-wrap";
+        div.textContent = entry[1];
+      }
+      return div;
+    }
+    const tag = el.tagName.toLowerCase();
+    const copy = document.createElement(SAFE_TAGS.test(tag) ? tag : "div");
+    copy.style.display = cs.display;
+    copy.style.whiteSpace = cs.whiteSpace;
+    copy.style.textTransform = cs.textTransform;
+    if (tag === "a" && el.href) copy.setAttribute("href", el.href);
+    const kids = [];
+    if (el.shadowRoot) {
+      for (const child of el.shadowRoot.childNodes) {
+        if (child.nodeType === 1 && child.tagName === "SLOT") {
+          const assigned = child.assignedNodes({ flatten: true });
+          kids.push(...(assigned.length ? assigned : child.childNodes));
+        } else {
+          kids.push(child);
+        }
+      }
+    } else {
+      kids.push(...el.childNodes);
+    }
+    for (const kid of kids) {
+      const c = flatCopy(kid, frames, skip);
+      if (c) copy.appendChild(c);
+    }
+    return copy;
+  };
+
+  // innerText of a detached tree, laid out off-screen inside a closed shadow root so the
+  // page's own style sheets cannot hide or restyle it. The host is removed at once.
+  const layoutText = (tree) => {
+    const host = document.createElement("div");
+    host.style.cssText = "position:absolute!important;left:-100000px!important;top:0!important;"
+      + "width:" + Math.max(320, document.documentElement.clientWidth) + "px!important;"
+      + "display:block!important;visibility:visible!important;";
+    const root = host.attachShadow({ mode: "closed" });
+    root.appendChild(tree);
+    document.documentElement.appendChild(host);
+    try {
+      return tree.innerText;
+    } finally {
+      host.remove();
+    }
+  };
+
+  // frames: [[iframeElement, text], ...] given by the caller (each frame read in itself).
+  const visibleText = (frames) => {
+    if (!document.body) return "";
+    const shownFrames = (frames || []).filter((f) => f[0] && shown(f[0]));
+    if (!shownFrames.length && !hasShadow()) return document.body.innerText;
+    const tree = flatCopy(document.body, shownFrames, null);
+    return tree ? layoutText(tree) : "";
+  };
+
+  const info = (frames) => ({
+    text: visibleText(frames),
+    title: document.title || "",
+    lang: document.documentElement.getAttribute("lang"),
+    captchaWidget: !!document.querySelector(CAPTCHA),
+    ...docSize(),
+  });
+
+  // The DOM with open shadow roots as declarative <template shadowrootmode> elements.
+  const dom = () => {
+    const roots = allElements().filter((el) => el.shadowRoot).map((el) => el.shadowRoot);
+    const html = document.documentElement;
+    const attrs = [...html.attributes].map((a) => ` ${a.name}="${a.value.replace(/"/g, "&quot;")}"`).join("");
+    const doctype = document.doctype ? `<!DOCTYPE ${document.doctype.name}>` : "";
+    const inner = roots.length && html.getHTML ? html.getHTML({ shadowRoots: roots }) : html.innerHTML;
+    return { html: `${doctype}<html${attrs}>${inner}</html>`, shadowRoots: roots.length };
+  };
+
+  return {
+    norm, shown, docRect, viewRect, union, parentOf, closestDeep, containsDeep, allElements,
+    queryDeep, hasShadow, uniqueSelector, kindOf, textOf, boxLabel, buttonLabel, describe,
+    isAccept, isConsentish, isDisabled, nearLinks, links, info, docSize, visibleText, flatCopy,
+    layoutText, dom, POSITIVE, NEGATIVE, TERMS,
+  };
 })();

@@ -414,6 +414,7 @@ def test_without_click_the_server_receives_no_acceptance(site, tmp_path):
         "page.mhtml",
         "page.html",
         "page.txt",
+        "agreement.txt",  # the main content, as indexed
         "accept-before.png",
         "network.har",
     }
@@ -438,7 +439,9 @@ def test_linked_dpa_and_subprocessor_pages_are_followed(accepted):
     assert subs.follow_spec == "underbiträden" and subs.final_url == s.url("subprocessors.html")
     for k, page in ((1, dpa), (2, subs)):
         names = {a.name for a in page.artifacts}
-        assert names == {f"follow-{k}-page.{ext}" for ext in ("pdf", "png", "mhtml", "html", "txt")}
+        assert names == {f"follow-{k}-page.{ext}" for ext in ("pdf", "png", "mhtml", "html", "txt")} | {
+            f"follow-{k}-agreement.txt"
+        }
         assert {a.page_index for a in page.artifacts} == {k}
         assert page.accept is None and page.submission is None
         pages = pdf_pages(artifact(result, f"follow-{k}-page.pdf"))
@@ -656,7 +659,8 @@ def test_saved_session_is_used_but_its_cookie_is_not_archived(site, tmp_path):
     assert "s3cr3t-value" not in har_text
     first = json.loads(har_text)["log"]["entries"][0]["request"]
     sent = {h["name"].lower(): h["value"] for h in first["headers"]}
-    assert sent["cookie"] == capture_runner.REDACTED  # the cookie was sent, then redacted
+    # The cookie was sent; its name is kept and its value replaced by the value's SHA-256.
+    assert sent["cookie"] == "sha256:" + hashlib.sha256(b"session=s3cr3t-value").hexdigest()
 
 
 def test_har_scrub_redacts_login_bodies_but_keeps_the_acceptance(tmp_path):

@@ -1,0 +1,110 @@
+// Scroll boxes and frames laid out in full for the PDF and the full-page screenshot, and put
+// back as the site made them afterwards. Needs `lib` and `consent`. Defines `layout`.
+const layout = (() => {
+  const { shown, norm, allElements, uniqueSelector } = lib;
+  const MARK = "data-contractvault-style";
+  const NONE = "\u0000";
+
+  const clipped = (el) => {
+    const cs = getComputedStyle(el);
+    return /(auto|scroll|hidden|overlay|clip)/.test(cs.overflowY + " " + cs.overflow) &&
+      el.scrollHeight > el.clientHeight + 4;
+  };
+
+  // Boxes whose text is cut off by their own height: [{el, ...}] (consent dialogs left out).
+  const boxes = (child) => {
+    const dialogs = consent.roots(child);
+    return allElements().filter((el) => el !== document.documentElement && shown(el) &&
+      clipped(el) && norm(el.innerText).length > 40 &&
+      !dialogs.some((d) => lib.containsDeep(d, el)));
+  };
+
+  const describeBox = (el) => ({
+    selector: uniqueSelector(el),
+    scrollTop: Math.round(el.scrollTop),
+    scrollHeight: el.scrollHeight,
+    clientHeight: el.clientHeight,
+    chars: norm(el.innerText).length,
+    scrolledTo: el.scrollHeight ? Math.min(1, (el.scrollTop + el.clientHeight) / el.scrollHeight) : 1,
+  });
+
+  const save = (el) => {
+    if (!el.hasAttribute(MARK)) {
+      el.setAttribute(MARK, el.hasAttribute("style") ? el.getAttribute("style") : NONE);
+      el.setAttribute(MARK + "-top", String(el.scrollTop));
+    }
+  };
+
+  const grow = (el) => {
+    save(el);
+    const s = el.style;
+    s.setProperty("max-height", "none", "important");
+    s.setProperty("height", "auto", "important");
+    s.setProperty("overflow", "visible", "important");
+    const cs = getComputedStyle(el);
+    // A fixed full-window shell would print on every page: let it flow instead.
+    if (cs.position === "fixed" && el.getBoundingClientRect().height >= 0.7 * window.innerHeight) {
+      s.setProperty("position", "relative", "important");
+    }
+  };
+
+  // frames: [[iframeElement, contentHeight], ...]. Returns the boxes grown (as they were).
+  const expand = (frames, child) => {
+    for (const [el, height] of frames || []) {
+      if (!el || !height) continue;
+      save(el);
+      el.style.setProperty("height", Math.ceil(height) + "px", "important");
+      el.style.setProperty("max-height", "none", "important");
+      el.setAttribute("scrolling", "no");
+    }
+    const grown = [];
+    for (let round = 0; round < 4; round += 1) {
+      const found = boxes(child).filter((el) => !grown.some((g) => g.el === el));
+      if (!found.length) break;
+      for (const el of found) {
+        grown.push({ el, info: describeBox(el) });
+        grow(el);
+      }
+    }
+    return { boxes: grown.map((g) => g.info), ...lib.docSize() };
+  };
+
+  const restore = () => {
+    for (const el of lib.queryDeep(`[${MARK}]`)) {
+      const old = el.getAttribute(MARK);
+      const top = Number(el.getAttribute(MARK + "-top") || 0);
+      if (old === NONE) el.removeAttribute("style");
+      else el.setAttribute("style", old);
+      el.removeAttribute(MARK);
+      el.removeAttribute(MARK + "-top");
+      if (el.tagName === "IFRAME") el.removeAttribute("scrolling");
+      el.scrollTop = top;
+    }
+    return true;
+  };
+
+  // The scroll box around `el` (or the largest one with text), as it is now.
+  const boxOf = (el, child) => {
+    for (let up = el ? lib.parentOf(el) : null; up && up !== document.body; up = lib.parentOf(up)) {
+      if (up.nodeType === 1 && clipped(up) && norm(up.innerText).length > 200) {
+        return { ...describeBox(up), holdsControl: true };
+      }
+    }
+    const all = boxes(child).sort((a, b) => norm(b.innerText).length - norm(a.innerText).length);
+    return all.length ? { ...describeBox(all[0]), holdsControl: false } : null;
+  };
+
+  // Scroll the terms' box to its end as a reader would (some sites enable the box only then).
+  const readToEnd = (child) => {
+    const done = [];
+    for (const el of boxes(child)) {
+      if (norm(el.innerText).length < 200) continue;
+      el.scrollTop = el.scrollHeight;
+      el.dispatchEvent(new Event("scroll", { bubbles: true }));
+      done.push(describeBox(el));
+    }
+    return done;
+  };
+
+  return { expand, restore, boxes: (child) => boxes(child).map(describeBox), boxOf, readToEnd };
+})();
