@@ -334,8 +334,11 @@ class AcceptPass:
         fresh = self.describe_again(control) or control
         if fresh["disabled"]:
             # Some sites enable the box only when the terms have been scrolled to the end.
-            read = control["frame"].evaluate(js("layout.readToEnd(arg)", "layout"),
-                                             control["frame"] is not page.main_frame)
+            read: list[dict] = []
+            for frame in page.frames:
+                with suppress(PlaywrightError):
+                    read += frame.evaluate(js("layout.readToEnd(arg)", "layout"),
+                                           frame is not page.main_frame)
             if read:
                 page.wait_for_timeout(300)
                 accept.scroll_box = {**read[0], "scrolled_by_capture": True}
@@ -352,15 +355,8 @@ class AcceptPass:
             accept.scroll_box = self._scroll_box(page, control)
         vbox = fresh["vbox"]
         accept.viewport_box = {k: round(v, 1) for k, v in vbox.items()}
-        accept.terms_visible = bool(control["frame"].locator(control["selector"]).evaluate(
-            js_el("(() => { const r = el.getBoundingClientRect();"
-                  " return [...document.querySelectorAll('a[href], p, li, div')].some((t) =>"
-                  " t !== el && lib.shown(t) && !t.contains(el) && (() => { const q ="
-                  " t.getBoundingClientRect(); return q.bottom > 0 && q.top < innerHeight &&"
-                  " Math.abs((q.top + q.bottom) / 2 - (r.top + r.bottom) / 2) < 400 &&"
-                  " ((t.tagName === 'A' && lib.TERMS.test(lib.textOf(t) + ' ' + t.getAttribute('href')))"
-                  " || (t.tagName !== 'A' && lib.textOf(t).length > 200)); })()); })()")
-        ))
+        accept.terms_visible = bool(
+            control["frame"].locator(control["selector"]).evaluate(js_el("lib.termsInView(el)")))
         shot = ctx.artifact("accept-viewport.png", 0)
         page.screenshot(path=str(shot.path))
         main.artifacts.append(shot)

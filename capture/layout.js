@@ -14,9 +14,16 @@ const layout = (() => {
   // Boxes whose text is cut off by their own height: [{el, ...}] (consent dialogs left out).
   const boxes = (child) => {
     const dialogs = consent.roots(child);
-    return allElements().filter((el) => el !== document.documentElement && shown(el) &&
+    const found = allElements().filter((el) => el !== document.documentElement && shown(el) &&
       clipped(el) && norm(el.innerText).length > 40 &&
       !dialogs.some((d) => lib.containsDeep(d, el)));
+    return found;
+  };
+  // A frame's own viewport scrolls like a box: how far had it been read?
+  const frameScroll = () => {
+    const el = document.scrollingElement || document.documentElement;
+    return el.scrollHeight > el.clientHeight + 4 && norm(document.body ? document.body.innerText : "").length > 200
+      ? { ...describeBox(el), selector: ":root", frameViewport: true } : null;
   };
 
   const describeBox = (el) => ({
@@ -91,7 +98,9 @@ const layout = (() => {
       }
     }
     const all = boxes(child).sort((a, b) => norm(b.innerText).length - norm(a.innerText).length);
-    return all.length ? { ...describeBox(all[0]), holdsControl: false } : null;
+    if (all.length) return { ...describeBox(all[0]), holdsControl: false };
+    const own = child ? frameScroll() : null;
+    return own ? { ...own, holdsControl: !!el } : null;
   };
 
   // Scroll the terms' box to its end as a reader would (some sites enable the box only then).
@@ -103,8 +112,16 @@ const layout = (() => {
       el.dispatchEvent(new Event("scroll", { bubbles: true }));
       done.push(describeBox(el));
     }
+    const own = child ? frameScroll() : null;
+    if (own) {
+      window.scrollTo(0, document.scrollingElement.scrollHeight);
+      done.push({ ...frameScroll(), selector: ":root", frameViewport: true });
+    }
     return done;
   };
 
-  return { expand, restore, boxes: (child) => boxes(child).map(describeBox), boxOf, readToEnd };
+  return {
+    expand, restore, boxOf, readToEnd,
+    boxes: (child) => [...boxes(child).map(describeBox), ...(child && frameScroll() ? [frameScroll()] : [])],
+  };
 })();

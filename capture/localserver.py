@@ -142,24 +142,28 @@ class _Handler(SimpleHTTPRequestHandler):
 
 @contextmanager
 def serve(
-    directory: str | Path, *, ssl_context: ssl.SSLContext | None = None
+    directory: str | Path,
+    *,
+    ssl_context: ssl.SSLContext | None = None,
+    host: str = "127.0.0.1",
 ) -> Iterator[LocalSite]:
-    """Serve ``directory`` on 127.0.0.1 (a free port) in a thread; yields a :class:`LocalSite`.
+    """Serve ``directory`` on ``host`` (a free port) in a thread; yields a :class:`LocalSite`.
 
-    ``site.base_url`` (also ``str(site)``) is e.g. ``http://127.0.0.1:40123/``.
+    ``site.base_url`` (also ``str(site)``) is e.g. ``http://127.0.0.1:40123/``. A second
+    server on 127.0.0.2 is another origin (cross-origin frames).
     """
     root = Path(directory)
     if not root.is_dir():
         raise FileNotFoundError(f"cannot serve {root}: not a folder")
     site = LocalSite()
     handler = partial(_Handler, site=site, directory=str(root))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = ThreadingHTTPServer((host, 0), handler)
     server.daemon_threads = True
     scheme = "http"
     if ssl_context is not None:
         server.socket = ssl_context.wrap_socket(server.socket, server_side=True)
         scheme = "https"
-    site.base_url = f"{scheme}://127.0.0.1:{server.server_address[1]}/"
+    site.base_url = f"{scheme}://{host}:{server.server_address[1]}/"
     thread = threading.Thread(target=server.serve_forever, name="localserver", daemon=True)
     thread.start()
     try:

@@ -270,6 +270,27 @@ const lib = (() => {
     };
   };
 
+  // Whether the terms (a terms link, a long text block, or a frame) are in the viewport
+  // within 400 px of `el`: could the person clicking see what they accepted?
+  const termsInView = (el) => {
+    const r = el.getBoundingClientRect();
+    const mid = (r.top + r.bottom) / 2;
+    return queryDeep("a[href], p, li, div, td, iframe").some((t) => {
+      if (t === el || lib_contains(t, el) || !shown(t)) return false;
+      const q = t.getBoundingClientRect();
+      if (q.bottom <= 0 || q.top >= innerHeight) return false;
+      const near = Math.abs((Math.max(q.top, 0) + Math.min(q.bottom, innerHeight)) / 2 - mid) < 400;
+      if (!near) return false;
+      if (t.tagName === "A") return TERMS.test(textOf(t) + " " + (t.getAttribute("href") || ""));
+      if (t.tagName === "IFRAME") return q.height > 80;
+      return textOf(t).length > 200;
+    });
+  };
+  const lib_contains = (outer, el) => {
+    for (let node = el; node; node = parentOf(node)) if (node === outer) return true;
+    return false;
+  };
+
   const links = () => queryDeep("a[href]").map((a) => ({
     text: norm(a.innerText || a.getAttribute("aria-label") || a.getAttribute("title") || ""),
     href: a.href,
@@ -388,7 +409,7 @@ const lib = (() => {
   return {
     norm, shown, docRect, viewRect, union, parentOf, closestDeep, containsDeep, allElements,
     queryDeep, hasShadow, uniqueSelector, kindOf, textOf, boxLabel, buttonLabel, describe,
-    isAccept, isConsentish, isDisabled, nearLinks, links, info, docSize, visibleText, flatCopy,
+    isAccept, isConsentish, isDisabled, nearLinks, links, termsInView, info, docSize, visibleText, flatCopy,
     layoutText, dom, POSITIVE, NEGATIVE, TERMS,
   };
 })();
