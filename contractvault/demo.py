@@ -125,7 +125,8 @@ def next_steps(root: Path, doc_id: str) -> list[str]:
         f"contractvault {v} search \"liability cap\" --json",
         f"contractvault {v} show {doc_id}",
         f"contractvault {v} verify",
-        f"contractvault {v} export evidence {doc_id} -o evidence.zip   (then: unzip, sh verify.sh)",
+        f"contractvault {v} export evidence {doc_id} -o evidence.zip   "
+        "(then: unzip evidence.zip && cd evidence-E-* && sh verify.sh)",
         f"contractvault {v} authority check --signer anna.l --board BN --doc-type dpa --scope kommungemensam",
         f"contractvault {v} authority check --signer maria.k --board BN --doc-type pub-avtal "
         "--scope forvaltningsspecifik --system Bygglovssystemet   (refused: no decision)",

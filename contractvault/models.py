@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -50,6 +50,7 @@ class Contract(SQLModel, table=True):
     deletion_days: int | None = None
     owner: str | None = Field(default=None, max_length=300)
     secret: bool = False
+    value_sek: int | None = Field(default=None, sa_type=BigInteger)  # avtalsvärde
     diarienummer: str | None = Field(default=None, max_length=64)
     ciceron_ref: str | None = Field(default=None, max_length=128)
     created_at: datetime

@@ -34,9 +34,13 @@ def capture_cmd(
     follow: Annotated[list[str] | None, Opt("--follow", help="Link text or selector of a linked document (repeatable).")] = None,
     interactive: Annotated[bool, Opt("--interactive", help="Visible browser: log in, then press Enter.")] = False,
     storage_state: Annotated[Path | None, Opt("--storage-state", help="Reuse a logged-in session (Playwright storage state JSON).")] = None,
+    page_only: Annotated[bool, Opt("--page-only", help="A published page (DPA, sub-processor list, online terms) with nothing to click.")] = False,
+    consent: Annotated[str, Opt("--consent", help="Cookie/consent dialogs: reject (only necessary), accept (all) or leave.")] = "reject",
+    timeout: Annotated[float | None, Opt("--timeout", metavar="SECONDS", help="Limit for loading the page and each click (default 30).")] = None,
     json_out: JsonFlag = False,
 ) -> None:
-    """Capture a click-through agreement as sealed evidence (checks authority first)."""
+    """Capture a click-through agreement (or with --page-only a published page) as sealed
+    evidence; checks the signer's authority first."""
     from contractvault.evidence.capture import CaptureOptions, capture_agreement
 
     opts = CaptureOptions(url=url, doc_type=doc_type, contract=contract, new_title=new,
@@ -44,7 +48,8 @@ def capture_cmd(
                           submit_selector=submit, follow=list(follow or []), signer=signer,
                           board=board, scope=scope, category=category, system=system,
                           value_sek=value, decision_ref=decision, interactive=interactive,
-                          storage_state=storage_state)
+                          storage_state=storage_state, page_only=page_only, consent=consent,
+                          timeout_s=timeout)
 
     def wait(instruction: str) -> None:
         err_console.input(f"[bold]{instruction}[/] ")
@@ -68,27 +73,58 @@ def capture_cmd(
                       f"checked {a['checked_before']} → {a['checked_after']}")
     if outcome.authority:
         console.print("  authority: allowed — " + "; ".join(outcome.authority["reasons"]))
+    for step in outcome.consent:
+        chose = f"chose «{step['clicked']}»" if step["clicked"] else "left as it was"
+        console.print(f"  consent dialog ({step['platform'] or 'cookies'}): {chose}")
     console.print(f"  {len(outcome.artifacts)} artifacts sealed")
     for w in outcome.warnings:
         err_console.print(f"[yellow]warning[/]: {w}")
 
 
 @app.command("recheck")
-def recheck_cmd(ctx: typer.Context, document_id: Annotated[str, typer.Argument(metavar="ID")],
-                json_out: JsonFlag = False) -> None:
-    """Capture a captured agreement again and report which clauses changed."""
-    from contractvault.evidence.capture import recheck
+def recheck_cmd(
+    ctx: typer.Context,
+    document_id: Annotated[str, typer.Argument(metavar="ID")],
+    consent: Annotated[str | None, Opt("--consent", help="reject, accept or leave (default: as the original capture).")] = None,
+    timeout: Annotated[float | None, Opt("--timeout", metavar="SECONDS", help="Page load limit (default: as the original capture).")] = None,
+    interactive: Annotated[bool | None, Opt("--interactive/--no-interactive", help="Visible browser (default: as the original capture).")] = None,
+    storage_state: Annotated[Path | None, Opt("--storage-state", help="Reuse a logged-in session.")] = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """Capture a captured agreement again and report what changed since it was accepted."""
+    from contractvault.evidence.recheck import RecheckOptions, recheck
+
+    options = RecheckOptions(consent=consent, timeout_s=timeout, interactive=interactive,
+                             storage_state=storage_state)
+
+    def wait(instruction: str) -> None:
+        err_console.input(f"[bold]{instruction}[/] ")
 
     with open_vault(ctx) as vault:
-        data = recheck(vault, document_id)
+        result = recheck(vault, document_id, options, wait=wait)
     if json_out:
-        print_json(data)
+        print_json(result.as_dict())
         return
-    if not data["text_changed"]:
-        extra = " (formatting changed only)" if data["formatting_only"] else ""
-        console.print(f"No change of text since {data['recheck_of']}{extra}; sealed as {data['evidence_id']}")
+    if not result.text_changed:
+        extra = " (formatting changed only)" if result.formatting_only else ""
+        console.print(f"No change of text since {result.compared_with}{extra}; "
+                      f"check sealed as {result.evidence_id}")
         return
-    console.print(f"[yellow]The terms have changed[/] since {data['recheck_of']}; "
-                  f"new version {data['document_id']} sealed as {data['evidence_id']}")
-    for c in data["changes"]:
-        console.print(f"  clause {c['clause']}: {c['change']}")
+    where = (f"new version {result.document_id} sealed as {result.evidence_id}"
+             if result.new_document else
+             f"same as {result.document_id} on file; check sealed as {result.evidence_id}")
+    console.print(f"[yellow]The terms have changed[/] since {result.compared_with}; {where}")
+    for c in result.changes:
+        name = f"clause {c.clause}" if c.clause else "text"
+        if c.change == "changed":
+            minor = " (minor)" if c.minor else ""
+            console.print(f"  {name} changed{minor}: "
+                          f"[red]− {' '.join(c.words_removed) or '∅'}[/]  "
+                          f"[green]+ {' '.join(c.words_added) or '∅'}[/]",
+                          markup=True, highlight=False)
+        elif c.change == "added":
+            console.print(f"  {name}: [green]added[/] «{c.after}»", highlight=False)
+        else:
+            console.print(f"  {name}: [red]removed[/] «{c.before}»", highlight=False)
+    for w in result.warnings:
+        err_console.print(f"[yellow]warning[/]: {w}")

@@ -31,6 +31,7 @@ RenewalMonths = Annotated[int | None, Opt("--renewal-months", help="Automatic re
 DeletionDays = Annotated[int | None, Opt("--deletion-days", help="Supplier deletes data at the latest N days after the end.")]
 Owner = Annotated[str | None, Opt("--owner", help="System owner (systemägare).")]
 Secret = Annotated[bool | None, Opt("--secret/--no-secret", help="Commercial secrecy: hidden from search and exports.")]
+Value = Annotated[int | None, Opt("--value", help="Contract value (avtalsvärde) in SEK; authority checks use it.")]
 
 
 def _fields(**kw: object) -> ContractFields:
@@ -44,14 +45,15 @@ def contract_new(ctx: typer.Context, title: str, supplier: Supplier = None, boar
                  transfer_mechanism: Mechanism = None, start: Start = None, end: End = None,
                  notice_months: NoticeMonths = None, notice_basis: NoticeBasis = None,
                  renewal_months: RenewalMonths = None, deletion_days: DeletionDays = None,
-                 owner: Owner = None, secret: Secret = None, json_out: JsonFlag = False) -> None:
+                 owner: Owner = None, secret: Secret = None, value: Value = None,
+                 json_out: JsonFlag = False) -> None:
     """Create a contract."""
     meta = _fields(supplier=supplier, board=board, system=system, category=category, scope=scope,
                    personal_data=personal_data, third_country=third_country,
                    transfer_mechanism=transfer_mechanism, start_date=start, end_date=end,
                    notice_months=notice_months, notice_basis=notice_basis,
                    renewal_months=renewal_months, deletion_days=deletion_days, owner=owner,
-                   secret=secret)
+                   secret=secret, value_sek=value)
     with open_vault(ctx) as vault:
         cid = create_contract(vault, title, meta)
     if json_out:
@@ -68,14 +70,15 @@ def contract_set(ctx: typer.Context, contract_id: str, title: Annotated[str | No
                  transfer_mechanism: Mechanism = None, start: Start = None, end: End = None,
                  notice_months: NoticeMonths = None, notice_basis: NoticeBasis = None,
                  renewal_months: RenewalMonths = None, deletion_days: DeletionDays = None,
-                 owner: Owner = None, secret: Secret = None, json_out: JsonFlag = False) -> None:
+                 owner: Owner = None, secret: Secret = None, value: Value = None,
+                 json_out: JsonFlag = False) -> None:
     """Change a contract's metadata (every change is logged)."""
     meta = _fields(title=title, supplier=supplier, board=board, system=system, category=category,
                    scope=scope, personal_data=personal_data, third_country=third_country,
                    transfer_mechanism=transfer_mechanism, start_date=start, end_date=end,
                    notice_months=notice_months, notice_basis=notice_basis,
                    renewal_months=renewal_months, deletion_days=deletion_days, owner=owner,
-                   secret=secret)
+                   secret=secret, value_sek=value)
     with open_vault(ctx) as vault:
         cid = update_contract(vault, contract_id, meta)
     if json_out:

@@ -50,7 +50,8 @@ def export_evidence_cmd(
                      else "no timestamp (time rests on the local clock)."))
     for note in bundle.notes:
         err_console.print(f"note: {note}", markup=False)
-    console.print("Unzip it and run 'sh verify.sh' inside; VERIFY.md explains the checks.")
+    console.print(f"Check it: unzip {bundle.path.name} && cd evidence-{bundle.evidence_id} && "
+                  "sh verify.sh   (VERIFY.md there explains the checks)", markup=False)
 
 
 @app.command("diarium")

@@ -1,6 +1,8 @@
-"""`capture` and `recheck`: compose the `capture` leaf package with authority, sealing and
-the index. One capture = one sealed record per captured page (the agreement and each
-followed document), every artifact hashed into the record."""
+"""`capture`: compose the `capture` leaf package with authority, sealing and the index.
+One capture = one sealed record per captured page (the agreement and each followed
+document), every artifact hashed into the record. The index gets the agreement's main
+content (no stamp, menus, banners or buttons); the stamped PDF stays the evidence as shown.
+`recheck` (in `recheck.py`) captures again with the options recorded here."""
 
 from __future__ import annotations
 
@@ -13,23 +15,24 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 import capture as cap
 from contractvault.authority import AuthorityCheck, AuthorityRequest
 from contractvault.authority.store import check, link_decision
-from contractvault.errors import ContractVaultError, NotFoundError, RefusedError, UsageError
+from contractvault.errors import ContractVaultError, RefusedError, UsageError
 from contractvault.evidence.ingest import add_document_rows
 from contractvault.evidence.sealing import seal_document
 from contractvault.ids import contract_ref, document_ref, evidence_ref
-from contractvault.models import Contract, Document, DocumentPage, EvidenceArtifact
+from contractvault.models import Contract
 from contractvault.records import refs
 from contractvault.records.contracts import ContractFields, new_contract_row
-from contractvault.records.extract import extract_file, normalise_text
+from contractvault.records.extract import ExtractedDocument, text_hash
 from contractvault.records.vocabularies import CATEGORIES, SCOPES, choose, normalize_doc_type
 from contractvault.util import sha256_file
 from contractvault.vault import ArtifactSpec, Sealed, Subject, Vault
-from index import segment
+
+CONSENT_MODES = ("reject", "accept", "leave")
 
 
 @dataclass
@@ -55,6 +58,37 @@ class CaptureOptions:
     on: date | None = None
     interactive: bool = False
     storage_state: Path | None = None
+    page_only: bool = False  # a published page: nothing to find or click
+    consent: str = "reject"  # cookie/consent dialogs: reject, accept or leave
+    timeout_s: float | None = None  # page loads and clicks (default 30 s)
+
+    def recorded(self) -> dict[str, Any]:
+        """The options a recheck reuses (sealed with the capture; no secrets, no paths)."""
+        return {"accept_selector": self.accept_selector, "submit_selector": self.submit_selector,
+                "follow": list(self.follow), "page_only": self.page_only,
+                "consent": self.consent, "timeout_s": self.timeout_s,
+                "interactive": self.interactive, "click": self.click,
+                "storage_state": self.storage_state is not None}
+
+
+def capture_request(opts: CaptureOptions, out_dir: Path, capture_id: str, *,
+                    page_only: bool | None = None) -> cap.CaptureRequest:
+    """The leaf package's request for these options (usage errors raised here)."""
+    if opts.consent not in CONSENT_MODES:
+        raise UsageError(f"--consent {opts.consent!r} is not known",
+                         f"choose one of {', '.join(CONSENT_MODES)}")
+    if opts.timeout_s is not None and not 0 < opts.timeout_s <= 3600:
+        raise UsageError(f"--timeout {opts.timeout_s:g} is out of range",
+                         "give seconds between 1 and 3600")
+    only = opts.page_only if page_only is None else page_only
+    return cap.CaptureRequest(
+        url=opts.url, out_dir=out_dir, capture_id=capture_id,
+        accept_selector=None if only else opts.accept_selector,
+        click=False if only else opts.click,
+        submit_selector=None if only else opts.submit_selector,
+        follow=list(opts.follow), interactive=opts.interactive,
+        storage_state=opts.storage_state, page_only=only, consent=opts.consent,
+        timeout_ms=int((opts.timeout_s or 30) * 1000))
 
 
 @dataclass
@@ -68,11 +102,16 @@ class CaptureOutcome:
     authority: dict[str, Any] | None
     accept: dict[str, Any] | None = None
     warnings: list[str] = field(default_factory=list)
+    consent: list[dict[str, Any]] = field(default_factory=list)
+    dialogs: list[dict[str, Any]] = field(default_factory=list)
+    popups: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
+        """The JSON of `capture --json` (cli-contract.md), plus what happened on the page."""
         out = {"contract_id": self.contract_id, "document_ids": self.document_ids,
                "evidence_ids": self.evidence_ids, "artifacts": self.artifacts,
-               "authority": self.authority, "accept": self.accept}
+               "authority": self.authority, "accept": self.accept, "consent": self.consent,
+               "dialogs": self.dialogs, "popups": self.popups}
         if self.warnings:
             out["warnings"] = self.warnings
         return out
@@ -94,10 +133,13 @@ def followed_doc_type(spec: str, title: str) -> str:
     return "bilaga"
 
 
-def _map_capture_error(exc: cap.CaptureError) -> ContractVaultError:
+def map_capture_error(exc: cap.CaptureError) -> ContractVaultError:
+    """The core's error for a capture failure (exit codes: cli-contract.md)."""
     msg = str(exc)
-    if isinstance(exc, cap.UnsupportedURL):
+    if isinstance(exc, cap.UnsupportedURL | cap.InvalidRequest):
         return UsageError(msg)
+    if isinstance(exc, cap.ControlCovered):
+        return ContractVaultError(msg, "", "Nothing was accepted or sealed")
     if isinstance(exc, cap.AcceptControlNotFound | cap.AmbiguousAcceptControl):
         return UsageError(msg, "", "Name the accept control with --accept SELECTOR")
     if isinstance(exc, cap.LinkNotFound):
@@ -124,7 +166,9 @@ def _authority(vault: Vault, opts: CaptureOptions, doc_type: str,
         scope=choose(opts.scope or (contract.scope if contract else None), SCOPES, "scope"),
         category=choose(opts.category or (contract.category if contract else None), CATEGORIES,
                         "category"),
-        value_sek=opts.value_sek, system=opts.system or (contract.system if contract else None),
+        value_sek=opts.value_sek if opts.value_sek is not None else (
+            contract.value_sek if contract else None),
+        system=opts.system or (contract.system if contract else None),
         decision_ref=opts.decision_ref,
     )
     return check(vault, request, purpose="capture", contract_id=contract.id if contract else None)
@@ -145,25 +189,42 @@ def _record_refusal(vault: Vault, opts: CaptureOptions, result: AuthorityCheck, 
     return sealed
 
 
-def _page_context(summary: dict[str, Any], index: int) -> dict[str, Any]:
+def page_context(summary: dict[str, Any], index: int) -> dict[str, Any]:
     """The manifest context of page `index` of a capture (`summary` = result.to_dict())."""
     page_data = {k: v for k, v in summary["pages"][index].items()
-                 if k not in ("artifacts", "text", "text_after")}
-    return {"capture_id": summary["capture_id"], "started_at": summary["started_at"],
-            "finished_at": summary["finished_at"], "browser": summary["browser"],
-            "page": page_data}
+                 if k not in ("artifacts", "text", "text_after", "agreement_text")}
+    out = {"capture_id": summary["capture_id"], "started_at": summary["started_at"],
+           "finished_at": summary["finished_at"], "browser": summary["browser"],
+           "page": page_data}
+    if index == 0:
+        out.update(dialogs=summary.get("dialogs", []), popups=summary.get("popups", []),
+                   warnings=summary.get("warnings", []))
+    return out
 
 
-def _seal_page(vault: Vault, result: cap.CaptureResult, index: int, summary: dict[str, Any], *,
-               doc_type: str, contract_pk: int | None, opts: CaptureOptions,
-               authority: dict[str, Any] | None, origin: str,
-               supersedes: int | None = None, extra: dict[str, Any] | None = None,
-               decision_id: int | None = None) -> tuple[Sealed, list[ArtifactSpec]]:
+def indexed_text(page: cap.CapturedPage) -> list[str]:
+    """What the index gets of a captured page: its main content, else its visible text."""
+    text = page.agreement_text if (page.agreement_text or "").strip() else page.text
+    return [text]
+
+
+def seal_page(vault: Vault, result: cap.CaptureResult, index: int, summary: dict[str, Any], *,
+              doc_type: str, contract_pk: int | None, opts: CaptureOptions,
+              authority: dict[str, Any] | None, origin: str,
+              supersedes: int | None = None, extra: dict[str, Any] | None = None,
+              decision_id: int | None = None) -> tuple[Sealed, list[ArtifactSpec]]:
+    """Seal one captured page as a document (the PDF is its blob) with every artifact."""
     page = result.pages[index]
     pdf = next(a for a in page.artifacts if a.name.endswith("page.pdf"))
-    extracted = extract_file(pdf.path)
     specs = [ArtifactSpec(a.name, a.media_type, sha256_file(a.path), a.path.stat().st_size)
              for a in page.artifacts]
+    pdf_spec = next(sp for sp in specs if sp.name == pdf.name)
+    pages = indexed_text(page)
+    # The PDF is the document as shown; its indexed text is the main content (the PDF's own
+    # text holds the stamp, menus and buttons), so the PDF is not parsed again here.
+    extracted = ExtractedDocument(path=pdf.path, sha256=pdf_spec.sha256, size=pdf_spec.size,
+                                  media_type="application/pdf", pages=pages,
+                                  has_text=bool(pages[0].strip()), text_sha256=text_hash(pages))
 
     def build(s: Session) -> Subject:
         # Blobs are stored under the write lock, so `doctor --fix` never sees them unsealed.
@@ -182,8 +243,8 @@ def _seal_page(vault: Vault, result: cap.CaptureResult, index: int, summary: dic
         return Subject(contract_id=pk, document_id=row.id, supersedes=supersedes)
 
     context = {"how": origin, "who": vault.user, "doc_type": doc_type,
-               "signer": opts.signer, "authority": authority, **_page_context(summary, index),
-               **(extra or {})}
+               "signer": opts.signer, "authority": authority, **page_context(summary, index),
+               "options": opts.recorded(), **(extra or {})}
     sealed = seal_document(vault, kind="capture", artifacts=specs, context=context,
                            build_rows=build, decision_id=decision_id)
     return sealed, specs
@@ -199,7 +260,11 @@ def capture_agreement(vault: Vault, opts: CaptureOptions, *, wait: Callable[[str
     try:
         cap.validate_url(opts.url)
     except cap.UnsupportedURL as exc:
-        raise _map_capture_error(exc) from exc
+        raise map_capture_error(exc) from exc
+    if opts.page_only and (opts.click or opts.accept_selector or opts.submit_selector):
+        raise UsageError("--page-only cannot be combined with --click, --accept or --submit",
+                         "a published page has nothing to click",
+                         "Leave out --page-only to accept a click-through agreement")
     if bool(opts.contract) == bool(opts.new_title):
         raise UsageError("say which contract the capture belongs to",
                          "give exactly one of --contract ID and --new TITLE")
@@ -220,17 +285,16 @@ def capture_agreement(vault: Vault, opts: CaptureOptions, *, wait: Callable[[str
     work = vault.new_temp_dir("capture-")
     try:
         capture_id = uuid.uuid4().hex[:16]
-        request = cap.CaptureRequest(
-            url=opts.url, out_dir=work, capture_id=capture_id,
-            accept_selector=opts.accept_selector, click=opts.click,
-            submit_selector=opts.submit_selector, follow=list(opts.follow),
-            interactive=opts.interactive, storage_state=opts.storage_state)
+        request = capture_request(opts, work, capture_id)
         try:
             result = cap.run_capture(request, wait=wait, progress=progress)
         except cap.CaptureError as exc:
-            raise _map_capture_error(exc) from exc
+            raise map_capture_error(exc) from exc
         outcome = CaptureOutcome(contract_id=None, document_ids=[], evidence_ids=[],
-                                 artifacts=[], authority=authority)
+                                 artifacts=[], authority=authority,
+                                 warnings=list(result.warnings), dialogs=result.dialogs,
+                                 popups=result.popups,
+                                 consent=[c for p in result.pages for c in p.consent])
         if opts.click and not checked:
             outcome.warnings.append("accepted without an authority check: name the signer "
                                     "with --signer (and --board) to check the register first")
@@ -239,7 +303,7 @@ def capture_agreement(vault: Vault, opts: CaptureOptions, *, wait: Callable[[str
         for index, page in enumerate(result.pages):
             page_type = doc_type if page.role == "main" else followed_doc_type(
                 page.follow_spec or "", page.title)
-            sealed, specs = _seal_page(vault, result, index, summary, doc_type=page_type,
+            sealed, specs = seal_page(vault, result, index, summary, doc_type=page_type,
                                        contract_pk=contract_pk, opts=opts,
                                        authority=authority if page.role == "main" else None,
                                        origin="capture",
@@ -254,111 +318,8 @@ def capture_agreement(vault: Vault, opts: CaptureOptions, *, wait: Callable[[str
             outcome.artifacts += [{"name": a.name, "media_type": a.media_type, "sha256": a.sha256,
                                    "size": a.size} for a in specs]
             if page.role == "main" and page.accept is not None:
-                outcome.accept = {"selector": page.accept.selector, "label": page.accept.label,
-                                  "kind": page.accept.kind, "clicked": page.accept.clicked,
-                                  "checked_before": page.accept.checked_before,
-                                  "checked_after": page.accept.checked_after,
-                                  "auto_detected": page.accept.auto_detected}
+                outcome.accept = summary["pages"][0]["accept"]
         outcome.contract_id = contract_ref(contract_pk) if contract_pk else None
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return outcome
-
-
-# --- recheck ----------------------------------------------------------------------------
-
-
-@dataclass
-class ClauseChange:
-    """One clause that differs between the accepted and the current version."""
-
-    clause: str | None
-    change: str  # changed | added | removed
-    before: str | None
-    after: str | None
-
-
-def _visible_text(vault: Vault, s: Session, doc: Document) -> str:
-    """The page's visible text as captured (the page.txt artifact), else the PDF text."""
-    if doc.evidence_seq is not None:
-        arts = s.exec(select(EvidenceArtifact).where(EvidenceArtifact.evidence_seq == doc.evidence_seq)).all()
-        txt = next((a for a in arts if a.name.endswith("page.txt")), None)
-        if txt is not None:
-            return vault.blobs.open(txt.sha256).read_text("utf-8")
-    pages = s.exec(select(DocumentPage.text).where(DocumentPage.document_id == doc.id)
-                   .order_by(DocumentPage.page_no)).all()
-    return "\n".join(pages)
-
-
-def compare_clauses(before: str, after: str) -> list[ClauseChange]:
-    """Clause-by-clause differences of normalised text (formatting-only changes vanish)."""
-    def keyed(text: str) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for n, clause in enumerate(segment([text])):
-            key = clause.number or clause.heading or f"#{n}"
-            norm = normalise_text(clause.text)
-            out[key] = (out[key] + " " + norm) if key in out else norm
-        return out
-
-    a, b = keyed(before), keyed(after)
-    changes: list[ClauseChange] = []
-    for key in list(a) + [k for k in b if k not in a]:
-        if key in a and key in b:
-            if a[key] != b[key]:
-                changes.append(ClauseChange(key, "changed", a[key], b[key]))
-        elif key in a:
-            changes.append(ClauseChange(key, "removed", a[key], None))
-        else:
-            changes.append(ClauseChange(key, "added", None, b[key]))
-    return changes
-
-
-def recheck(vault: Vault, document_id: str, progress: Callable[[str], None] | None = None) -> dict[str, Any]:
-    """Capture a captured agreement's URL again, seal it as a new record that points at the
-    accepted one, and report which clauses changed."""
-    with vault.session() as s:
-        old = refs.document(s, document_id)
-        if not old.url:
-            raise UsageError(f"{document_id} was not captured from the web", "it has no URL",
-                             "recheck works on documents made by 'capture'")
-        # Compare with the version that was accepted, not with an earlier recheck.
-        accepted = old
-        while accepted.origin == "recheck" and accepted.supersedes_id is not None:
-            earlier = s.get(Document, accepted.supersedes_id)
-            if earlier is None:
-                break
-            accepted = earlier
-        before = _visible_text(vault, s, accepted)
-        contract = s.get(Contract, old.contract_id)
-        if contract is None:
-            raise NotFoundError(f"the contract of {document_id} is missing")
-    work = vault.new_temp_dir("recheck-")
-    try:
-        result = cap.run_capture(cap.CaptureRequest(url=old.url, out_dir=work,
-                                                    capture_id=uuid.uuid4().hex[:16]),
-                                 progress=progress)
-        page = result.pages[0]
-        changes = compare_clauses(before, page.text)
-        text_changed = normalise_text(before) != normalise_text(page.text)
-        extra = {"recheck_of": document_ref(old.id or 0),
-                 "compared_with": document_ref(accepted.id or 0), "text_changed": text_changed,
-                 "changed_clauses": [c.clause for c in changes]}
-        opts = CaptureOptions(url=old.url, doc_type=old.doc_type, contract=contract_ref(old.contract_id))
-        sealed, _ = _seal_page(vault, result, 0, result.to_dict(), doc_type=old.doc_type,
-                               contract_pk=old.contract_id, opts=opts, authority=None,
-                               origin="recheck", supersedes=old.id, extra=extra)
-    except cap.CaptureError as exc:
-        raise _map_capture_error(exc) from exc
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    assert sealed.subject.document_id is not None
-    new_id = document_ref(sealed.subject.document_id)
-    return {
-        "document_id": new_id, "recheck_of": document_ref(old.id or 0),
-        "compared_with": document_ref(accepted.id or 0),
-        "evidence_id": evidence_ref(sealed.seq), "url": old.url,
-        "text_changed": text_changed,
-        "formatting_only": not text_changed and before != page.text,
-        "changes": [{"clause": c.clause, "change": c.change, "before": c.before, "after": c.after}
-                    for c in changes],
-    }

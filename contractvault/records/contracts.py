@@ -47,6 +47,7 @@ class ContractFields:
     deletion_days: int | None = None
     owner: str | None = None
     secret: bool | None = None
+    value_sek: int | None = None  # avtalsvärde, used by authority checks
 
     def validated(self) -> dict[str, Any]:
         """The given fields, checked and normalised."""
@@ -64,7 +65,7 @@ class ContractFields:
         out["notice_basis"] = choose(self.notice_basis, NOTICE_BASES, "notice basis")
         out["start_date"] = parse_date(self.start_date, "--start")
         out["end_date"] = parse_date(self.end_date, "--end")
-        for name in ("notice_months", "renewal_months", "deletion_days"):
+        for name in ("notice_months", "renewal_months", "deletion_days", "value_sek"):
             if out.get(name) is not None and out[name] < 0:
                 raise UsageError(f"--{name.replace('_', '-')} is negative", "use 0 or more")
         out = {k: v for k, v in out.items() if v is not None}
@@ -145,7 +146,7 @@ def contract_dict(c: Contract) -> dict[str, Any]:
         "end": c.end_date.isoformat() if c.end_date else None,
         "notice_months": c.notice_months, "notice_basis": c.notice_basis,
         "renewal_months": c.renewal_months, "deletion_days": c.deletion_days,
-        "owner": c.owner, "secret": c.secret,
+        "owner": c.owner, "secret": c.secret, "value_sek": c.value_sek,
         "diarienummer": c.diarienummer, "ciceron_ref": c.ciceron_ref,
         "created_at": iso_utc(c.created_at), "updated_at": iso_utc(c.updated_at),
     }

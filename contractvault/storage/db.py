@@ -24,8 +24,13 @@ def _initial(conn: Connection) -> None:
     SQLModel.metadata.create_all(conn)
 
 
+def _contract_value(conn: Connection) -> None:
+    conn.exec_driver_sql("ALTER TABLE cv_contract ADD COLUMN value_sek BIGINT")
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("0001_initial", _initial),
+    ("0002_contract_value", _contract_value),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
