@@ -33,6 +33,10 @@ const content = (() => {
     return out;
   };
 
+  // Joined row parts: no empty parts (a <br> after an image, two <br> in a row).
+  const tidy = (text) => text.replace(/(?:[ \t]*·[ \t]*){2,}/g, " · ")
+    .replace(/^[ \t]*·[ \t]*/gm, "").replace(/[ \t]*·[ \t]*$/gm, "");
+
   // frames: [[iframeElement, text, contentHtml], ...] from the caller, each frame read in itself.
   const main = (frames, child) => {
     if (!document.body) return { text: "", html: "", method: "empty" };
@@ -40,6 +44,11 @@ const content = (() => {
     const live = (frames || []).filter((f) => f[0] && lib.shown(f[0]) && f[2] !== null);
     const tree = flatCopy(document.body, live, furnitureFilter(dialogs));
     if (!tree) return { text: "", html: "", method: "empty" };
+    // One line per table row and list entry: a <br> inside one joins its parts instead, so
+    // a recheck can tell rows added from rows removed.
+    for (const br of tree.querySelectorAll("tr br, li br")) {
+      br.replaceWith(document.createTextNode(" · "));
+    }
     const cleanedHtml = tree.innerHTML;
     const cleanedText = layoutText(tree.cloneNode(true));
     if (child) return { text: cleanedText, html: cleanedHtml, method: "cleaned" };
@@ -67,11 +76,10 @@ const content = (() => {
       const keepsProse = lostChars <= 0.02 * Math.max(1, longChars);
       const keepsRows = lostRows.length <= 0.1 * rows.length;
       if (keepsProse && keepsRows && read.length >= 0.3 * norm(cleanedText).length) {
-        const text = layoutText(holder);
-        return { text, html: article.content, method: "readability" };
+        return { text: tidy(layoutText(holder)), html: article.content, method: "readability" };
       }
     }
-    return { text: cleanedText, html: cleanedHtml, method: "cleaned" };
+    return { text: tidy(cleanedText), html: cleanedHtml, method: "cleaned" };
   };
 
   return { main };

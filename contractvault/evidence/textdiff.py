@@ -158,16 +158,56 @@ def compare(before: str, after: str) -> TextComparison:
             elif n is not None:
                 changes.append(ClauseChange(n.clause, "added", False, None, n.raw, [],
                                             _WORD.findall(n.raw)))
-    return TextComparison(True, False, _merge(changes))
+    return TextComparison(True, False, _merge(_rename_pairs(changes)))
+
+
+_NAME = re.compile(r"^\s*([^:.;|·]{2,60}?)\s*(?:\([^)]*\))?\s*:")
+
+
+def _entry_name(text: str | None) -> str | None:
+    """The name an entry starts with ("Google Cloud Platform: ..." -> google cloud platform)."""
+    m = _NAME.match(text or "")
+    if not m or len(m.group(1).split()) > 6:
+        return None
+    return " ".join(_WORD.findall(m.group(1).casefold())) or None
+
+
+def _rename_pairs(changes: list[ClauseChange]) -> list[ClauseChange]:
+    """An entry removed in one place and added under the same name (restructured, e.g. a
+    list entry that now has sub-entries) is that entry changed, not removed."""
+    added = [c for c in changes if c.change == "added" and _entry_name(c.after)]
+    used: set[int] = set()
+    out: list[ClauseChange] = []
+    for c in changes:
+        name = _entry_name(c.before) if c.change == "removed" else None
+        match = None
+        if name:
+            same = [a for a in added if id(a) not in used and _entry_name(a.after) == name]
+            match = next((a for a in same if a.clause == c.clause), same[0] if same else None)
+        if match is None:
+            out.append(c)
+            continue
+        used.add(id(match))
+        removed, plus, minor = _word_changes(c.before or "", match.after or "")
+        out.append(ClauseChange(match.clause or c.clause, "changed", minor, c.before,
+                                match.after, removed, plus))
+    return [c for c in out if id(c) not in used]
+
+
+def _row_like(text: str | None) -> bool:
+    """A table row or a list entry with parts (kept as a change of its own)."""
+    return text is None or " | " in text or " · " in text or len(_WORD.findall(text)) < 8
 
 
 def _merge(changes: list[ClauseChange]) -> list[ClauseChange]:
-    """Consecutive changed lines of one clause become one change of that clause."""
+    """Consecutive changed paragraphs of one clause become one change of that clause; rows
+    of a list or table stay changes of their own."""
     out: list[ClauseChange] = []
     for c in changes:
         prev = out[-1] if out else None
         if (prev is not None and c.change == "changed" and prev.change == "changed"
-                and c.clause is not None and c.clause == prev.clause):
+                and c.clause is not None and c.clause == prev.clause
+                and not any(_row_like(t) for t in (c.before, c.after, prev.before, prev.after))):
             prev.before = f"{prev.before}\n{c.before}"
             prev.after = f"{prev.after}\n{c.after}"
             prev.words_removed += c.words_removed
