@@ -257,6 +257,8 @@ class AcceptPass:
         ctx.phase = "accept"
         with ctx.step("accept"):
             if not ctx.req.interactive:
+                for sel in ctx.req.extra_accept:
+                    main.also_accepted.append(self._tick_extra(page, sel, main))
                 self._ready(page, control, accept, main)
             with recorder:
                 if ctx.req.interactive:
@@ -318,6 +320,26 @@ class AcceptPass:
             text_after = framelib.page_info(page)["text"]
         if text_after != main.text:
             main.text_after = text_after
+
+    def _tick_extra(self, page: Page, selector: str, main: CapturedPage) -> AcceptControl:
+        """Tick one more named box (a second agreement accepted together with the first)."""
+        extra = self._by_selector(page, selector)
+        if extra["kind"] not in ("checkbox", "radio"):
+            raise SubmitFailed(f"the extra accept control {selector!r} is not a tick box")
+        done = AcceptControl(
+            selector=selector, kind=extra["kind"], label=extra["label"],
+            checked_before=extra["checked"], checked_after=None,
+            box={k: round(v, 1) for k, v in self.page_box(page, extra).items()},
+            clicked=False, auto_detected=False, enabled=not extra["disabled"],
+            frame_url=extra.get("frame_url"), near_links=list(extra.get("links") or []))
+        with suppress(Exception):
+            extra["frame"].locator(selector).scroll_into_view_if_needed(timeout=3000)
+        self._check_covered(page, extra, self.describe_again(extra) or extra)
+        done.clicked = self._click(page, extra)
+        done.checked_after = self._checked(extra)
+        if done.checked_after is False:
+            raise SubmitFailed(f"clicking the accept box {selector!r} did not tick it")
+        return done
 
     def _ready(self, page: Page, control: dict, accept: AcceptControl, main: CapturedPage) -> None:
         """Just before the click: late consent dialogs, disabled state, what covers it, and

@@ -19,6 +19,7 @@ class CaptureRequest:
     out_dir: Path
     capture_id: str  # stamped on every PDF page
     accept_selector: str | None = None
+    extra_accept: list[str] = field(default_factory=list)  # more boxes to tick (two agreements)
     click: bool = False  # perform the acceptance as a real click
     submit_selector: str | None = None  # tick-then-confirm flow: click this after the box
     follow: list[str] = field(default_factory=list)  # link text or CSS selector
@@ -96,6 +97,7 @@ class CapturedPage:
     consent: list[dict] = field(default_factory=list)  # consent dialogs and what was done
     terms_version: dict | None = None  # {statement, date, version} as the page states it
     screenshot: dict | None = None  # {tiles, height, capped}
+    also_accepted: list[AcceptControl] = field(default_factory=list)  # extra_accept boxes
 
 
 @dataclass

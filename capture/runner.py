@@ -85,6 +85,8 @@ def _validate(request: CaptureRequest, wait: Callable[[str], None] | None) -> No
         raise InvalidRequest(
             f"consent must be one of {', '.join(CONSENT_MODES)}, not {request.consent!r}"
         )
+    if request.extra_accept and not request.accept_selector:
+        raise InvalidRequest("extra accept controls need the main one named too (--accept)")
     if request.page_only and (request.click or request.accept_selector or request.submit_selector):
         raise InvalidRequest(
             "--page-only captures a published page with nothing to click; it cannot be "
@@ -97,24 +99,29 @@ def run_capture(
     *,
     wait: Callable[[str], None] | None = None,
     progress: Callable[[str], None] | None = None,
+    prepare: Callable[[Page], None] | None = None,
 ) -> CaptureResult:
     """Capture the agreement at ``request.url`` into ``request.out_dir``.
 
     Writes the artifacts (PDF, PNGs, MHTML, DOM, text, the agreement's main content, HAR,
     TLS certificates, consent screenshots) and returns what was captured. Nothing is
     hashed or signed here. ``wait`` is called with an instruction in interactive mode and
-    must return when the user is done; ``progress`` receives short status lines. Raises a
+    must return when the user is done; ``progress`` receives short status lines.
+    ``prepare`` (headless) is called with the Playwright page after it loaded and its consent
+    dialogs were answered: the steps a person takes before the agreement is shown (fill in
+    a form, go to the wizard's last step), as in an interactive capture. Raises a
     :class:`capture.errors.CaptureError` subclass.
     """
     _validate(request, wait)
-    return _Capture(RunContext(req=request, wait=wait, progress=progress)).run()
+    return _Capture(RunContext(req=request, wait=wait, progress=progress), prepare).run()
 
 
 class _Capture:
     """One capture run: launches the browser and runs the passes in order."""
 
-    def __init__(self, ctx: RunContext) -> None:
+    def __init__(self, ctx: RunContext, prepare: Callable[[Page], None] | None = None) -> None:
         self.ctx = ctx
+        self.prepare = prepare
         self.req = ctx.req
         self.started_at = now()
         self.browser_info: dict[str, Any] = {}
@@ -289,6 +296,14 @@ class _Capture:
         if not interactive:
             with ctx.step("consent"):
                 consent_steps = self.consent.handle(page)
+            if self.prepare is not None:
+                ctx.phase = "prepare"
+                self.prepare(page)
+                with suppress(PlaywrightError):
+                    page.wait_for_load_state("load")
+                with ctx.step("consent"):
+                    consent_steps += self.consent.handle(page)
+                ctx.phase = "load"
         ctx.say("Reading the agreement")
         with ctx.step("text"):
             info = read_page(ctx, page, page.url)

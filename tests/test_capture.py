@@ -19,7 +19,6 @@ import subprocess
 import threading
 import urllib.error
 import urllib.request
-import zlib
 from email import policy
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from cryptography.x509.oid import NameOID
 from playwright.sync_api import sync_playwright
 from pypdf import PdfReader
 from support.capture_site import SITE_DIR, serve
+from support.images import png_pixels
 
 from capture import (
     AcceptControlNotFound,
@@ -67,50 +67,6 @@ def pdf_body_text(pages: list[str]) -> str:
     """PDF text without the header/footer stamp lines."""
     lines = [ln for page in pages for ln in page.splitlines() if not STAMP_LINE.match(ln.strip())]
     return "\n".join(lines)
-
-
-def png_pixels(path: Path) -> tuple[int, int, bytes]:
-    """Width, height and unfiltered pixel bytes of an 8-bit RGB/RGBA PNG."""
-    data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    pos, idat, width = 8, b"", 0
-    height = bpp = 0
-    while pos < len(data):
-        (length,) = struct.unpack(">I", data[pos : pos + 4])
-        kind = data[pos + 4 : pos + 8]
-        body = data[pos + 8 : pos + 8 + length]
-        if kind == b"IHDR":
-            width, height, depth, color = struct.unpack(">IIBB", body[:10])
-            assert depth == 8
-            bpp = {2: 3, 6: 4}[color]
-        elif kind == b"IDAT":
-            idat += body
-        pos += 12 + length
-    raw = zlib.decompress(idat)
-    stride = width * bpp
-    out = bytearray()
-    prev = bytearray(stride)
-    for row in range(height):
-        ftype = raw[row * (stride + 1)]
-        line = bytearray(raw[row * (stride + 1) + 1 : (row + 1) * (stride + 1)])
-        for i in range(stride):
-            a = line[i - bpp] if i >= bpp else 0
-            b = prev[i]
-            c = prev[i - bpp] if i >= bpp else 0
-            if ftype == 1:
-                line[i] = (line[i] + a) & 0xFF
-            elif ftype == 2:
-                line[i] = (line[i] + b) & 0xFF
-            elif ftype == 3:
-                line[i] = (line[i] + (a + b) // 2) & 0xFF
-            elif ftype == 4:
-                p = a + b - c
-                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                pred = a if pa <= pb and pa <= pc else (b if pb <= pc else c)
-                line[i] = (line[i] + pred) & 0xFF
-        out += line
-        prev = line
-    return width, height, bytes(out)
 
 
 def png_size(path: Path) -> tuple[int, int]:
