@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 ACCEPT_BOX_PADDING = 12  # CSS px around the control and its label in accept-*.png
 CLICK_TIMEOUT_MS = 10000  # a control that takes longer to become clickable is reported
+DETECT_ATTEMPTS = 3  # looks at a page that has no single candidate yet
+DETECT_RETRY_MS = 500
 
 WAIT_ACCEPT = "Click accept in the browser, then press Enter"
 
@@ -56,6 +58,7 @@ class AcceptPass:
     def __init__(self, ctx: RunContext, consent: ConsentPass) -> None:
         self.ctx = ctx
         self.consent = consent
+        self.page_changed = False
 
     # -- finding ---------------------------------------------------------------------------
     def find(self, page: Page) -> dict:
@@ -106,6 +109,25 @@ class AcceptPass:
         return found
 
     def _detect(self, page: Page) -> dict:
+        """Detect, and when the page offers no single candidate yet, look again a little
+        later: modals fade in and script-built forms arrive after load."""
+        signature = "(() => { const b = document.body; return b ? b.getElementsByTagName('*').length"
+        signature += " + ':' + b.innerText.length + ':' + document.querySelectorAll('[aria-modal],"
+        signature += " dialog[open]').length : ''; })()"
+        for attempt in range(DETECT_ATTEMPTS):
+            before = page.evaluate(signature)
+            try:
+                return self._detect_once(page)
+            except (AcceptControlNotFound, AmbiguousAcceptControl):
+                if attempt == DETECT_ATTEMPTS - 1:
+                    raise
+                page.wait_for_timeout(DETECT_RETRY_MS)
+                if page.evaluate(signature) == before and attempt > 0:
+                    raise  # nothing is changing: looking again would find the same
+                self.page_changed = True  # the text read before may be out of date
+        raise AssertionError("unreachable")
+
+    def _detect_once(self, page: Page) -> dict:
         from playwright.sync_api import Error as PlaywrightError
 
         candidates: list[dict] = []

@@ -18,9 +18,16 @@ const consent = (() => {
       reject: "#didomi-notice-disagree-button, .didomi-continue-without-agreeing",
       accept: "#didomi-notice-agree-button", settings: "#didomi-notice-learn-more-button" },
     { name: "CookieYes", root: ".cky-consent-container, .cky-modal, #cookie-law-info-bar",
-      reject: ".cky-btn-reject, #cookie_action_close_header_reject",
-      accept: ".cky-btn-accept, #cookie_action_close_header", settings: ".cky-btn-customize",
+      reject: '.cky-btn-reject, [data-cky-tag="reject-button"], #cookie_action_close_header_reject',
+      accept: '.cky-btn-accept, [data-cky-tag="accept-button"], #cookie_action_close_header',
+      settings: '.cky-btn-customize, [data-cky-tag="settings-button"]',
       save: ".cky-btn-preferences" },
+    { name: "Microsoft", root: "#wcpConsentBannerCtrl" },
+    { name: "AWS", root: "#awsccc-cb-content, #awsccc-sb-ux-c, #awsccc-cs-container",
+      reject: '[data-id="awsccc-cb-btn-decline"]', accept: '[data-id="awsccc-cb-btn-accept"]',
+      settings: '[data-id="awsccc-cb-btn-customize"]', save: '[data-id="awsccc-cs-btn-save"]' },
+    { name: "Google", root: 'form[action*="consent"], [aria-modal="true"]:has(#W0wltc)',
+      reject: "#W0wltc", accept: "#L2AGLb" },
     { name: "Quantcast", root: "#qc-cmp2-container, .qc-cmp2-container, #qc-cmp2-ui",
       reject: '.qc-cmp2-summary-buttons button[mode="secondary"]',
       accept: '.qc-cmp2-summary-buttons button[mode="primary"]' },
@@ -133,6 +140,14 @@ const consent = (() => {
     return yes ? { score, text } : null;
   };
 
+  // An in-page bar named for what it is (id or class "cookie", "consent", "gdpr", "cmp").
+  const CONSENT_NAME = /(cookie|consent|gdpr|\bcmp\b|cmp-|-cmp|kakor|samtycke)/i;
+  const namedLikeConsent = (el) => {
+    const name = (el.id || "") + " " + (typeof el.className === "string" ? el.className : "");
+    return CONSENT_NAME.test(name) && el.tagName !== "BODY" && el.tagName !== "HTML" &&
+      !el.closest("main, article");
+  };
+
   const overlayLike = (el) => {
     const cs = getComputedStyle(el);
     return cs.position === "fixed" || cs.position === "sticky" ||
@@ -156,12 +171,12 @@ const consent = (() => {
       }
     }
     for (const el of allElements()) {
-      if (!overlayLike(el) || !shown(el)) continue;
+      if (!(overlayLike(el) || namedLikeConsent(el)) || !shown(el)) continue;
       if (found.some((f) => lib.containsDeep(f.el, el) || lib.containsDeep(el, f.el))) continue;
       // The outermost overlay ancestor that still reads as a consent dialog.
       let top = el;
       for (let up = lib.parentOf(el); up && up !== document.body; up = lib.parentOf(up)) {
-        if (overlayLike(up) && judge(up, whole)) top = up;
+        if ((overlayLike(up) || namedLikeConsent(up)) && judge(up, whole)) top = up;
       }
       if (judge(top, whole)) add(top, null);
     }
@@ -255,8 +270,13 @@ const consent = (() => {
     };
   };
 
+  // A consent platform's script on the page: its dialog may be shown a moment after load.
+  const CMP_SCRIPT = /(onetrust|otSDKStub|optanon|cookiebot|cybot|didomi|quantcast|\bcmp|cookieyes|cookie-?law|usercentrics|trustarc|truste|osano|cookieconsent|consent|iubenda|klaro|complianz|borlabs|awsccc|mscc|cookie)/i;
+  const pending = () => [...document.scripts].some((s) => CMP_SCRIPT.test(s.src || "") ||
+    (!s.src && /consent|cookie/i.test((s.textContent || "").slice(0, 4000))));
+
   const isInside = (el, child) => find(child).some((d) => lib.containsDeep(d.el, el));
   const roots = (child) => find(child).map((d) => d.el);
 
-  return { find, describeAll, choice, coverAt, isInside, roots, judge };
+  return { find, describeAll, choice, coverAt, isInside, roots, judge, pending };
 })();

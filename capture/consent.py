@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 CONSENT_MODES = ("reject", "accept", "leave")
 MAX_STEPS = 4  # a banner, its settings panel, a second banner: more is a loop
+LATE_DIALOG_MS = 2500  # how long a consent script on the page gets to show its dialog
 
 
 class ConsentPass:
@@ -55,10 +56,28 @@ class ConsentPass:
             found += [(frame, d) for d in dialogs]
         return found
 
-    def handle(self, page: Page, *, index: int = 0, prefix: str = "") -> list[dict[str, Any]]:
-        """Answer every consent dialog shown now as the request says; returns the steps."""
+    def wait_for_late(self, page: Page) -> None:
+        """When a consent platform's script is on the page but no dialog shows yet, give it
+        a moment (they are built after load); pages without one are not slowed down."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        try:
+            if not page.evaluate(js("consent.pending()", "consent")):
+                return
+            page.wait_for_function(
+                js("consent.find(false).length > 0", "consent"),
+                timeout=LATE_DIALOG_MS)
+        except PlaywrightError:
+            return  # none came: nothing to answer
+
+    def handle(self, page: Page, *, index: int = 0, prefix: str = "",
+               late: bool = False) -> list[dict[str, Any]]:
+        """Answer every consent dialog shown now as the request says; returns the steps.
+        ``late``: first wait briefly for a dialog a consent script is about to show."""
         mode = self.ctx.req.consent
         steps: list[dict[str, Any]] = []
+        if late and not self.find(page):
+            self.wait_for_late(page)
         for _ in range(MAX_STEPS):
             dialogs = [(f, d) for f, d in self.find(page) if self._key(f, d) not in self._left]
             if not dialogs:

@@ -42,7 +42,10 @@ const content = (() => {
     if (!document.body) return { text: "", html: "", method: "empty" };
     const dialogs = consent.roots(child);
     const live = (frames || []).filter((f) => f[0] && lib.shown(f[0]) && f[2] !== null);
-    const tree = flatCopy(document.body, live, furnitureFilter(dialogs));
+    // Terms kept in a closed <dialog> (a "read the terms" button opens it) are the agreement.
+    const closedTerms = (el) => el.tagName === "DIALOG" && !el.open &&
+      norm(el.textContent).length > 300 && lib.TERMS.test(el.textContent);
+    const tree = flatCopy(document.body, live, furnitureFilter(dialogs), closedTerms);
     if (!tree) return { text: "", html: "", method: "empty" };
     // One line per table row and list entry: a <br> inside one joins its parts instead, so
     // a recheck can tell rows added from rows removed.

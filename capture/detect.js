@@ -11,7 +11,7 @@ const detect = (() => {
   // "By clicking X you agree ..." in English and Swedish: X names the control.
   const Q = "[\"“”'‘’«»]";
   const NAMED = [
-    new RegExp(`\\bby (?:clicking|selecting|pressing|tapping|choosing|hitting|checking)\\s+(?:on\\s+)?(?:the\\s+)?${Q}?([^"“”'‘’«»,.;:]{1,60}?)${Q}?\\s*(?:button|link|box|below|above)?\\s*,?\\s*(?:you|i|the customer|customer)\\s+(?:\\w+\\s+){0,3}?(?:agree|accept|consent|acknowledge|confirm|represent)`, "i"),
+    new RegExp(`\\bby (?:clicking|selecting|pressing|tapping|choosing|hitting|checking)\\s+(?:on\\s+)?(?:the\\s+)?${Q}?([^"“”'‘’«»,.;:]{1,60}?)${Q}?\\s*(?:button|link|box|below|above)?\\s*,?\\s*(?:you|i|the customer|customer)(?:['’]re|['’]m| are| am)?\\s+(?:\\w+\\s+){0,3}?(?:agree|accept|consent|acknowledge|confirm|represent)`, "i"),
     new RegExp(`\\b(?:clicking|selecting|pressing)\\s+${Q}?([^"“”'‘’«»,.;:]{1,60}?)${Q}?\\s*(?:button)?\\s*(?:means|indicates|confirms|constitutes)`, "i"),
     new RegExp(`\\bgenom att (?:klicka|trycka|välja|bocka)\\s+(?:på|i)\\s+(?:knappen\\s+)?${Q}?([^"“”'‘’«»,.;:]{1,60}?)${Q}?\\s*(?:-?knappen|nedan|ovan)?\\s*,?\\s*(?:godkänner|accepterar|samtycker|bekräftar|intygar|medger|godtar)\\s+(?:du|ni|jag|vi)`, "i"),
     new RegExp(`\\b(?:när|om) (?:du|ni) (?:klickar|trycker) på\\s+(?:knappen\\s+)?${Q}?([^"“”'‘’«»,.;:]{1,60}?)${Q}?\\s*(?:-?knappen)?\\s*,?\\s*(?:godkänner|accepterar|samtycker|bekräftar)`, "i"),
@@ -19,7 +19,7 @@ const detect = (() => {
   ];
   // "By continuing you agree": the verb names the control ("Continue").
   const GERUND = [
-    /\bby (continuing|proceeding|signing up|registering|creating an? (?:\w+ )?account|submitting|subscribing|placing (?:your|the|an|this) order|ordering|starting (?:your|the|a) (?:free )?trial|activating|signing in|logging in|installing|enrolling|joining|purchasing|buying)\b[^.]{0,60}?,?\s*(?:you|i)\s+(?:\w+\s+){0,3}?(?:agree|accept|consent|acknowledge)/i,
+    /\bby (continuing|proceeding|signing up|registering|creating an? (?:\w+ )?account|submitting|subscribing|placing (?:your|the|an|this) order|ordering|starting (?:your|the|a) (?:free )?trial|activating|signing in|logging in|installing|enrolling|joining|purchasing|buying)\b[^.]{0,60}?,?\s*(?:you|i)(?:['’]re|['’]m| are| am| will be)?\s+(?:\w+\s+){0,3}?(?:agree|accept|consent|acknowledge)/i,
     /\bgenom att (fortsätta|gå vidare|registrera dig|registrera|skapa (?:ett )?konto|skicka|beställa|logga in|signera|ansöka|aktivera|starta|slutföra|bekräfta)\b[^.]{0,60}?,?\s*(?:godkänner|accepterar|samtycker|bekräftar|intygar|godtar)\s+(?:du|ni|jag)/i,
   ];
   const GERUND_STEMS = {
@@ -91,6 +91,18 @@ const detect = (() => {
     return null;
   };
 
+  // Modal dialogs shown now (not consent dialogs): aria-modal, <dialog> shown as modal, or a
+  // fixed dialog covering most of the window.
+  const openModals = (dialogs) => queryDeep('[aria-modal="true"], dialog[open], [role="dialog"], [role="alertdialog"]')
+    .filter((el) => shown(el) && !dialogs.some((d) => lib.containsDeep(d, el) || lib.containsDeep(el, d)))
+    .filter((el) => {
+      if (el.getAttribute("aria-modal") === "true") return true;
+      if (el.tagName === "DIALOG") { try { return el.matches(":modal"); } catch (e) { return false; } }
+      const cs = getComputedStyle(el);
+      const r = el.getBoundingClientRect();
+      return cs.position === "fixed" && r.width * r.height > 0.25 * innerWidth * innerHeight;
+    });
+
   const run = (child) => {
     const dialogs = consent.roots(child);
     const inConsent = (el) => dialogs.some((d) => lib.containsDeep(d, el));
@@ -151,6 +163,7 @@ const detect = (() => {
       d.nearTerms = nearTerms(el);
       d.links = lib.nearLinks(el);
       d.group = group;
+      d.el = el;
       candidates.push(d);
     };
     for (const el of queryDeep(BOXES)) consider(el, "box");
@@ -158,6 +171,18 @@ const detect = (() => {
       if (el.matches(BOXES)) continue;
       consider(el, "button");
     }
+    // An open modal dialog is all a person can use: candidates behind it do not count.
+    const modals = openModals(dialogs);
+    if (modals.length) {
+      const inside = candidates.filter((c) => modals.some((m) => lib.containsDeep(m, c.el)));
+      if (inside.length) {
+        for (const c of candidates) {
+          if (!inside.includes(c)) skipped.push({ selector: c.selector, kind: c.kind, label: c.label, why: "behind a modal dialog" });
+        }
+        candidates.splice(0, candidates.length, ...inside);
+      }
+    }
+    for (const c of candidates) delete c.el;
 
     // Buttons that would send a ticked box (tick-then-submit), nearest first.
     const submits = [];
@@ -178,5 +203,12 @@ const detect = (() => {
     };
   };
 
-  return { run, furniture };
+  // Links with whether they sit in page furniture (a footer's "Terms" is not the agreement's).
+  const links = () => lib.queryDeep("a[href]").map((a) => ({
+    text: norm(a.innerText || a.getAttribute("aria-label") || a.getAttribute("title") || ""),
+    href: a.href,
+    furniture: !!furniture(a),
+  }));
+
+  return { run, furniture, links };
 })();

@@ -36,6 +36,8 @@ PDF_OPTIONS: dict[str, Any] = {
 
 # Chromium cannot paint one screenshot taller than its texture limit (16384 px); taller
 # pages are taken in tiles, and beyond MAX_TILES the rest is left out and said so.
+# The printable width of an A4 page with PDF_OPTIONS' margins, in CSS px (210 - 24 mm).
+PRINT_WIDTH_PX = 703
 TILE_HEIGHT = 15000
 MAX_TILES = 8
 
@@ -145,7 +147,10 @@ class PagePass:
                 pngs, shot = self._full_png(page, prefix, index)
             with step("pdf"):
                 pdf = ctx.artifact(f"{prefix}page.pdf", index)
-                self._pdf(page, pdf.path, page.url, captured_at, keep)
+                if frames:
+                    self._pdf_with_frames(page, pdf.path, captured_at, keep)
+                else:
+                    self._pdf(page, pdf.path, page.url, captured_at, keep)
         finally:
             with step("expand"):
                 framelib.restore_layout(page)
@@ -225,6 +230,23 @@ class PagePass:
             )
         return arts, {"tiles": tiles, "height": height, "capped": capped,
                       "tile_height": TILE_HEIGHT}
+
+    def _pdf_with_frames(
+        self, page: Page, path: Path, captured_at: datetime, keep: list[str]
+    ) -> None:
+        """A frame prints at the paper's width, where its text wraps into more lines than on
+        screen: measure the frames at that width, then print."""
+        size = page.viewport_size or {"width": self.ctx.req.viewport_width,
+                                      "height": self.ctx.req.viewport_height}
+        framelib.restore_layout(page)
+        page.set_viewport_size({"width": PRINT_WIDTH_PX, "height": size["height"]})
+        try:
+            framelib.expand_for_print(page)
+            self._pdf(page, path, page.url, captured_at, keep)
+        finally:
+            framelib.restore_layout(page)
+            page.set_viewport_size(size)
+            framelib.expand_for_print(page)  # as the caller left it (restored by it next)
 
     def _pdf(
         self, page: Page, path: Path, url: str, captured_at: datetime, keep: list[str]

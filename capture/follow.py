@@ -4,6 +4,7 @@ before anything is clicked and captured in their own tab."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -18,33 +19,49 @@ def _unique(values: list[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
-def resolve_link(page: Page, spec: str, validate: callable) -> str:  # type: ignore[valid-type]
-    """The absolute href of the link that ``spec`` names (link text, else a selector)."""
+def resolve_link(page: Page, spec: str, validate: Callable[[str], None]) -> str:
+    """The absolute href of the link that ``spec`` names (link text, else a selector).
+
+    Links in every frame count; when the text names several pages, links in navigation
+    and page footers give way to the one in the page's content (the agreement's own link).
+    """
     from playwright.sync_api import Error as PlaywrightError
 
-    links = [
-        link
-        for link in page.evaluate(js("lib.links()"))
-        if urlsplit(link["href"]).scheme in ("http", "https")
-    ]
+    links: list[dict] = []
+    for frame in page.frames:
+        if frame.is_detached():
+            continue
+        try:
+            links += frame.evaluate(js("detect.links()", "detect"))
+        except PlaywrightError:
+            continue
+    links = [link for link in links if urlsplit(link["href"]).scheme in ("http", "https")]
     wanted = re.sub(r"\s+", " ", spec).strip().casefold()
     hrefs: list[str] = []
     for match in (
         lambda t: t == wanted,
         lambda t: wanted in t,
     ):
-        hrefs = _unique([link["href"] for link in links if match(link["text"].casefold())])
+        found = [link for link in links if match(link["text"].casefold())]
+        hrefs = _unique([link["href"] for link in found])
+        if len(hrefs) > 1:
+            content = _unique([link["href"] for link in found if not link["furniture"]])
+            if len(content) == 1:
+                hrefs = content
         if hrefs:
             break
     if not hrefs:
-        try:
-            hrefs = _unique(
-                page.locator(spec).evaluate_all(
-                    "els => els.map(e => (e.closest('a[href]') || e).href).filter(Boolean)"
+        for frame in page.frames:
+            try:
+                hrefs = _unique(
+                    frame.locator(spec).evaluate_all(
+                        "els => els.map(e => (e.closest('a[href]') || e).href).filter(Boolean)"
+                    )
                 )
-            )
-        except PlaywrightError:
-            hrefs = []  # not a valid selector either
+            except PlaywrightError:
+                hrefs = []  # not a valid selector either
+            if hrefs:
+                break
     if not hrefs:
         raise LinkNotFound(
             f"no link on {page.url} matches {spec!r} (by link text or CSS selector); "

@@ -55,6 +55,23 @@ const layout = (() => {
     }
   };
 
+  // Terms kept in a closed <dialog> or <details> (opened by a "read the terms" button).
+  const hiddenTerms = () => lib.queryDeep("dialog:not([open]), details:not([open])").filter((el) =>
+    norm(el.textContent).length > 300 && lib.TERMS.test(el.textContent) &&
+    !el.closest("nav, footer, [aria-hidden='true']"));
+
+  const reveal = (el) => {
+    save(el);
+    el.setAttribute(MARK + "-opened", "");
+    el.setAttribute("open", "");
+    const s = el.style;
+    for (const [k, v] of [["position", "static"], ["display", "block"], ["inset", "auto"],
+      ["transform", "none"], ["max-height", "none"], ["height", "auto"], ["overflow", "visible"],
+      ["margin", "1em 0"], ["width", "auto"], ["max-width", "none"]]) {
+      s.setProperty(k, v, "important");
+    }
+  };
+
   // frames: [[iframeElement, contentHeight], ...]. Returns the boxes grown (as they were).
   const expand = (frames, child) => {
     for (const [el, height] of frames || []) {
@@ -65,6 +82,11 @@ const layout = (() => {
       el.setAttribute("scrolling", "no");
     }
     const grown = [];
+    for (const el of hiddenTerms()) {
+      grown.push({ el, info: { selector: uniqueSelector(el), closed: el.tagName.toLowerCase(),
+        chars: norm(el.textContent).length } });
+      reveal(el);
+    }
     for (let round = 0; round < 4; round += 1) {
       const found = boxes(child).filter((el) => !grown.some((g) => g.el === el));
       if (!found.length) break;
@@ -82,6 +104,10 @@ const layout = (() => {
       const top = Number(el.getAttribute(MARK + "-top") || 0);
       if (old === NONE) el.removeAttribute("style");
       else el.setAttribute("style", old);
+      if (el.hasAttribute(MARK + "-opened")) {
+        el.removeAttribute("open");
+        el.removeAttribute(MARK + "-opened");
+      }
       el.removeAttribute(MARK);
       el.removeAttribute(MARK + "-top");
       if (el.tagName === "IFRAME") el.removeAttribute("scrolling");

@@ -19,6 +19,10 @@ const lib = (() => {
     /(godkänner|accepterar|godtar) inte\b/i, /\b(do not|don't) (accept|agree)\b/i,
     /\bnot accept\b/i, /erbjudanden/i, /\boffers\b/i, /\bpromotion/i, /\bspårning/i,
     /\btracking\b/i, /\bpersonali[sz]ed ads\b/i,
+    /\breceive\b.{0,40}\b(e-?mails?|updates|news|offers|messages|communications)\b/i,
+    /\b(product|marketing) (updates|e-?mails?|news)\b/i, /\bsubscribe\b/i,
+    /\b(få|ta emot)\b.{0,40}\b(e-?post|nyheter|erbjudanden|utskick|information)\b/i,
+    /\butskick\b/i, /\b(e-?post|sms)-?(utskick|nyheter)\b/i,
   ];
   // What a consent banner's "accept" says; never the agreement unless it names the terms.
   const CONSENTISH = [
@@ -314,13 +318,14 @@ const lib = (() => {
     "TEXTAREA", "IMG", "SVG", "CANVAS", "VIDEO", "AUDIO", "OBJECT", "EMBED", "LINK", "META"]);
   const SAFE_TAGS = /^(p|div|span|h[1-6]|ul|ol|li|dl|dt|dd|table|thead|tbody|tfoot|tr|td|th|caption|pre|br|hr|a|b|strong|em|i|u|small|sub|sup|label|section|article|main|aside|header|footer|nav|blockquote|code|figure|figcaption|address|button|summary|details|fieldset|legend|mark|time|abbr|q|cite|s|del|ins)$/;
 
-  const flatCopy = (node, frames, skip) => {
+  const flatCopy = (node, frames, skip, reveal) => {
     if (node.nodeType === 3) return document.createTextNode(node.data);
     if (node.nodeType !== 1) return null;
     const el = node;
     if (SKIP_TAGS.has(el.tagName) || (skip && skip(el))) return null;
     const cs = getComputedStyle(el);
-    if (cs.display === "none" || cs.visibility === "hidden" || cs.visibility === "collapse") {
+    const shownAnyway = reveal && reveal(el);
+    if (!shownAnyway && (cs.display === "none" || cs.visibility === "hidden" || cs.visibility === "collapse")) {
       return null;
     }
     if (el.tagName === "IFRAME" || el.tagName === "FRAME") {
@@ -338,7 +343,7 @@ const lib = (() => {
     }
     const tag = el.tagName.toLowerCase();
     const copy = document.createElement(SAFE_TAGS.test(tag) ? tag : "div");
-    copy.style.display = cs.display;
+    copy.style.display = shownAnyway ? "block" : cs.display;
     copy.style.whiteSpace = cs.whiteSpace;
     copy.style.textTransform = cs.textTransform;
     if (tag === "a" && el.href) copy.setAttribute("href", el.href);
@@ -356,7 +361,7 @@ const lib = (() => {
       kids.push(...el.childNodes);
     }
     for (const kid of kids) {
-      const c = flatCopy(kid, frames, skip);
+      const c = flatCopy(kid, frames, skip, reveal);
       if (c) copy.appendChild(c);
     }
     return copy;

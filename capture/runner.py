@@ -295,7 +295,7 @@ class _Capture:
         consent_steps: list[dict] = []
         if not interactive:
             with ctx.step("consent"):
-                consent_steps = self.consent.handle(page)
+                consent_steps = self.consent.handle(page, late=True)
             if self.prepare is not None:
                 ctx.phase = "prepare"
                 self.prepare(page)
@@ -311,6 +311,9 @@ class _Capture:
         if not req.page_only:
             with ctx.step("detect"):
                 control = self.accepting.find(page)
+            if self.accepting.page_changed:
+                with ctx.step("text"):
+                    info = read_page(ctx, page, page.url)
         ctx.phase = "evidence"
         main = self.pages.capture(
             page, cdp, response, info, role="main", follow_spec=None, index=0,
@@ -363,7 +366,7 @@ class _Capture:
         try:
             cdp = self.tls.cdp(context, page, watch_tls=is_https(href))
             response = goto(ctx, page, href)
-            steps = self.consent.handle(page, index=k, prefix=f"follow-{k}-")
+            steps = self.consent.handle(page, index=k, prefix=f"follow-{k}-", late=True)
             info = read_page(ctx, page, page.url)
             captured = self.pages.capture(
                 page, cdp, response, info, role="followed", follow_spec=spec, index=k,

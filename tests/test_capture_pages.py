@@ -177,3 +177,17 @@ def test_page_only_with_click_and_credentials_in_url_are_refused(tmp_path):
         run_capture(CaptureRequest(url="http://127.0.0.1:9/", out_dir=tmp_path, capture_id="T",
                                    consent="maybe"))
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.browser
+def test_dialogs_popups_and_a_tall_page_are_recorded(site, tmp_path):
+    result = run(site, tmp_path, "dialogs.html", click=True)
+    # The alert on load was dismissed; the confirm raised by the acceptance was accepted.
+    assert [(d["type"], d["action"]) for d in result.dialogs] == [
+        ("alert", "dismissed"), ("confirm", "accepted")]
+    assert result.dialogs[1]["message"] == "Do you accept the Service Terms?"
+    assert site.posts == [("/confirm-accept", b"yes")]
+    assert [p["url"].rsplit("/", 1)[-1] for p in result.popups] == ["published.html"]
+    shot = result.pages[0].screenshot
+    assert shot is not None and shot["tiles"] == 2 and not shot["capped"]
+    assert {a.name for a in result.artifacts} >= {"page.png", "page-2.png"}

@@ -20,9 +20,6 @@ from contractvault.vault import Vault
 PAGES = Path(__file__).parent / "fixtures" / "features"
 REGISTER = Path(__file__).resolve().parents[1] / "contractvault" / "data" / "authority-example.toml"
 
-browser = [pytest.mark.browser, pytest.mark.db]
-
-
 @pytest.fixture
 def site():
     with serve(PAGES) as s:
@@ -82,7 +79,6 @@ def test_a_typo_fix_is_minor_a_number_never_is():
 
 # -- through the CLI ----------------------------------------------------------------------------
 @pytest.mark.browser
-@pytest.mark.db
 def test_index_holds_the_agreement_not_stamp_banner_or_buttons(cli, initialised: Path, site):
     out = cli.json("capture", site.url("cookie-overlay.html"), "--doc-type", "villkor",
                    "--new", "Molnkontor", "--click")
@@ -97,7 +93,6 @@ def test_index_holds_the_agreement_not_stamp_banner_or_buttons(cli, initialised:
 
 
 @pytest.mark.browser
-@pytest.mark.db
 def test_published_page_and_refused_option_mixes(cli, initialised: Path, site):
     out = cli.json("capture", site.url("published.html"), "--doc-type", "bilaga",
                    "--new", "Underbiträden", "--page-only", "--timeout", "20")

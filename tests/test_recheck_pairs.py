@@ -16,7 +16,8 @@ from capture.localserver import serve
 PAIRS = Path(__file__).parent / "fixtures" / "recheck_pairs"
 NAMES = sorted(p.name for p in PAIRS.iterdir() if (p / "meta.json").is_file())
 
-pytestmark = [pytest.mark.browser, pytest.mark.db]
+# Browser, not database: the SQLite run covers it (the PostgreSQL run repeats `db` tests).
+pytestmark = pytest.mark.browser
 
 _MD = MarkdownIt("commonmark", {"html": True}).enable("table")
 
