@@ -21,7 +21,7 @@ def capture_cmd(
     contract: Annotated[str | None, Opt("--contract", help="Add to this contract (C-…).")] = None,
     new: Annotated[str | None, Opt("--new", help="Create a contract with this title.")] = None,
     supplier: Annotated[str | None, Opt("--supplier", help="Supplier of a new contract.")] = None,
-    accept: Annotated[str | None, Opt("--accept", help="CSS selector of the accept box (else found by its label).")] = None,
+    accept: Annotated[list[str] | None, Opt("--accept", help="Selector of the accept control (else detected); repeat it to tick two agreements' boxes.")] = None,
     click: Annotated[bool, Opt("--click", help="Accept: click the accept box for real.")] = False,
     submit: Annotated[str | None, Opt("--submit", help="Button that completes the acceptance.")] = None,
     signer: Annotated[str | None, Opt("--signer", help="Person accepting (id in the register).")] = None,
@@ -44,7 +44,8 @@ def capture_cmd(
     from contractvault.evidence.capture import CaptureOptions, capture_agreement
 
     opts = CaptureOptions(url=url, doc_type=doc_type, contract=contract, new_title=new,
-                          supplier=supplier, accept_selector=accept, click=click,
+                          supplier=supplier, accept_selector=(accept or [None])[0],
+                          extra_accept=list(accept or [])[1:], click=click,
                           submit_selector=submit, follow=list(follow or []), signer=signer,
                           board=board, scope=scope, category=category, system=system,
                           value_sek=value, decision_ref=decision, interactive=interactive,

@@ -45,6 +45,7 @@ class CaptureOptions:
     new_title: str | None = None
     supplier: str | None = None
     accept_selector: str | None = None
+    extra_accept: list[str] = field(default_factory=list)  # more boxes (two agreements)
     click: bool = False
     submit_selector: str | None = None
     follow: list[str] = field(default_factory=list)
@@ -64,7 +65,8 @@ class CaptureOptions:
 
     def recorded(self) -> dict[str, Any]:
         """The options a recheck reuses (sealed with the capture; no secrets, no paths)."""
-        return {"accept_selector": self.accept_selector, "submit_selector": self.submit_selector,
+        return {"accept_selector": self.accept_selector, "extra_accept": list(self.extra_accept),
+                "submit_selector": self.submit_selector,
                 "follow": list(self.follow), "page_only": self.page_only,
                 "consent": self.consent, "timeout_s": self.timeout_s,
                 "interactive": self.interactive, "click": self.click,
@@ -84,6 +86,7 @@ def capture_request(opts: CaptureOptions, out_dir: Path, capture_id: str, *,
     return cap.CaptureRequest(
         url=opts.url, out_dir=out_dir, capture_id=capture_id,
         accept_selector=None if only else opts.accept_selector,
+        extra_accept=[] if only else list(opts.extra_accept),
         click=False if only else opts.click,
         submit_selector=None if only else opts.submit_selector,
         follow=list(opts.follow), interactive=opts.interactive,
