@@ -154,3 +154,19 @@ def test_recheck_adds_no_document_when_unchanged_and_reports_changes(cli, initia
     human = cli("recheck", doc)
     assert human.exit_code == 0 and "added «Backup Oy | Finland | Backups»" in human.stdout
     assert len(_docs(initialised)) == 2  # the second check found the same words again
+
+
+@pytest.mark.db
+def test_a_vault_from_before_contract_values_gets_the_column(cli, initialised: Path):
+    from sqlalchemy import text
+
+    from contractvault.models import MigrationRecord
+
+    with Vault.open(initialised) as vault, vault.session() as s:
+        # As a vault made before migration 0002: no value column, no record of 0002.
+        s.exec(MigrationRecord.__table__.delete().where(MigrationRecord.name == "0002_contract_value"))
+        s.connection().execute(text("ALTER TABLE cv_contract DROP COLUMN value_sek"))
+        s.connection().execute(text("UPDATE cv_meta SET value = '1' WHERE key = 'schema_version'"))
+        s.commit()
+    made = cli.json("contract", "new", "Zoom", "--value", "250000")
+    assert cli.json("show", made["contract_id"])["value_sek"] == 250000
