@@ -208,3 +208,49 @@ class FollowUpRecord(SQLModel, table=True):
     notes: str = Field(sa_column=Column(Text, nullable=False))
     recorded_at: datetime
     recorded_by: str = Field(max_length=200)
+
+
+# --- access (issue 14): users, sign-in sessions, sign-in attempts ---------------------------
+
+
+class User(SQLModel, table=True):
+    """A person who signs in to the web interface (local password or OpenID Connect)."""
+
+    __tablename__ = "cv_user"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    role: str = Field(max_length=20)  # reader | officer | admin
+    secret_access: bool = False
+    # argon2id (PHC string); None for accounts that only sign in through OpenID Connect.
+    password_hash: str | None = Field(default=None, sa_column=Column(Text))
+    # "issuer sub" of an OpenID Connect account, None for local accounts.
+    oidc_subject: str | None = Field(default=None, max_length=500, unique=True)
+    disabled: bool = False
+    # SHA-256 of the personal calendar feed token (the token itself is shown once).
+    feed_token_sha256: str | None = Field(default=None, max_length=64, unique=True)
+    created_at: datetime
+    created_by: str = Field(max_length=200)
+    last_login_at: datetime | None = None
+
+
+class WebSession(SQLModel, table=True):
+    """A browser session: anonymous (before sign-in) or signed in. Only the token's hash is kept."""
+
+    __tablename__ = "cv_web_session"
+    token_sha256: str = Field(primary_key=True, max_length=64)
+    user_id: int | None = Field(default=None, foreign_key="cv_user.id", index=True)
+    csrf_token: str = Field(max_length=100)
+    data_json: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    created_at: datetime
+    expires_at: datetime = Field(index=True)
+
+
+class LoginAttempt(SQLModel, table=True):
+    """One sign-in attempt (for throttling); never holds a password."""
+
+    __tablename__ = "cv_login_attempt"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, index=True)
+    remote: str = Field(max_length=100, index=True)
+    at: datetime = Field(index=True)
+    ok: bool

@@ -11,7 +11,7 @@ from sqlmodel import SQLModel, create_engine, select
 
 from contractvault import models  # noqa: F401 - registers the tables on SQLModel.metadata
 from contractvault.errors import ContractVaultError, UsageError
-from contractvault.models import Meta, MigrationRecord
+from contractvault.models import LoginAttempt, Meta, MigrationRecord, User, WebSession
 from contractvault.util import utc_now
 
 # Named migrations in order. A fresh database gets the current schema from the models and
@@ -28,9 +28,16 @@ def _contract_value(conn: Connection) -> None:
     conn.exec_driver_sql("ALTER TABLE cv_contract ADD COLUMN value_sek BIGINT")
 
 
+def _access(conn: Connection) -> None:
+    # Users, sign-in sessions and sign-in attempts of the web interface (issue 14).
+    SQLModel.metadata.create_all(conn, tables=[User.__table__, WebSession.__table__,
+                                               LoginAttempt.__table__])
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("0001_initial", _initial),
     ("0002_contract_value", _contract_value),
+    ("0003_access", _access),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
