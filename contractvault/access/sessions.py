@@ -66,7 +66,7 @@ def load_session(vault: Vault, token: str | None) -> SessionState | None:
         row = s.get(WebSession, _digest(token))
         if row is None:
             return None
-        if row.expires_at.replace(tzinfo=None) < db_now():
+        if row.expires_at < db_now():
             s.delete(row)
             s.commit()
             return None

@@ -34,9 +34,8 @@ THROTTLE_WINDOW = timedelta(minutes=15)
 
 
 def db_now() -> datetime:
-    """Now in UTC without tzinfo: compared in SQL with stored times the same way on SQLite
-    and PostgreSQL (timestamp columns without time zone)."""
-    return utc_now().replace(tzinfo=None)
+    """Now, timezone-aware UTC (the database columns store and return aware UTC times)."""
+    return utc_now()
 
 
 @cache
@@ -226,14 +225,14 @@ def _retry_after(s: Session, column: Any, value: str, limit: int, now: datetime,
         # good account must not reset the count of guesses at others).
         last_ok = s.exec(select(func.max(LoginAttempt.at)).where(
             column == value, LoginAttempt.ok == True)).one()  # noqa: E712 - SQL expression
-        if last_ok is not None and last_ok.replace(tzinfo=None) > since:
-            since = last_ok.replace(tzinfo=None)
+        if last_ok is not None and last_ok > since:
+            since = last_ok
     failures = list(s.exec(select(LoginAttempt.at).where(
         column == value, LoginAttempt.ok == False,  # noqa: E712 - SQL expression
         col(LoginAttempt.at) > since).order_by(col(LoginAttempt.at).desc()).limit(limit)).all())
     if len(failures) < limit:
         return 0
-    free_at = failures[-1].replace(tzinfo=None) + THROTTLE_WINDOW
+    free_at = failures[-1] + THROTTLE_WINDOW
     return max(1, int((free_at - now).total_seconds()) + 1)
 
 

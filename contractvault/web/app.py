@@ -268,7 +268,7 @@ class WebApp:
         body = self.templates.render(
             ctx.lang, template, user=session.user if session else None,
             csrf_token=session.csrf_token if session else "", path=ctx.request.url.path,
-            request=ctx.request, oidc=self.oidc, lang=ctx.lang, **data)
+            request=ctx.request, oidc=self.oidc, **data)
         return Response(body, status_code=status, media_type="text/html; charset=utf-8")
 
     def error_page(self, ctx: Ctx | None, request: Request, lang: str, status: int,
@@ -277,8 +277,7 @@ class WebApp:
         body = self.templates.render(lang, "error.html", user=user, status=status,
                                      message=message, details=details or [],
                                      csrf_token=ctx.session.csrf_token if ctx and ctx.session else "",
-                                     path=request.url.path, request=request, oidc=self.oidc,
-                                     lang=lang)
+                                     path=request.url.path, request=request, oidc=self.oidc)
         return Response(body, status_code=status, media_type="text/html; charset=utf-8")
 
     def endpoint(self, spec: RouteSpec) -> Callable[[Request], Any]:

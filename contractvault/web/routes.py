@@ -430,7 +430,7 @@ def feed(ctx: Ctx) -> Response:
 @route("/deficiencies")
 def deficiencies(ctx: Ctx) -> Response:
     status = ctx.param("status")
-    return ctx.render("deficiencies.html", status=status,
+    return ctx.render("deficiencies.html", status_filter=status,
                       deficiencies=pages.deficiencies_page(ctx.vault, ctx.user, status))
 
 

@@ -41,19 +41,19 @@ class Templates:
     """Renders templates in a language."""
 
     def __init__(self) -> None:
-        from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+        from jinja2 import ChainableUndefined, Environment, FileSystemLoader, select_autoescape
 
         self.envs: dict[str, Any] = {}
         for lang in LANGUAGES:
             env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)),
                               autoescape=select_autoescape(default=True),
-                              extensions=["jinja2.ext.i18n"], undefined=StrictUndefined,
+                              extensions=["jinja2.ext.i18n"], undefined=ChainableUndefined,
                               trim_blocks=True, lstrip_blocks=True)
             env.install_gettext_translations(translations(lang), newstyle=True)
             env.filters["highlight"] = highlight
             env.filters["when"] = when
             self.envs[lang] = env
 
-    def render(self, lang: str, name: str, **data: Any) -> str:
-        """The page `name` in `lang`."""
-        return str(self.envs[lang].get_template(name).render(**data))
+    def render(self, lang: str, template: str, /, **data: Any) -> str:
+        """The page `template` in `lang`."""
+        return str(self.envs[lang].get_template(template).render(lang=lang, **data))
