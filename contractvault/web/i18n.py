@@ -3,6 +3,11 @@
 Messages are English in the code and templates (msgids); the Swedish catalog lives in
 `locale/sv/LC_MESSAGES/contractvault.po`, compiled to the `.mo` shipped beside it
 (`python -m contractvault.web.i18n` recompiles it with Babel; a test checks they agree).
+
+After changing messages: `pybabel extract -F contractvault/web/babel.cfg -k N_ -k gettext
+--no-location --sort-output -o messages.pot contractvault/web`, then `pybabel update -i
+messages.pot -d contractvault/web/locale -D contractvault -l sv --ignore-obsolete`,
+translate the new entries, and compile. A test fails while a message lacks Swedish.
 """
 
 from __future__ import annotations
