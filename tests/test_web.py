@@ -322,7 +322,7 @@ def test_secret_access_user_sees_it_and_every_view_is_sealed(server: Server, bui
     # The access log is shown on the contract page, and the ledger still verifies.
     assert "Åtkomstlogg" in client.get(f"/contracts/{built.secret}").text
     with Vault.open(built.root) as vault:
-        from contractvault.verify import verify
+        from contractvault.evidence.verify import verify
 
         assert verify(vault).ok
 

@@ -71,11 +71,11 @@ def build_vault(root: Path, *, capture: bool = True) -> Built:
     delegation register, and the users of PASSWORDS."""
     from capture.localserver import serve
     from contractvault.access.users import add_user
-    from contractvault.authority_store import import_register
-    from contractvault.capturing import CaptureOptions, capture_agreement
-    from contractvault.deficiency import add_deficiency
-    from contractvault.ingest import add_files
-    from contractvault.register import ContractFields, create_contract
+    from contractvault.authority.store import import_register
+    from contractvault.evidence.capture import CaptureOptions, capture_agreement
+    from contractvault.evidence.ingest import add_files
+    from contractvault.followup.deficiencies import add_deficiency
+    from contractvault.records.contracts import ContractFields, create_contract
     from contractvault.vault import Vault
 
     today = date.today()

@@ -23,6 +23,8 @@ from contractvault.cli import (
     records,
     report,
     search,
+    serve,
+    user,
     vault,
     verify,
 )
@@ -96,7 +98,7 @@ app = typer.Typer(
     help="ContractVault: contract archive with evidence capture for Swedish municipalities.",
 )
 for _group in (vault, contract, records, documents, capture, search, verify, key, export,
-               followup, deficiency, report, authority):
+               followup, deficiency, report, authority, user, serve):
     app.add_typer(_group.app)
 
 

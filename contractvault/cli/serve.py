@@ -6,21 +6,23 @@ from typing import Annotated
 
 import typer
 
-from contractvault.cli.app import app, err_console, passphrase_provider, state
+from contractvault.cli.common import err_console, passphrase_provider, state
 
-serve_app = typer.Typer(help="The web interface.")
-app.add_typer(serve_app, name="serve")
+app = typer.Typer()
 
 
-@serve_app.callback(invoke_without_command=True)
+@app.command("serve")
 def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option("--host", help="Address to listen on (behind the reverse proxy that does TLS).")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
     forwarded_allow_ips: Annotated[str, typer.Option("--forwarded-allow-ips", help="Proxies whose X-Forwarded-* headers are trusted (https, client address).")] = "127.0.0.1",
 ) -> None:
-    """Serve the web interface. The signing key is unlocked once at start (views of
-    secret contracts are sealed); OpenID Connect from $CONTRACTVAULT_OIDC_ISSUER etc."""
+    """Serve the web interface (the signing key is unlocked once, at start).
+
+    Views of secret contracts are sealed in the ledger, so the key must unlock. Sign-in
+    through an identity provider: $CONTRACTVAULT_OIDC_ISSUER and _CLIENT_ID (README).
+    """
     import logging
     import os
 

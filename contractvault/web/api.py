@@ -82,7 +82,7 @@ def api_contract(ctx: Ctx) -> Response:
 
 @route("/api/contracts/{ref}", methods=("POST",), role="officer", api=True)
 def api_contract_set(ctx: Ctx) -> Response:
-    from contractvault.register import ContractFields, update_contract
+    from contractvault.records.contracts import ContractFields, update_contract
 
     ref = pages.check_visible(ctx.vault, ctx.user, ctx.request.path_params["ref"])
     data = _body(ctx)
@@ -103,7 +103,7 @@ def api_contract_set(ctx: Ctx) -> Response:
 
 @route("/api/contracts/{ref}/deficiencies", methods=("POST",), role="officer", api=True)
 def api_deficiency_add(ctx: Ctx) -> Response:
-    from contractvault.deficiency import add_deficiency
+    from contractvault.followup.deficiencies import add_deficiency
 
     ref = pages.check_visible(ctx.vault, ctx.user, ctx.request.path_params["ref"])
     data = _body(ctx)
@@ -140,7 +140,7 @@ def api_deficiencies(ctx: Ctx) -> Response:
 
 @route("/api/report", api=True)
 def api_report(ctx: Ctx) -> Response:
-    from contractvault.report import build_report
+    from contractvault.followup.report import build_report
 
     on = ctx.param("on")
     data = build_report(ctx.vault, on=date.fromisoformat(on) if on else None,
@@ -154,9 +154,14 @@ def api_report(ctx: Ctx) -> Response:
 @route("/api/authority/check", methods=("POST",), role="officer", api=True)
 def api_authority_check(ctx: Ctx) -> Response:
     from contractvault.authority import AuthorityRequest
-    from contractvault.authority_store import check
-    from contractvault.doctypes import normalize_doc_type
-    from contractvault.vocab import CATEGORIES, SCOPES, choose, parse_date
+    from contractvault.authority.store import check
+    from contractvault.records.vocabularies import (
+        CATEGORIES,
+        SCOPES,
+        choose,
+        normalize_doc_type,
+        parse_date,
+    )
 
     data = _body(ctx)
     for needed in ("signer", "board", "doc_type"):

@@ -53,9 +53,9 @@ def _hidden(user: UserInfo, secret: bool) -> bool:
 def dashboard(vault: Vault, user: UserInfo, on: date | None = None) -> dict[str, Any]:
     """Deadlines of the next 90 days, overdue follow-ups, open deficiencies, the report's
     warnings and the latest captures, of the contracts `user` may see."""
-    from contractvault.deficiency import list_deficiencies
     from contractvault.followup import deadlines
-    from contractvault.report import build_report
+    from contractvault.followup.deficiencies import list_deficiencies
+    from contractvault.followup.report import build_report
 
     due = deadlines(vault, on=on, within=DASHBOARD_DAYS)
     items = [i for i in due.items if not _hidden(user, i.secret)]
@@ -94,10 +94,10 @@ def search_page(vault: Vault, user: UserInfo, query: str, *, doc_type: str | Non
                 supplier: str | None = None, board: str | None = None,
                 limit: int = 20) -> dict[str, Any]:
     """`search` as `user` may see it (the CLI's JSON); secret hits shown are logged."""
-    from contractvault.search import search
+    from contractvault.records.search import search
 
     data = search(vault, query, doc_type=doc_type, supplier=supplier, board=board,
-                  include_secret=user.secret_access, limit=limit)
+                  include_secret=user.secret_access, limit=limit).as_dict()
     if user.secret_access and data["hits"]:
         with vault.session() as s:
             secret = _secret_ids(s)
@@ -120,8 +120,8 @@ def contracts_page(vault: Vault, user: UserInfo, *, supplier: str | None = None,
                    board: str | None = None, doc_type: str | None = None,
                    category: str | None = None) -> list[dict[str, Any]]:
     """`list` as `user` may see it."""
-    from contractvault.doctypes import normalize_doc_type
-    from contractvault.register import ListFilter, list_contracts
+    from contractvault.records.contracts import ListFilter, list_contracts
+    from contractvault.records.vocabularies import normalize_doc_type
 
     flt = ListFilter(supplier=supplier, board=board, category=category,
                      doc_type=normalize_doc_type(doc_type) if doc_type else None,
@@ -132,9 +132,9 @@ def contracts_page(vault: Vault, user: UserInfo, *, supplier: str | None = None,
 def contract_page(vault: Vault, user: UserInfo, ref: str) -> dict[str, Any]:
     """One contract: metadata and its changes, documents, deadlines, deficiencies,
     follow-ups, authority checks and (secret contracts) the access log."""
-    from contractvault.deficiency import list_deficiencies
     from contractvault.followup import deadlines, list_followups
-    from contractvault.register import show
+    from contractvault.followup.deficiencies import list_deficiencies
+    from contractvault.records.contracts import show
 
     with vault.session() as s:
         c = visible_contract(s, user, ref)
@@ -152,7 +152,7 @@ def contract_page(vault: Vault, user: UserInfo, ref: str) -> dict[str, Any]:
     cref = contract_ref(pk)
     if secret:
         log_secret_access(vault, user, pk, action="view", what=cref)
-    data = show(vault, cref)
+    data = show(vault, cref).as_dict()
     return {
         "contract": data,
         "deadlines": deadlines(vault, within=FEED_DAYS, contract=cref).items,
@@ -194,8 +194,8 @@ def document_page(vault: Vault, user: UserInfo, ref: str, *, clause: str | None 
                   page: int | None = None) -> dict[str, Any]:
     """One document: the file, the accept-box screenshots, the acceptance record, the
     seal verified now, and (from a search hit) the clause it was linked at."""
-    from contractvault.register import show
-    from contractvault.verify import verify
+    from contractvault.evidence.verify import verify
+    from contractvault.records.contracts import show
 
     with vault.session() as s:
         doc, c = visible_document(s, user, ref)
@@ -217,7 +217,7 @@ def document_page(vault: Vault, user: UserInfo, ref: str, *, clause: str | None 
         contract_title = c.title
     if secret:
         log_secret_access(vault, user, cpk, action="view", what=dref)
-    info = show(vault, dref)
+    info = show(vault, dref).as_dict()
     checked_at = utc_now()
     report = verify(vault, dref)
     names = {a["name"] for a in artifacts}
@@ -265,7 +265,7 @@ def document_file(vault: Vault, user: UserInfo, ref: str, artifact: str | None =
 
 def evidence_bundle(vault: Vault, user: UserInfo, ref: str, out: Path) -> Any:
     """`export evidence` of a document `user` may see (secret ones logged)."""
-    from contractvault.exports.evidence import export_evidence
+    from contractvault.exports.bundle import export_evidence
 
     with vault.session() as s:
         doc, c = visible_document(s, user, ref)
@@ -311,7 +311,7 @@ def _visible_verify(vault: Vault, user: UserInfo, data: dict[str, Any]) -> dict[
 
 def verify_all(vault: Vault, user: UserInfo, progress: Any = None) -> dict[str, Any]:
     """`verify` of the whole vault, as `user` may see the failures."""
-    from contractvault.verify import verify
+    from contractvault.evidence.verify import verify
 
     return _visible_verify(vault, user, verify(vault, None, progress=progress).as_dict())
 
@@ -344,7 +344,7 @@ def feed_calendar(vault: Vault, user: UserInfo) -> bytes:
 
 def deficiencies_page(vault: Vault, user: UserInfo, status: str | None = None) -> list[dict[str, Any]]:
     """`deficiency list` as `user` may see it."""
-    from contractvault.deficiency import list_deficiencies
+    from contractvault.followup.deficiencies import list_deficiencies
 
     return [d.as_dict() for d in list_deficiencies(vault, status=status)
             if not _hidden(user, d.secret)]
@@ -359,11 +359,15 @@ def check_visible(vault: Vault, user: UserInfo, ref: str) -> str:
 
 def check_deficiency_visible(vault: Vault, user: UserInfo, ref: str) -> None:
     """NotFoundError unless the deficiency's contract is one `user` may see."""
-    from contractvault.deficiency import get_deficiency
+    from contractvault.followup.deficiencies import parse_deficiency_ref
+    from contractvault.models import Deficiency
 
-    d = get_deficiency(vault, ref)
-    if _hidden(user, d.secret):
-        raise NotFoundError(f"no deficiency {ref}", "", "Run 'contractvault deficiency list'")
+    with vault.session() as s:
+        row = s.get(Deficiency, parse_deficiency_ref(ref))
+        contract = s.get(Contract, row.contract_id) if row is not None else None
+        if contract is None or _hidden(user, contract.secret):
+            raise NotFoundError(f"no deficiency {ref}", "",
+                                "Run 'contractvault deficiency list' to see ids")
 
 
 # --- authority ---------------------------------------------------------------------------
@@ -381,7 +385,7 @@ class AuthorityPage:
 def authority_page(vault: Vault, user: UserInfo) -> AuthorityPage:
     """The delegation register and the latest authority checks (of visible contracts)."""
     from contractvault.authority import describe_register
-    from contractvault.authority_store import load_register, register_versions
+    from contractvault.authority.store import load_register, register_versions
 
     page = AuthorityPage(versions=[v.as_dict() for v in register_versions(vault)])
     if page.versions:

@@ -164,7 +164,7 @@ def search(ctx: Ctx) -> Response:
     result = None
     if q:
         result = pages.search_page(ctx.vault, ctx.user, q, limit=limit, **filters)
-    from contractvault.doctypes import DOC_TYPES
+    from contractvault.records.vocabularies import DOC_TYPES
 
     return ctx.render("search.html", q=q or "", result=result, filters=filters, limit=limit,
                       doc_types=DOC_TYPES)
@@ -175,7 +175,7 @@ def search(ctx: Ctx) -> Response:
 
 @route("/contracts")
 def contracts(ctx: Ctx) -> Response:
-    from contractvault.doctypes import DOC_TYPES
+    from contractvault.records.vocabularies import DOC_TYPES
 
     filters = {k: ctx.param(k) for k in ("supplier", "board", "doc_type", "category")}
     items = pages.contracts_page(ctx.vault, ctx.user, **filters)
@@ -185,7 +185,7 @@ def contracts(ctx: Ctx) -> Response:
 
 @route("/contracts", methods=("POST",), role="officer")
 def contract_create(ctx: Ctx) -> Response:
-    from contractvault.register import ContractFields, create_contract
+    from contractvault.records.contracts import ContractFields, create_contract
 
     secret = ctx.field("secret") == "yes" if ctx.user.secret_access else None
     cid = create_contract(ctx.vault, ctx.field("title") or "",
@@ -196,8 +196,12 @@ def contract_create(ctx: Ctx) -> Response:
 
 @route("/contracts/{ref}")
 def contract(ctx: Ctx) -> Response:
-    from contractvault.doctypes import DOC_TYPES
-    from contractvault.vocab import NOTICE_BASES, SCOPES, TRANSFER_MECHANISMS
+    from contractvault.records.vocabularies import (
+        DOC_TYPES,
+        NOTICE_BASES,
+        SCOPES,
+        TRANSFER_MECHANISMS,
+    )
 
     data = pages.contract_page(ctx.vault, ctx.user, ctx.request.path_params["ref"])
     return ctx.render("contract.html", **data, done=ctx.param("done"), doc_types=DOC_TYPES,
@@ -211,7 +215,7 @@ def _tristate(value: str | None) -> bool | None:
 
 @route("/contracts/{ref}", methods=("POST",), role="officer")
 def contract_edit(ctx: Ctx) -> Response:
-    from contractvault.register import ContractFields, update_contract
+    from contractvault.records.contracts import ContractFields, update_contract
 
     ref = pages.check_visible(ctx.vault, ctx.user, ctx.request.path_params["ref"])
     meta = ContractFields(
@@ -233,7 +237,7 @@ def contract_edit(ctx: Ctx) -> Response:
 
 @route("/contracts/{ref}/register", methods=("POST",), role="officer")
 def contract_register(ctx: Ctx) -> Response:
-    from contractvault.registration import register
+    from contractvault.records.filing import register
 
     ref = pages.check_visible(ctx.vault, ctx.user, ctx.request.path_params["ref"])
     register(ctx.vault, ref, diarienummer=ctx.field("diarienummer"), ciceron=ctx.field("ciceron"))
@@ -242,7 +246,7 @@ def contract_register(ctx: Ctx) -> Response:
 
 @route("/contracts/{ref}/deficiencies", methods=("POST",), role="officer")
 def deficiency_add(ctx: Ctx) -> Response:
-    from contractvault.deficiency import add_deficiency
+    from contractvault.followup.deficiencies import add_deficiency
 
     ref = pages.check_visible(ctx.vault, ctx.user, ctx.request.path_params["ref"])
     sanctions = ctx.form.getlist("sanction") if ctx.form is not None else []
@@ -268,7 +272,7 @@ def followup_add(ctx: Ctx) -> Response:
 
 @route("/contracts/{ref}/documents", methods=("POST",), role="officer")
 def document_add(ctx: Ctx) -> Response:
-    from contractvault.ingest import add_files
+    from contractvault.evidence.ingest import add_files
 
     ref = pages.check_visible(ctx.vault, ctx.user, ctx.request.path_params["ref"])
     upload = ctx.form.get("file") if ctx.form is not None else None
@@ -371,7 +375,7 @@ def document_bundle(ctx: Ctx) -> Response:
 
 @route("/documents/{ref}/recheck", methods=("POST",), role="officer")
 def recheck_job(ctx: Ctx) -> Response:
-    from contractvault.capturing import recheck
+    from contractvault.evidence.capture import recheck
 
     ref = ctx.request.path_params["ref"]
     with ctx.vault.session() as s:
@@ -436,7 +440,7 @@ def deficiencies(ctx: Ctx) -> Response:
 
 @route("/deficiencies/{ref}", methods=("POST",), role="officer")
 def deficiency_change(ctx: Ctx) -> Response:
-    from contractvault.deficiency import resolve_deficiency, update_deficiency
+    from contractvault.followup.deficiencies import resolve_deficiency, update_deficiency
 
     ref = ctx.request.path_params["ref"]
     pages.check_deficiency_visible(ctx.vault, ctx.user, ref)
@@ -453,8 +457,7 @@ def deficiency_change(ctx: Ctx) -> Response:
 
 @route("/authority")
 def authority(ctx: Ctx) -> Response:
-    from contractvault.doctypes import DOC_TYPES
-    from contractvault.vocab import SCOPES
+    from contractvault.records.vocabularies import DOC_TYPES, SCOPES
 
     return ctx.render("authority.html", page=pages.authority_page(ctx.vault, ctx.user),
                       result=None, decisions=None, doc_types=DOC_TYPES, scopes=SCOPES,
@@ -466,9 +469,15 @@ def authority_check(ctx: Ctx) -> Response:
     from datetime import date
 
     from contractvault.authority import AuthorityRequest
-    from contractvault.authority_store import check
-    from contractvault.doctypes import DOC_TYPES, normalize_doc_type
-    from contractvault.vocab import CATEGORIES, SCOPES, choose, parse_date
+    from contractvault.authority.store import check
+    from contractvault.records.vocabularies import (
+        CATEGORIES,
+        DOC_TYPES,
+        SCOPES,
+        choose,
+        normalize_doc_type,
+        parse_date,
+    )
 
     form = {k: ctx.field(k) for k in ("signer", "board", "doc_type", "scope", "category",
                                       "value", "system", "date", "decision")}
@@ -489,7 +498,7 @@ def authority_check(ctx: Ctx) -> Response:
 
 @route("/authority/import", methods=("POST",), role="admin")
 def authority_import(ctx: Ctx) -> Response:
-    from contractvault.authority_store import import_register
+    from contractvault.authority.store import import_register
 
     upload = ctx.form.get("file") if ctx.form is not None else None
     if not isinstance(upload, UploadFile) or not upload.filename:
@@ -507,9 +516,8 @@ def authority_import(ctx: Ctx) -> Response:
 
 @route("/authority/decisions")
 def authority_decisions(ctx: Ctx) -> Response:
-    from contractvault.authority_store import delegation_decisions
-    from contractvault.doctypes import DOC_TYPES
-    from contractvault.vocab import SCOPES, parse_date
+    from contractvault.authority.store import delegation_decisions
+    from contractvault.records.vocabularies import DOC_TYPES, SCOPES, parse_date
 
     board, start, end = ctx.param("board"), ctx.param("from"), ctx.param("to")
     if not board or not start or not end:
@@ -584,7 +592,7 @@ def verify_job(ctx: Ctx) -> Response:
 
 @route("/jobs/reindex", methods=("POST",), role="admin")
 def reindex_job(ctx: Ctx) -> Response:
-    from contractvault.search import reindex
+    from contractvault.records.search import reindex
 
     def run(vault: Any, _folder: Path, progress: Any) -> JobOutput:
         return JobOutput(data=reindex(vault, progress=progress))

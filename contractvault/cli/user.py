@@ -10,12 +10,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from contractvault.cli.app import JsonFlag, app, console, open_vault, print_json
+from contractvault.cli.common import JsonFlag, console, open_vault, print_json
 
 ENV_USER_PASSWORD = "CONTRACTVAULT_USER_PASSWORD"
-user_app = typer.Typer(help="Users of the web interface (roles reader, officer, admin).",
-                       no_args_is_help=True)
-app.add_typer(user_app, name="user")
+app = typer.Typer(name="user", help="Users of the web interface (roles reader, officer, admin).",
+                  no_args_is_help=True)
 
 
 def _password(name: str) -> str:
@@ -34,7 +33,7 @@ def _password(name: str) -> str:
     return first
 
 
-@user_app.command("add")
+@app.command("add")
 def user_add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="User name, e.g. anna.larsson.")],
@@ -56,7 +55,7 @@ def user_add(
         console.print(f"Added {user.name} ({user.role}{extra})")
 
 
-@user_app.command("list")
+@app.command("list")
 def user_list(ctx: typer.Context, json_out: JsonFlag = False) -> None:
     """List the users."""
     from contractvault.access.users import list_users
@@ -76,7 +75,7 @@ def user_list(ctx: typer.Context, json_out: JsonFlag = False) -> None:
     console.print(table)
 
 
-@user_app.command("disable")
+@app.command("disable")
 def user_disable(ctx: typer.Context, name: Annotated[str, typer.Argument(help="User name.")],
                  json_out: JsonFlag = False) -> None:
     """Disable a user: no more sign-ins; open sessions and the calendar feed end."""
