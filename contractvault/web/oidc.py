@@ -116,6 +116,10 @@ class OidcClient:
             raise RefusedError("the sign-in could not be completed",
                                "it was not started in this browser, or it is too old",
                                "Start the sign-in again")
+        if params.get("iss") and params["iss"].rstrip("/") != self.config.issuer:
+            # RFC 9207: the answer names its issuer; another one means a mix-up attack.
+            raise RefusedError("the sign-in answer came from another identity provider",
+                               f"{params['iss']} is not {self.config.issuer}")
         if params.get("error"):
             raise RefusedError("the identity provider refused the sign-in",
                                params.get("error_description") or params["error"])
