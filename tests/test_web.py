@@ -14,8 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-
-from tests.web_server import (
+from support.web_server import (
     PASSWORDS,
     REPO,
     SECRET_SUPPLIER,

@@ -14,8 +14,15 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-
-from tests.web_server import SECRET_TITLE, Built, Server, build_vault, free_port, node_tools
+from support.web_server import (
+    PASSWORDS,
+    SECRET_TITLE,
+    Built,
+    Server,
+    build_vault,
+    free_port,
+    node_tools,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CHROMIUM = os.environ.get("CONTRACTVAULT_CHROMIUM", "/usr/bin/chromium")
@@ -148,7 +155,7 @@ def test_forged_callbacks_are_refused_and_local_accounts_still_work(server: Serv
     assert r.status_code == 403 and "could not be completed" in r.text
     assert client.get("/").status_code == 303  # still not signed in
     token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
-    from tests.web_server import PASSWORDS
+
 
     r = client.post("/login", data={"csrf_token": token, "name": "rut.reader",
                                     "password": PASSWORDS["rut.reader"]})

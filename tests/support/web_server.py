@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 TOOLS = REPO / "tests" / "tools"
 SAMPLE_PDF = REPO / "contractvault" / "data" / "samples" / "ssbtek-avtalsdokument.pdf"
 REGISTER = REPO / "contractvault" / "data" / "authority-example.toml"
