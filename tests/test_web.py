@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 from support.web_server import (
+    CLICKTHROUGH,
     PASSWORDS,
     REPO,
     SECRET_SUPPLIER,
@@ -34,8 +35,17 @@ _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    return build_vault(tmp_path_factory.mktemp("web") / "vault")
+def site() -> Iterator[object]:
+    """The supplier's click-through site, live for the whole module (recheck visits it)."""
+    from capture.localserver import serve
+
+    with serve(CLICKTHROUGH) as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def built(site, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build_vault(tmp_path_factory.mktemp("web") / "vault", site=site)
 
 
 @pytest.fixture(scope="module")
@@ -439,6 +449,49 @@ def test_whole_vault_verify_runs_in_the_background_with_progress(browser, server
     page.context.close()
 
 
+def _run_job(page, button: str) -> None:
+    page.click(button)
+    page.wait_for_url(re.compile(r".*/jobs/[\w-]+$"))
+    page.wait_for_selector("#job-status[data-status=done]", timeout=180_000)
+
+
+def test_ciceron_export_is_a_download_without_secret_contracts(browser, server: Server,
+                                                               built: Built, tmp_path: Path) -> None:
+    page = sign_in(browser, server, "olle.officer")
+    page.goto(server.url("/exports"))
+    _run_job(page, "form[action='/exports/ciceron'] button")
+    with page.expect_download() as info:
+        page.click("#job-download")
+    target = tmp_path / "ciceron.zip"
+    info.value.save_as(target)
+    with zipfile.ZipFile(target) as z:
+        names = z.namelist()
+        csv = next(z.read(n) for n in names if n.endswith(".csv")).decode("utf-8-sig")
+        everything = b"".join(z.read(n) for n in names).decode("utf-8", errors="replace")
+    assert built.public in csv and "SSBTEK" in csv
+    assert_no_secret(everything, built, "the Ciceron export")
+    assert httpx.get(server.url(page.url.removeprefix(server.base) + "/download")).status_code != 200
+    page.context.close()
+
+
+def test_recheck_in_the_background_finds_changed_terms(browser, server: Server, built: Built,
+                                                       site) -> None:
+    original = (CLICKTHROUGH / "index.html").read_text("utf-8")
+    site.overrides["/"] = original.replace("tre (3) månader", "en (1) månad").encode("utf-8")
+    site.overrides["/index.html"] = site.overrides["/"]
+    try:
+        page = sign_in(browser, server, "olle.officer")
+        page.goto(server.url(f"/documents/{built.captured_doc}"))
+        _run_job(page, f"form[action='/documents/{built.captured_doc}/recheck'] button")
+        text = page.locator("main").inner_text()
+        assert "Den publicerade texten har ändrats" in text and "4.1" in text
+        page.goto(server.url("/"))
+        assert "ändrade villkor" in page.locator("main").inner_text()
+        page.context.close()
+    finally:
+        site.overrides.clear()
+
+
 def test_api_has_the_cli_shapes(server: Server, built: Built) -> None:
     from typer.testing import CliRunner
 
@@ -500,10 +553,18 @@ def test_every_page_has_no_serious_accessibility_violations(browser, server: Ser
                  "/authority/decisions?board=KS&from=2020-01-01&to=2030-12-31", "/exports",
                  "/jobs", "/users", "/no/such/page"):
         check(path)
+    # A job's page, while it runs (its script, which reloads the page when the job ends,
+    # is held back so axe runs on a page that stays) and when it is done.
+    page.route("**/static/job.js", lambda r: r.abort())
     page.goto(server.url("/exports"))
     page.click("#verify-all")
     page.wait_for_url(re.compile(r".*/jobs/[\w-]+$"))
-    check(page.url.removeprefix(server.base))
+    job = page.url.removeprefix(server.base)
+    check(job)
+    page.unroute("**/static/job.js")
+    page.goto(server.url(job))
+    page.wait_for_selector("#job-status[data-status=done]", timeout=120_000)
+    check(job)
     ctx.close()
 
 

@@ -29,7 +29,8 @@ def serve(
     import uvicorn
 
     from contractvault.config import ENV_DB_URL
-    from contractvault.web.app import OidcConfig, WebConfig, create_app
+    from contractvault.web.app import create_app
+    from contractvault.web.config import OidcConfig, WebConfig
 
     passphrase = passphrase_provider()()
     config = WebConfig(vault_path=state(ctx).vault_path, passphrase=passphrase,

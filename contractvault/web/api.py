@@ -12,10 +12,23 @@ from typing import Any
 
 from starlette.responses import JSONResponse, Response
 
-from contractvault.access.users import SignInFailedError
-from contractvault.errors import UsageError
+from contractvault.access.sessions import sign_in
+from contractvault.access.users import SignInFailedError, authenticate
+from contractvault.authority import AuthorityRequest
+from contractvault.authority.store import check
+from contractvault.errors import NotFoundError, UsageError
+from contractvault.followup.deficiencies import add_deficiency
+from contractvault.followup.report import build_report
+from contractvault.records.contracts import ContractFields, update_contract
+from contractvault.records.vocabularies import (
+    CATEGORIES,
+    SCOPES,
+    choose,
+    normalize_doc_type,
+    parse_date,
+)
 from contractvault.web import pages
-from contractvault.web.app import SESSION_COOKIE, Ctx, route
+from contractvault.web.framework import SESSION_COOKIE, Ctx, route
 
 
 def _body(ctx: Ctx) -> dict[str, Any]:
@@ -37,8 +50,6 @@ def _int(value: Any, what: str, default: int | None = None) -> int | None:
 def api_login(ctx: Ctx) -> Response:
     # No CSRF token yet: a JSON body cannot be sent across sites without CORS, which this
     # server never allows, so requiring JSON protects the sign-in (login CSRF).
-    from contractvault.access.sessions import sign_in
-    from contractvault.access.users import authenticate
 
     if not ctx.request.headers.get("content-type", "").startswith("application/json"):
         raise UsageError("sign in with a JSON body", "", 'e.g. {"name": ..., "password": ...}')
@@ -82,8 +93,6 @@ def api_contract(ctx: Ctx) -> Response:
 
 @route("/api/contracts/{ref}", methods=("POST",), role="officer", api=True)
 def api_contract_set(ctx: Ctx) -> Response:
-    from contractvault.records.contracts import ContractFields, update_contract
-
     ref = pages.check_visible(ctx.vault, ctx.user, ctx.request.path_params["ref"])
     data = _body(ctx)
     allowed = {"title", "supplier", "board", "system", "category", "scope", "personal_data",
@@ -103,8 +112,6 @@ def api_contract_set(ctx: Ctx) -> Response:
 
 @route("/api/contracts/{ref}/deficiencies", methods=("POST",), role="officer", api=True)
 def api_deficiency_add(ctx: Ctx) -> Response:
-    from contractvault.followup.deficiencies import add_deficiency
-
     ref = pages.check_visible(ctx.vault, ctx.user, ctx.request.path_params["ref"])
     data = _body(ctx)
     d = add_deficiency(ctx.vault, ref, description=str(data.get("description") or ""),
@@ -140,8 +147,6 @@ def api_deficiencies(ctx: Ctx) -> Response:
 
 @route("/api/report", api=True)
 def api_report(ctx: Ctx) -> Response:
-    from contractvault.followup.report import build_report
-
     on = ctx.param("on")
     data = build_report(ctx.vault, on=date.fromisoformat(on) if on else None,
                         check_evidence=False)
@@ -153,16 +158,6 @@ def api_report(ctx: Ctx) -> Response:
 
 @route("/api/authority/check", methods=("POST",), role="officer", api=True)
 def api_authority_check(ctx: Ctx) -> Response:
-    from contractvault.authority import AuthorityRequest
-    from contractvault.authority.store import check
-    from contractvault.records.vocabularies import (
-        CATEGORIES,
-        SCOPES,
-        choose,
-        normalize_doc_type,
-        parse_date,
-    )
-
     data = _body(ctx)
     for needed in ("signer", "board", "doc_type"):
         if not data.get(needed):
@@ -181,8 +176,6 @@ def api_authority_check(ctx: Ctx) -> Response:
 
 @route("/api/jobs/{job_id}", api=True)
 def api_job(ctx: Ctx) -> Response:
-    from contractvault.errors import NotFoundError
-
     job = ctx.web.jobs.get(ctx.request.path_params["job_id"], ctx.user)
     if job is None:
         raise NotFoundError("no such job")

@@ -1,8 +1,8 @@
 """The application: configuration, the pool of open vaults, sessions and CSRF, security
 headers, the access log, and the one place where exceptions become HTTP answers.
 
-Every route is a plain function `handler(ctx) -> Response` registered with `@route`; it
-runs in a worker thread with a vault of its own from the pool (a Vault and its clause
+Every route is a plain function `handler(ctx) -> Response` registered with
+`framework.route`; it runs in a worker thread with a vault of its own from the pool (a Vault and its clause
 index are not shared between threads) and with the signed-in user as the one acting.
 """
 
@@ -11,17 +11,14 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-import os
 import queue
 import re
-import secrets
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -36,19 +33,26 @@ from contractvault.access.sessions import SessionState, load_session, start_sess
 from contractvault.access.users import ThrottledError, UserInfo
 from contractvault.errors import (
     ContractVaultError,
-    NotFoundError,
     RefusedError,
-    UsageError,
-    VaultLockedError,
-    VerificationError,
 )
 from contractvault.vault import Vault
-from contractvault.web.i18n import LANGUAGES, negotiate, translations
+from contractvault.web import api, routes  # noqa: F401 - importing them registers the routes
+from contractvault.web.config import WebConfig
+from contractvault.web.framework import (
+    LANG_COOKIE,
+    ROUTES,
+    SESSION_COOKIE,
+    Ctx,
+    RouteSpec,
+    status_of,
+)
+from contractvault.web.i18n import negotiate, translations
+from contractvault.web.jobs import JobRunner
+from contractvault.web.oidc import OidcClient
+from contractvault.web.templating import Templates
 
 log = logging.getLogger("contractvault.web")
 HERE = Path(__file__).resolve().parent
-SESSION_COOKIE = "cv_session"
-LANG_COOKIE = "cv_lang"
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 # Feed tokens are secrets in the URL: the access log shows them redacted.
 _FEED_PATH = re.compile(r"^/feed/[^/]+")
@@ -56,55 +60,6 @@ _FEED_PATH = re.compile(r"^/feed/[^/]+")
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
        "frame-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
        "object-src 'none'; frame-ancestors 'none'")
-
-
-@dataclass
-class OidcConfig:
-    """Sign-in through the municipality's identity provider (OpenID Connect)."""
-
-    issuer: str
-    client_id: str
-    client_secret: str | None = None
-    role_claim: str = "contractvault_role"
-    # Claim value -> role (reader/officer/admin) or "secret-access"; empty: the values
-    # themselves ("officer", "secret-access", ...).
-    role_map: dict[str, str] = field(default_factory=dict)
-    name_claim: str = "preferred_username"
-    label: str = "Municipality sign-in"
-    scopes: str = "openid profile"
-
-    @classmethod
-    def from_env(cls) -> OidcConfig | None:
-        """$CONTRACTVAULT_OIDC_ISSUER and _CLIENT_ID (with _CLIENT_SECRET, _ROLE_CLAIM,
-        _ROLE_MAP "value=role,...", _NAME_CLAIM, _LABEL, _SCOPES), or None when not set."""
-        env = os.environ
-        issuer, client = env.get("CONTRACTVAULT_OIDC_ISSUER"), env.get("CONTRACTVAULT_OIDC_CLIENT_ID")
-        if not issuer or not client:
-            return None
-        mapping: dict[str, str] = {}
-        for part in env.get("CONTRACTVAULT_OIDC_ROLE_MAP", "").split(","):
-            key, sep, value = part.partition("=")
-            if sep and key.strip():
-                mapping[key.strip()] = value.strip()
-        return cls(issuer=issuer.rstrip("/"), client_id=client,
-                   client_secret=env.get("CONTRACTVAULT_OIDC_CLIENT_SECRET") or None,
-                   role_claim=env.get("CONTRACTVAULT_OIDC_ROLE_CLAIM", "contractvault_role"),
-                   role_map=mapping,
-                   name_claim=env.get("CONTRACTVAULT_OIDC_NAME_CLAIM", "preferred_username"),
-                   label=env.get("CONTRACTVAULT_OIDC_LABEL", "Municipality sign-in"),
-                   scopes=env.get("CONTRACTVAULT_OIDC_SCOPES", "openid profile"))
-
-
-@dataclass
-class WebConfig:
-    """What `contractvault serve` was started with."""
-
-    vault_path: Path
-    passphrase: str | None = None
-    db_url: str | None = None
-    oidc: OidcConfig | None = None
-    pool_size: int = 4
-    job_dir: Path | None = None  # where export files wait for download (default: vault tmp)
 
 
 class VaultPool:
@@ -145,121 +100,15 @@ class VaultPool:
             v.close()
 
 
-@dataclass
-class Ctx:
-    """One request as a handler sees it."""
-
-    request: Request
-    form: FormData | None
-    vault: Vault
-    session: SessionState | None
-    lang: str
-    web: WebApp
-    body: Any = None  # a JSON request body (API)
-    set_cookies: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
-
-    @property
-    def user(self) -> UserInfo:
-        assert self.session is not None and self.session.user is not None
-        return self.session.user
-
-    def param(self, name: str, default: str | None = None) -> str | None:
-        """A query parameter, stripped; None (or `default`) when absent or empty."""
-        value = self.request.query_params.get(name)
-        value = value.strip() if value is not None else None
-        return value or default
-
-    def field(self, name: str) -> str | None:
-        """A form field, stripped; None when absent or empty."""
-        if self.form is None:
-            return None
-        value = self.form.get(name)
-        if value is None or not isinstance(value, str):
-            return None
-        return value.strip() or None
-
-    def gettext(self, message: str) -> str:
-        return translations(self.lang).gettext(message)
-
-    def render(self, template: str, status: int = 200, **data: Any) -> Response:
-        """A page from a template, with what every page needs."""
-        return self.web.render(self, template, status=status, **data)
-
-    def redirect(self, url: str) -> Response:
-        return RedirectResponse(url, status_code=303)
-
-    def json(self, data: Any, status: int = 200) -> Response:
-        return JSONResponse(data, status_code=status)
-
-
-Handler = Callable[[Ctx], Response]
-
-
-@dataclass
-class RouteSpec:
-    path: str
-    handler: Handler
-    methods: tuple[str, ...]
-    role: str | None  # None: no sign-in needed
-    api: bool
-    csrf: bool
-
-
-ROUTES: list[RouteSpec] = []
-
-
-def route(path: str, *, methods: tuple[str, ...] = ("GET",), role: str | None = "reader",
-          api: bool = False, csrf: bool = True) -> Callable[[Handler], Handler]:
-    """Register `handler` for `path`. `role` is the least role needed (None: public);
-    every POST needs the session's CSRF token (form field or X-CSRF-Token header)."""
-
-    def deco(fn: Handler) -> Handler:
-        ROUTES.append(RouteSpec(path, fn, methods, role, api, csrf))
-        return fn
-
-    return deco
-
-
-_STATUS: list[tuple[type[ContractVaultError], int]] = [
-    (ThrottledError, 429), (NotFoundError, 404), (UsageError, 400), (RefusedError, 403),
-    (VerificationError, 409), (VaultLockedError, 503),
-]
-
-
-def status_of(exc: ContractVaultError) -> int:
-    """The HTTP status of a domain exception (the exit code's web counterpart)."""
-    for cls, status in _STATUS:
-        if isinstance(exc, cls):
-            return status
-    return 500
-
-
-def safe_next(value: str | None) -> str:
-    """A local path to go to after sign-in (never another site)."""
-    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
-        return "/"
-    parts = urlsplit(value)
-    if parts.scheme or parts.netloc:
-        return "/"
-    return value
-
-
 class WebApp:
     """The ContractVault web application (build with `create_app`)."""
 
     def __init__(self, config: WebConfig) -> None:
-        from contractvault.web.jobs import JobRunner
-        from contractvault.web.templating import Templates
-
         self.config = config
         self.pool = VaultPool(config)
         self.templates = Templates()
         self.jobs = JobRunner(self.pool, config.job_dir)
-        self.oidc = None
-        if config.oidc is not None:
-            from contractvault.web.oidc import OidcClient
-
-            self.oidc = OidcClient(config.oidc)
+        self.oidc = OidcClient(config.oidc) if config.oidc is not None else None
 
     # --- plumbing -------------------------------------------------------------------------
 
@@ -287,7 +136,8 @@ class WebApp:
             if request.method == "POST":
                 length = int(request.headers.get("content-length") or 0)
                 if length > MAX_UPLOAD_BYTES:
-                    return PlainError(413, "too large")
+                    return Response("too large", status_code=413,
+                                    media_type="text/plain; charset=utf-8")
                 ctype = request.headers.get("content-type", "")
                 if ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
                     form = await request.form(max_files=20, max_fields=200)
@@ -395,10 +245,6 @@ class WebApp:
         return state
 
 
-def PlainError(status: int, text: str) -> Response:  # noqa: N802 - reads like a class
-    return Response(text, status_code=status, media_type="text/plain; charset=utf-8")
-
-
 class SecurityHeaders:
     """Security headers on every answer, and the access log (feed tokens redacted,
     never a query string: it may hold search words; never a body)."""
@@ -445,8 +291,6 @@ class SecurityHeaders:
 
 def create_app(config: WebConfig) -> Starlette:
     """The ASGI application for `config` (opens the vault pool now)."""
-    from contractvault.web import api, routes  # noqa: F401 - importing registers the routes
-
     web = WebApp(config)
     starlette_routes: list[Any] = [
         Route(spec.path, web.endpoint(spec), methods=list(spec.methods)) for spec in ROUTES
@@ -464,8 +308,6 @@ def create_app(config: WebConfig) -> Starlette:
             translations(lang).gettext("That cannot be done here.")
         return web.error_page(None, request, lang, status, message)
 
-    from contextlib import asynccontextmanager
-
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> Any:
         yield
@@ -478,10 +320,4 @@ def create_app(config: WebConfig) -> Starlette:
     return SecurityHeaders(app)  # type: ignore[return-value]
 
 
-def random_id() -> str:
-    """A short random id (jobs)."""
-    return secrets.token_urlsafe(12)
-
-
-__all__ = ["LANGUAGES", "Ctx", "OidcConfig", "WebApp", "WebConfig", "create_app", "route",
-           "safe_next"]
+__all__ = ["VaultPool", "WebApp", "create_app"]

@@ -9,9 +9,19 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
+from authlib.common.security import generate_token
+from authlib.integrations.base_client.errors import OAuthError
+from authlib.integrations.httpx_client import OAuth2Client
+from authlib.oidc.core import CodeIDToken
+from joserfc import jwt
+from joserfc.errors import InvalidKeyIdError, JoseError
+from joserfc.jwk import KeySet
+from joserfc.jws import JWSRegistry
+
 from contractvault.access.users import ROLES
 from contractvault.errors import ContractVaultError, RefusedError
-from contractvault.web.app import OidcConfig
+from contractvault.web.config import OidcConfig
 
 SECRET_ACCESS_VALUE = "secret-access"
 
@@ -52,8 +62,6 @@ class OidcClient:
         self._lock = threading.Lock()
 
     def _get(self, url: str) -> dict[str, Any]:
-        import httpx
-
         try:
             resp = httpx.get(url, timeout=10)
             resp.raise_for_status()
@@ -88,8 +96,6 @@ class OidcClient:
         return self._jwks
 
     def _client(self, redirect_uri: str) -> Any:
-        from authlib.integrations.httpx_client import OAuth2Client
-
         return OAuth2Client(client_id=self.config.client_id,
                             client_secret=self.config.client_secret,
                             scope=self.config.scopes, redirect_uri=redirect_uri,
@@ -99,7 +105,6 @@ class OidcClient:
 
     def start(self, redirect_uri: str) -> tuple[str, dict[str, str]]:
         """The provider's authorization URL, and what the callback must find in the session."""
-        from authlib.common.security import generate_token
 
         nonce = secrets.token_urlsafe(24)
         verifier = generate_token(64)
@@ -126,7 +131,6 @@ class OidcClient:
         if not params.get("code"):
             raise RefusedError("the identity provider sent no code", "", "Start the sign-in again")
         meta = self.metadata()
-        from authlib.integrations.base_client.errors import OAuthError
 
         try:
             with self._client(redirect_uri) as client:
@@ -154,12 +158,6 @@ class OidcClient:
                         role=role, secret_access=secret)
 
     def _id_claims(self, token: dict[str, Any], nonce: str) -> dict[str, Any]:
-        from authlib.oidc.core import CodeIDToken
-        from joserfc import jwt
-        from joserfc.errors import InvalidKeyIdError, JoseError
-        from joserfc.jwk import KeySet
-        from joserfc.jws import JWSRegistry
-
         if "id_token" not in token:
             raise RefusedError("the identity provider sent no ID token",
                                "is the scope 'openid' requested?")

@@ -18,18 +18,30 @@ from sqlmodel import Session, col, select
 from contractvault.access.audit import log_secret_access, secret_access_log
 from contractvault.access.policy import visible_contract, visible_document
 from contractvault.access.users import UserInfo
+from contractvault.authority import describe_register
+from contractvault.authority.store import load_register, register_versions
 from contractvault.errors import NotFoundError, UsageError
+from contractvault.evidence.verify import verify
+from contractvault.exports.bundle import export_evidence
+from contractvault.followup import calendar_bytes, deadlines, list_followups
+from contractvault.followup.deficiencies import list_deficiencies, parse_deficiency_ref
+from contractvault.followup.report import build_report
 from contractvault.ids import contract_ref, document_ref, evidence_ref, parse_ref
 from contractvault.models import (
     AuthorityDecision,
     Contract,
+    Deficiency,
     Document,
     DocumentPage,
     Evidence,
     EvidenceArtifact,
 )
+from contractvault.records.contracts import ListFilter, list_contracts, show
+from contractvault.records.search import search
+from contractvault.records.vocabularies import normalize_doc_type
 from contractvault.util import iso_utc, utc_now
 from contractvault.vault import Vault
+from index import segment, tidy_text
 
 RECENT_CAPTURES = 10
 DASHBOARD_DAYS = 90
@@ -53,9 +65,6 @@ def _hidden(user: UserInfo, secret: bool) -> bool:
 def dashboard(vault: Vault, user: UserInfo, on: date | None = None) -> dict[str, Any]:
     """Deadlines of the next 90 days, overdue follow-ups, open deficiencies, the report's
     warnings and the latest captures, of the contracts `user` may see."""
-    from contractvault.followup import deadlines
-    from contractvault.followup.deficiencies import list_deficiencies
-    from contractvault.followup.report import build_report
 
     due = deadlines(vault, on=on, within=DASHBOARD_DAYS)
     items = [i for i in due.items if not _hidden(user, i.secret)]
@@ -94,7 +103,6 @@ def search_page(vault: Vault, user: UserInfo, query: str, *, doc_type: str | Non
                 supplier: str | None = None, board: str | None = None,
                 limit: int = 20) -> dict[str, Any]:
     """`search` as `user` may see it (the CLI's JSON); secret hits shown are logged."""
-    from contractvault.records.search import search
 
     data = search(vault, query, doc_type=doc_type, supplier=supplier, board=board,
                   include_secret=user.secret_access, limit=limit).as_dict()
@@ -120,8 +128,6 @@ def contracts_page(vault: Vault, user: UserInfo, *, supplier: str | None = None,
                    board: str | None = None, doc_type: str | None = None,
                    category: str | None = None) -> list[dict[str, Any]]:
     """`list` as `user` may see it."""
-    from contractvault.records.contracts import ListFilter, list_contracts
-    from contractvault.records.vocabularies import normalize_doc_type
 
     flt = ListFilter(supplier=supplier, board=board, category=category,
                      doc_type=normalize_doc_type(doc_type) if doc_type else None,
@@ -132,9 +138,6 @@ def contracts_page(vault: Vault, user: UserInfo, *, supplier: str | None = None,
 def contract_page(vault: Vault, user: UserInfo, ref: str) -> dict[str, Any]:
     """One contract: metadata and its changes, documents, deadlines, deficiencies,
     follow-ups, authority checks and (secret contracts) the access log."""
-    from contractvault.followup import deadlines, list_followups
-    from contractvault.followup.deficiencies import list_deficiencies
-    from contractvault.records.contracts import show
 
     with vault.session() as s:
         c = visible_contract(s, user, ref)
@@ -179,7 +182,6 @@ class StoredFile:
 def _clause_view(pages: list[str], clause: str | None, page: int | None) -> dict[str, Any] | None:
     if not clause and not page:
         return None
-    from index import segment, tidy_text
 
     for c in segment(pages):
         if clause and clause not in (c.number, c.heading):
@@ -194,8 +196,6 @@ def document_page(vault: Vault, user: UserInfo, ref: str, *, clause: str | None 
                   page: int | None = None) -> dict[str, Any]:
     """One document: the file, the accept-box screenshots, the acceptance record, the
     seal verified now, and (from a search hit) the clause it was linked at."""
-    from contractvault.evidence.verify import verify
-    from contractvault.records.contracts import show
 
     with vault.session() as s:
         doc, c = visible_document(s, user, ref)
@@ -265,7 +265,6 @@ def document_file(vault: Vault, user: UserInfo, ref: str, artifact: str | None =
 
 def evidence_bundle(vault: Vault, user: UserInfo, ref: str, out: Path) -> Any:
     """`export evidence` of a document `user` may see (secret ones logged)."""
-    from contractvault.exports.bundle import export_evidence
 
     with vault.session() as s:
         doc, c = visible_document(s, user, ref)
@@ -311,7 +310,6 @@ def _visible_verify(vault: Vault, user: UserInfo, data: dict[str, Any]) -> dict[
 
 def verify_all(vault: Vault, user: UserInfo, progress: Any = None) -> dict[str, Any]:
     """`verify` of the whole vault, as `user` may see the failures."""
-    from contractvault.evidence.verify import verify
 
     return _visible_verify(vault, user, verify(vault, None, progress=progress).as_dict())
 
@@ -321,7 +319,6 @@ def verify_all(vault: Vault, user: UserInfo, progress: Any = None) -> dict[str, 
 
 def deadlines_page(vault: Vault, user: UserInfo, within: int = DASHBOARD_DAYS) -> dict[str, Any]:
     """`followup due` as `user` may see it."""
-    from contractvault.followup import deadlines
 
     due = deadlines(vault, within=within)
     return {"on": due.on.isoformat(), "until": due.until.isoformat(), "within": within,
@@ -332,7 +329,6 @@ def feed_calendar(vault: Vault, user: UserInfo) -> bytes:
     """The user's calendar: the coming year's deadlines they may see. Secret contracts
     (for users with secret access) keep their id but not their title or detail, as in
     `followup ics`: a calendar travels to phones and shared calendars."""
-    from contractvault.followup import calendar_bytes, deadlines
 
     due = deadlines(vault, within=FEED_DAYS)
     items = [i for i in due.items if not _hidden(user, i.secret)]
@@ -344,7 +340,6 @@ def feed_calendar(vault: Vault, user: UserInfo) -> bytes:
 
 def deficiencies_page(vault: Vault, user: UserInfo, status: str | None = None) -> list[dict[str, Any]]:
     """`deficiency list` as `user` may see it."""
-    from contractvault.followup.deficiencies import list_deficiencies
 
     return [d.as_dict() for d in list_deficiencies(vault, status=status)
             if not _hidden(user, d.secret)]
@@ -359,8 +354,6 @@ def check_visible(vault: Vault, user: UserInfo, ref: str) -> str:
 
 def check_deficiency_visible(vault: Vault, user: UserInfo, ref: str) -> None:
     """NotFoundError unless the deficiency's contract is one `user` may see."""
-    from contractvault.followup.deficiencies import parse_deficiency_ref
-    from contractvault.models import Deficiency
 
     with vault.session() as s:
         row = s.get(Deficiency, parse_deficiency_ref(ref))
@@ -384,8 +377,6 @@ class AuthorityPage:
 
 def authority_page(vault: Vault, user: UserInfo) -> AuthorityPage:
     """The delegation register and the latest authority checks (of visible contracts)."""
-    from contractvault.authority import describe_register
-    from contractvault.authority.store import load_register, register_versions
 
     page = AuthorityPage(versions=[v.as_dict() for v in register_versions(vault)])
     if page.versions:

@@ -4,6 +4,7 @@ and renders or redirects; exceptions are mapped in `app.WebApp.handle`."""
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -12,14 +13,54 @@ from starlette.background import BackgroundTask
 from starlette.datastructures import UploadFile
 from starlette.responses import FileResponse, RedirectResponse, Response
 
-from contractvault.access.users import SignInFailedError, ThrottledError
+from contractvault.access.audit import log_secret_access
+from contractvault.access.policy import can_see, visible_document
+from contractvault.access.sessions import end_session, save_data, sign_in
+from contractvault.access.users import (
+    SignInFailedError,
+    ThrottledError,
+    add_user,
+    authenticate,
+    disable_user,
+    feed_user,
+    list_users,
+    new_feed_token,
+    oidc_sign_in,
+)
+from contractvault.authority import AuthorityRequest
+from contractvault.authority.store import check, delegation_decisions, import_register
 from contractvault.errors import NotFoundError, UsageError
+from contractvault.evidence.capture import recheck
+from contractvault.evidence.ingest import add_files
+from contractvault.exports.ciceron import export_ciceron
+from contractvault.exports.diarium import export_diarium
+from contractvault.followup import record_followup
+from contractvault.followup.deficiencies import (
+    add_deficiency,
+    resolve_deficiency,
+    update_deficiency,
+)
+from contractvault.ids import parse_ref
+from contractvault.models import Contract
+from contractvault.records.contracts import ContractFields, create_contract, update_contract
+from contractvault.records.filing import register
+from contractvault.records.search import reindex
+from contractvault.records.vocabularies import (
+    CATEGORIES,
+    DOC_TYPES,
+    NOTICE_BASES,
+    SCOPES,
+    TRANSFER_MECHANISMS,
+    choose,
+    normalize_doc_type,
+    parse_date,
+)
 from contractvault.web import pages
-from contractvault.web.app import LANG_COOKIE, LANGUAGES, SESSION_COOKIE, Ctx, route, safe_next
+from contractvault.web.framework import LANG_COOKIE, SESSION_COOKIE, Ctx, route, safe_next
+from contractvault.web.i18n import LANGUAGES
 from contractvault.web.jobs import JobOutput
 
-CATEGORY_CHOICES = ("publik-tjanst", "myndighetstjanst", "kommersiell-tjanst", "digitalt-verktyg",
-                    "verksamhetssystem", "plattform", "it-infrastruktur")
+CATEGORY_CHOICES = CATEGORIES
 
 
 def _int(value: str | None, what: str, default: int | None = None) -> int | None:
@@ -66,9 +107,6 @@ def login_form(ctx: Ctx) -> Response:
 
 @route("/login", methods=("POST",), role=None)
 def login(ctx: Ctx) -> Response:
-    from contractvault.access.sessions import sign_in
-    from contractvault.access.users import authenticate
-
     name = ctx.field("name") or ""
     password = ctx.form.get("password") if ctx.form is not None else None
     nxt = safe_next(ctx.field("next"))
@@ -92,8 +130,6 @@ def login(ctx: Ctx) -> Response:
 
 @route("/logout", methods=("POST",), role="reader")
 def logout(ctx: Ctx) -> Response:
-    from contractvault.access.sessions import end_session
-
     assert ctx.session is not None
     end_session(ctx.vault, ctx.session.token)
     ctx.set_cookies.append((SESSION_COOKIE, "", {"delete": True}))
@@ -102,8 +138,6 @@ def logout(ctx: Ctx) -> Response:
 
 @route("/login/oidc", role=None)
 def oidc_start(ctx: Ctx) -> Response:
-    from contractvault.access.sessions import save_data
-
     if ctx.web.oidc is None:
         raise NotFoundError("sign-in with an identity provider is not set up")
     state = ctx.session if ctx.session is not None and ctx.session.user is None else None
@@ -122,9 +156,6 @@ def _redirect_uri(ctx: Ctx) -> str:
 
 @route("/auth/callback", role=None)
 def oidc_callback(ctx: Ctx) -> Response:
-    from contractvault.access.sessions import sign_in
-    from contractvault.access.users import oidc_sign_in
-
     if ctx.web.oidc is None:
         raise NotFoundError("sign-in with an identity provider is not set up")
     pending = ctx.session.data.get("oidc") if ctx.session is not None else None
@@ -164,7 +195,6 @@ def search(ctx: Ctx) -> Response:
     result = None
     if q:
         result = pages.search_page(ctx.vault, ctx.user, q, limit=limit, **filters)
-    from contractvault.records.vocabularies import DOC_TYPES
 
     return ctx.render("search.html", q=q or "", result=result, filters=filters, limit=limit,
                       doc_types=DOC_TYPES)
@@ -175,8 +205,6 @@ def search(ctx: Ctx) -> Response:
 
 @route("/contracts")
 def contracts(ctx: Ctx) -> Response:
-    from contractvault.records.vocabularies import DOC_TYPES
-
     filters = {k: ctx.param(k) for k in ("supplier", "board", "doc_type", "category")}
     items = pages.contracts_page(ctx.vault, ctx.user, **filters)
     return ctx.render("contracts.html", contracts=items, filters=filters, doc_types=DOC_TYPES,
@@ -185,8 +213,6 @@ def contracts(ctx: Ctx) -> Response:
 
 @route("/contracts", methods=("POST",), role="officer")
 def contract_create(ctx: Ctx) -> Response:
-    from contractvault.records.contracts import ContractFields, create_contract
-
     secret = ctx.field("secret") == "yes" if ctx.user.secret_access else None
     cid = create_contract(ctx.vault, ctx.field("title") or "",
                           ContractFields(supplier=ctx.field("supplier"), board=ctx.field("board"),
@@ -196,13 +222,6 @@ def contract_create(ctx: Ctx) -> Response:
 
 @route("/contracts/{ref}")
 def contract(ctx: Ctx) -> Response:
-    from contractvault.records.vocabularies import (
-        DOC_TYPES,
-        NOTICE_BASES,
-        SCOPES,
-        TRANSFER_MECHANISMS,
-    )
-
     data = pages.contract_page(ctx.vault, ctx.user, ctx.request.path_params["ref"])
     return ctx.render("contract.html", **data, done=ctx.param("done"), doc_types=DOC_TYPES,
                       categories=CATEGORY_CHOICES, scopes=SCOPES, mechanisms=TRANSFER_MECHANISMS,
@@ -215,8 +234,6 @@ def _tristate(value: str | None) -> bool | None:
 
 @route("/contracts/{ref}", methods=("POST",), role="officer")
 def contract_edit(ctx: Ctx) -> Response:
-    from contractvault.records.contracts import ContractFields, update_contract
-
     ref = pages.check_visible(ctx.vault, ctx.user, ctx.request.path_params["ref"])
     meta = ContractFields(
         title=ctx.field("title"), supplier=ctx.field("supplier"), board=ctx.field("board"),
@@ -237,8 +254,6 @@ def contract_edit(ctx: Ctx) -> Response:
 
 @route("/contracts/{ref}/register", methods=("POST",), role="officer")
 def contract_register(ctx: Ctx) -> Response:
-    from contractvault.records.filing import register
-
     ref = pages.check_visible(ctx.vault, ctx.user, ctx.request.path_params["ref"])
     register(ctx.vault, ref, diarienummer=ctx.field("diarienummer"), ciceron=ctx.field("ciceron"))
     return ctx.redirect(f"/contracts/{ref}?done=registered")
@@ -246,8 +261,6 @@ def contract_register(ctx: Ctx) -> Response:
 
 @route("/contracts/{ref}/deficiencies", methods=("POST",), role="officer")
 def deficiency_add(ctx: Ctx) -> Response:
-    from contractvault.followup.deficiencies import add_deficiency
-
     ref = pages.check_visible(ctx.vault, ctx.user, ctx.request.path_params["ref"])
     sanctions = ctx.form.getlist("sanction") if ctx.form is not None else []
     d = add_deficiency(ctx.vault, ref, description=ctx.field("description") or "",
@@ -260,8 +273,6 @@ def deficiency_add(ctx: Ctx) -> Response:
 
 @route("/contracts/{ref}/followups", methods=("POST",), role="officer")
 def followup_add(ctx: Ctx) -> Response:
-    from contractvault.followup import record_followup
-
     ref = pages.check_visible(ctx.vault, ctx.user, ctx.request.path_params["ref"])
     people = (ctx.field("participants") or "").replace(";", ",").split(",")
     record_followup(ctx.vault, ref, held_on=ctx.field("held_on"),
@@ -272,8 +283,6 @@ def followup_add(ctx: Ctx) -> Response:
 
 @route("/contracts/{ref}/documents", methods=("POST",), role="officer")
 def document_add(ctx: Ctx) -> Response:
-    from contractvault.evidence.ingest import add_files
-
     ref = pages.check_visible(ctx.vault, ctx.user, ctx.request.path_params["ref"])
     upload = ctx.form.get("file") if ctx.form is not None else None
     if not isinstance(upload, UploadFile) or not upload.filename:
@@ -295,16 +304,10 @@ def document_add(ctx: Ctx) -> Response:
 
 @route("/contracts/{ref}/export-diarium", methods=("POST",), role="officer")
 def export_diarium_job(ctx: Ctx) -> Response:
-    from contractvault.exports.diarium import export_diarium
-
     ref = pages.check_visible(ctx.vault, ctx.user, ctx.request.path_params["ref"])
     user = ctx.user
 
     def run(vault: Any, folder: Path, progress: Any) -> JobOutput:
-        from contractvault.access.audit import log_secret_access
-        from contractvault.ids import parse_ref
-        from contractvault.models import Contract
-
         with vault.session() as s:
             c = s.get(Contract, parse_ref(ref, "contract")[1])
             secret = bool(c and c.secret)
@@ -375,11 +378,8 @@ def document_bundle(ctx: Ctx) -> Response:
 
 @route("/documents/{ref}/recheck", methods=("POST",), role="officer")
 def recheck_job(ctx: Ctx) -> Response:
-    from contractvault.evidence.capture import recheck
-
     ref = ctx.request.path_params["ref"]
     with ctx.vault.session() as s:
-        from contractvault.access.policy import visible_document
 
         visible_document(s, ctx.user, ref)
 
@@ -408,8 +408,6 @@ def deadlines(ctx: Ctx) -> Response:
 
 @route("/deadlines/feed", methods=("POST",))
 def new_feed(ctx: Ctx) -> Response:
-    from contractvault.access.users import new_feed_token
-
     token = new_feed_token(ctx.vault, ctx.user.name)
     url = f"{ctx.request.url.scheme}://{ctx.request.url.netloc}/feed/{quote(token)}.ics"
     return ctx.render("deadlines.html", **pages.deadlines_page(ctx.vault, ctx.user),
@@ -418,8 +416,6 @@ def new_feed(ctx: Ctx) -> Response:
 
 @route("/feed/{token}.ics", role=None)
 def feed(ctx: Ctx) -> Response:
-    from contractvault.access.users import feed_user
-
     user = feed_user(ctx.vault, ctx.request.path_params["token"])
     if user is None:
         raise NotFoundError("no such calendar")
@@ -440,8 +436,6 @@ def deficiencies(ctx: Ctx) -> Response:
 
 @route("/deficiencies/{ref}", methods=("POST",), role="officer")
 def deficiency_change(ctx: Ctx) -> Response:
-    from contractvault.followup.deficiencies import resolve_deficiency, update_deficiency
-
     ref = ctx.request.path_params["ref"]
     pages.check_deficiency_visible(ctx.vault, ctx.user, ref)
     if ctx.field("action") == "resolve":
@@ -457,8 +451,6 @@ def deficiency_change(ctx: Ctx) -> Response:
 
 @route("/authority")
 def authority(ctx: Ctx) -> Response:
-    from contractvault.records.vocabularies import DOC_TYPES, SCOPES
-
     return ctx.render("authority.html", page=pages.authority_page(ctx.vault, ctx.user),
                       result=None, decisions=None, doc_types=DOC_TYPES, scopes=SCOPES,
                       categories=CATEGORY_CHOICES, form={})
@@ -466,19 +458,6 @@ def authority(ctx: Ctx) -> Response:
 
 @route("/authority/check", methods=("POST",), role="officer")
 def authority_check(ctx: Ctx) -> Response:
-    from datetime import date
-
-    from contractvault.authority import AuthorityRequest
-    from contractvault.authority.store import check
-    from contractvault.records.vocabularies import (
-        CATEGORIES,
-        DOC_TYPES,
-        SCOPES,
-        choose,
-        normalize_doc_type,
-        parse_date,
-    )
-
     form = {k: ctx.field(k) for k in ("signer", "board", "doc_type", "scope", "category",
                                       "value", "system", "date", "decision")}
     if not form["signer"] or not form["board"] or not form["doc_type"]:
@@ -498,8 +477,6 @@ def authority_check(ctx: Ctx) -> Response:
 
 @route("/authority/import", methods=("POST",), role="admin")
 def authority_import(ctx: Ctx) -> Response:
-    from contractvault.authority.store import import_register
-
     upload = ctx.form.get("file") if ctx.form is not None else None
     if not isinstance(upload, UploadFile) or not upload.filename:
         raise UsageError("no register file was sent", "", "Choose the TOML file")
@@ -516,9 +493,6 @@ def authority_import(ctx: Ctx) -> Response:
 
 @route("/authority/decisions")
 def authority_decisions(ctx: Ctx) -> Response:
-    from contractvault.authority.store import delegation_decisions
-    from contractvault.records.vocabularies import DOC_TYPES, SCOPES, parse_date
-
     board, start, end = ctx.param("board"), ctx.param("from"), ctx.param("to")
     if not board or not start or not end:
         raise UsageError("the decisions report needs a board, a first and a last date")
@@ -526,9 +500,6 @@ def authority_decisions(ctx: Ctx) -> Response:
     assert d0 is not None and d1 is not None
     data = delegation_decisions(ctx.vault, board, d0, d1)
     with ctx.vault.session() as s:
-        from contractvault.access.policy import can_see
-        from contractvault.ids import parse_ref
-        from contractvault.models import Contract
 
         kept = []
         for item in data["decisions"]:
@@ -553,19 +524,13 @@ def exports(ctx: Ctx) -> Response:
 
 @route("/exports/ciceron", methods=("POST",), role="officer")
 def export_ciceron_job(ctx: Ctx) -> Response:
-    from contractvault.exports.ciceron import export_ciceron
-
     user = ctx.user
 
     def run(vault: Any, folder: Path, progress: Any) -> JobOutput:
-        from contractvault.access.audit import log_secret_access
-        from contractvault.ids import parse_ref
-
         res = export_ciceron(vault, folder / "ciceron", include_secret=user.secret_access,
                              progress=progress)
         data = res.as_dict()
         if user.secret_access:
-            from contractvault.models import Contract
 
             with vault.session() as s:
                 secret = [c for c in res.contracts
@@ -592,8 +557,6 @@ def verify_job(ctx: Ctx) -> Response:
 
 @route("/jobs/reindex", methods=("POST",), role="admin")
 def reindex_job(ctx: Ctx) -> Response:
-    from contractvault.records.search import reindex
-
     def run(vault: Any, _folder: Path, progress: Any) -> JobOutput:
         return JobOutput(data=reindex(vault, progress=progress))
 
@@ -629,15 +592,11 @@ def job_download(ctx: Ctx) -> Response:
 
 @route("/users", role="admin")
 def users(ctx: Ctx) -> Response:
-    from contractvault.access.users import list_users
-
     return ctx.render("users.html", users=list_users(ctx.vault), done=ctx.param("done"))
 
 
 @route("/users", methods=("POST",), role="admin")
 def user_add(ctx: Ctx) -> Response:
-    from contractvault.access.users import add_user
-
     password = ctx.form.get("password") if ctx.form is not None else None
     add_user(ctx.vault, ctx.field("name") or "", ctx.field("role") or "reader",
              password=password if isinstance(password, str) and password else None,
@@ -647,7 +606,5 @@ def user_add(ctx: Ctx) -> Response:
 
 @route("/users/{name}/disable", methods=("POST",), role="admin")
 def user_disable(ctx: Ctx) -> Response:
-    from contractvault.access.users import disable_user
-
     disable_user(ctx.vault, ctx.request.path_params["name"])
     return ctx.redirect("/users?done=disabled")

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from jinja2 import ChainableUndefined, Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from contractvault.util import iso_utc
@@ -41,8 +42,6 @@ class Templates:
     """Renders templates in a language."""
 
     def __init__(self) -> None:
-        from jinja2 import ChainableUndefined, Environment, FileSystemLoader, select_autoescape
-
         self.envs: dict[str, Any] = {}
         for lang in LANGUAGES:
             env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)),

@@ -4,6 +4,7 @@ secret contract, a real capture in Chromium), users of every role, and a real
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -65,10 +66,11 @@ def base_env(root: Path) -> dict[str, str]:
     return env
 
 
-def build_vault(root: Path, *, capture: bool = True) -> Built:
+def build_vault(root: Path, *, capture: bool = True, site: object | None = None) -> Built:
     """A vault with a public contract (sample PDF), a secret one (a text with a unique
     word, deadlines and a deficiency), a real click-through capture, the example
-    delegation register, and the users of PASSWORDS."""
+    delegation register, and the users of PASSWORDS. The capture is of `site` (a
+    capture.localserver site serving tests/fixtures/clickthrough) when given."""
     from capture.localserver import serve
     from contractvault.access.users import add_user
     from contractvault.authority.store import import_register
@@ -103,9 +105,10 @@ def build_vault(root: Path, *, capture: bool = True) -> Built:
         add_deficiency(vault, built.secret, description=f"Brist i {SECRET_WORD}-rutinen",
                        clause="2", noticed_on=today - timedelta(days=20))
         if capture:
-            with serve(CLICKTHROUGH) as site:
+            with contextlib.ExitStack() as stack:
+                live = site if site is not None else stack.enter_context(serve(CLICKTHROUGH))
                 out = capture_agreement(vault, CaptureOptions(
-                    url=site.url("/"), doc_type="pub-avtal", new_title="Samarbetsytan",
+                    url=live.url("/"), doc_type="pub-avtal", new_title="Samarbetsytan",
                     supplier="Testleverantören AB", click=True, submit_selector="#fortsatt",
                     signer="anna.l", board="KS", scope="kommungemensam"))
             built.captured, built.captured_doc = out.contract_id or "", out.document_ids[0]
