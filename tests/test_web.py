@@ -217,6 +217,24 @@ def test_reader_cannot_edit_a_contract(browser, server: Server, built: Built) ->
     assert r.status_code == 403 and r.json()["error"]["exit_code"] == 3
 
 
+def test_officer_adds_a_document_that_is_sealed_and_found(browser, server: Server, built: Built,
+                                                          tmp_path: Path) -> None:
+    upload = tmp_path / "bilaga-3.txt"
+    upload.write_text("Bilaga 3 Säkerhet\n\n1. Loggning\nLeverantören sparar "
+                      "behörighetsloggar i zebrafinkformat i tolv månader.\n", encoding="utf-8")
+    page = sign_in(browser, server, "olle.officer")
+    page.goto(server.url(f"/contracts/{built.public}"))
+    page.set_input_files("#file", str(upload))
+    page.select_option("#doc_type", "bilaga")
+    page.click("form[enctype='multipart/form-data'] button[type=submit]")
+    page.wait_for_url(re.compile(r".*/documents/D-\d+\?done=added"))
+    assert "förseglat och indexerat" in page.locator("p.ok").inner_text()
+    assert "Kontrollerat" in page.locator("#verify-status").inner_text()
+    page.goto(server.url("/search?q=zebrafinkformat"))
+    assert "bilaga-3" in page.locator("ol.hits").inner_text()
+    page.context.close()
+
+
 def test_officer_records_a_deficiency(browser, server: Server, built: Built) -> None:
     page = sign_in(browser, server, "olle.officer")
     page.goto(server.url(f"/contracts/{built.public}"))

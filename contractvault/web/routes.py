@@ -72,6 +72,12 @@ def _int(value: str | None, what: str, default: int | None = None) -> int | None
         raise UsageError(f"'{value}' is not a number for {what}") from exc
 
 
+def _upload_name(sent: str, fallback: str) -> str:
+    """The file name of an upload, without any folder part (never '..')."""
+    name = Path(sent.replace("\\", "/")).name.replace("\x00", "").strip()
+    return name if name not in ("", ".", "..") else fallback
+
+
 def _remote(ctx: Ctx) -> str:
     client = ctx.request.client
     return client.host if client else "unknown"
@@ -289,8 +295,7 @@ def document_add(ctx: Ctx) -> Response:
         raise UsageError("no file was sent", "", "Choose a file to add")
     work = ctx.vault.new_temp_dir("upload-")
     try:
-        name = Path(upload.filename).name.replace("\x00", "") or "document"
-        target = work / name
+        target = work / _upload_name(upload.filename, "document")
         with target.open("wb") as fh:
             shutil.copyfileobj(upload.file, fh)
         result = add_files(ctx.vault, [target], doc_type=ctx.field("doc_type") or "ovrigt",
@@ -482,7 +487,7 @@ def authority_import(ctx: Ctx) -> Response:
         raise UsageError("no register file was sent", "", "Choose the TOML file")
     work = ctx.vault.new_temp_dir("register-")
     try:
-        target = work / (Path(upload.filename).name or "register.toml")
+        target = work / _upload_name(upload.filename, "register.toml")
         with target.open("wb") as fh:
             shutil.copyfileobj(upload.file, fh)
         import_register(ctx.vault, target)
