@@ -128,8 +128,7 @@ def api_document(ctx: Ctx) -> Response:
 
 @route("/api/verify/{ref}", api=True)
 def api_verify(ctx: Ctx) -> Response:
-    data = pages.document_page(ctx.vault, ctx.user, ctx.request.path_params["ref"])["verify"]
-    return ctx.json(data, status=200)
+    return ctx.json(pages.verify_document(ctx.vault, ctx.user, ctx.request.path_params["ref"]))
 
 
 @route("/api/due", api=True)

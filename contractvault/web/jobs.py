@@ -12,6 +12,7 @@ import secrets
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("contractvault.web")
 MAX_KEPT = 200  # finished jobs kept in memory (oldest dropped first)
+# A document page shows a seal check made this recently instead of starting another.
+FRESH_SECONDS = 60.0
 
 
 @dataclass
@@ -55,6 +58,7 @@ class Job:
     done: int = 0
     total: int = 0
     created_at: str = field(default_factory=lambda: iso_utc(utc_now()))
+    started: float = field(default_factory=time.monotonic)
     finished_at: str | None = None
     error: str | None = None
     output: JobOutput | None = None
@@ -90,8 +94,13 @@ class JobRunner:
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cv-job")
+        # Seal checks of single documents have a lane of their own, so that a page never
+        # waits behind a long export or a whole-vault verify.
+        self._quick = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cv-seal")
+        self._seal_checks: dict[tuple[int, str], Job] = {}
 
-    def submit(self, user: UserInfo, kind: str, title: str, fn: JobFn) -> Job:
+    def submit(self, user: UserInfo, kind: str, title: str, fn: JobFn, *,
+               quick: bool = False) -> Job:
         """Queue `fn` to run with a vault of its own, `user` acting."""
         job = Job(id=secrets.token_urlsafe(12), kind=kind, title=title, owner_id=user.id)
         with self._lock:
@@ -99,7 +108,24 @@ class JobRunner:
             if len(self._jobs) > MAX_KEPT:
                 for old in [j for j in self._jobs.values() if j.finished][: len(self._jobs) - MAX_KEPT]:
                     self._drop(old)
-        self._pool.submit(self._run, job, user, fn)
+        (self._quick if quick else self._pool).submit(self._run, job, user, fn)
+        return job
+
+    def seal_check(self, user: UserInfo, ref: str, fn: JobFn) -> Job:
+        """The user's latest check of document `ref` if it is running or fresh, else a new one.
+
+        Verifying a document also checks the whole chain and every checkpoint, which takes
+        seconds in a large vault: the page shows the check as it runs, then its result.
+        """
+        key = (user.id, ref)
+        with self._lock:
+            job = self._seal_checks.get(key)
+        if job is not None and job.id in self._jobs and (
+                not job.finished or time.monotonic() - job.started < FRESH_SECONDS):
+            return job
+        job = self.submit(user, "verify-document", f"Verify {ref}", fn, quick=True)
+        with self._lock:
+            self._seal_checks[key] = job
         return job
 
     def _run(self, job: Job, user: UserInfo, fn: JobFn) -> None:
@@ -150,4 +176,5 @@ class JobRunner:
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+        self._quick.shutdown(wait=False, cancel_futures=True)
         shutil.rmtree(self.work, ignore_errors=True)

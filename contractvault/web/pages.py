@@ -218,8 +218,6 @@ def document_page(vault: Vault, user: UserInfo, ref: str, *, clause: str | None 
     if secret:
         log_secret_access(vault, user, cpk, action="view", what=dref)
     info = show(vault, dref).as_dict()
-    checked_at = utc_now()
-    report = verify(vault, dref)
     names = {a["name"] for a in artifacts}
     context = record.get("context") or {}
     page_ctx = context.get("page") or {}
@@ -232,8 +230,6 @@ def document_page(vault: Vault, user: UserInfo, ref: str, *, clause: str | None 
         "accept": page_ctx.get("accept"), "submission": page_ctx.get("submission"),
         "capture": page_ctx, "signer": context.get("signer"), "who": context.get("who"),
         "authority": context.get("authority"),
-        "verify": _visible_verify(vault, user, report.as_dict()),
-        "checked_at": iso_utc(checked_at),
         "pdf": info["media_type"] == "application/pdf",
         "pages": pages, "clause_view": _clause_view(pages, clause, page),
     }
@@ -306,6 +302,18 @@ def _visible_verify(vault: Vault, user: UserInfo, data: dict[str, Any]) -> dict[
             out[key] = kept
             out[f"hidden_{key}"] = len(data.get(key, [])) - len(kept)
     return out
+
+
+def verify_document(vault: Vault, user: UserInfo, ref: str,
+                    progress: Any = None) -> dict[str, Any]:
+    """`verify D-n` of a document `user` may see (its blobs, records, and the whole
+    chain and checkpoints: a break anywhere weakens every later record)."""
+    with vault.session() as s:
+        doc, _ = visible_document(s, user, ref)
+        dref = document_ref(doc.id or 0)
+    data = _visible_verify(vault, user, verify(vault, dref, progress=progress).as_dict())
+    data["checked_at"] = iso_utc(utc_now())
+    return data
 
 
 def verify_all(vault: Vault, user: UserInfo, progress: Any = None) -> dict[str, Any]:

@@ -341,9 +341,15 @@ def _zipped(folder: Path, src: Path, name: str, data: dict[str, Any]) -> JobOutp
 def document(ctx: Ctx) -> Response:
     clause = ctx.param("clause")
     page = _int(ctx.param("page"), "page")
-    data = pages.document_page(ctx.vault, ctx.user, ctx.request.path_params["ref"],
-                               clause=clause, page=page)
-    return ctx.render("document.html", **data, done=ctx.param("done"))
+    ref = ctx.request.path_params["ref"]
+    data = pages.document_page(ctx.vault, ctx.user, ref, clause=clause, page=page)
+    user = ctx.user
+
+    def run(vault: Any, _folder: Path, progress: Any) -> JobOutput:
+        return JobOutput(data=pages.verify_document(vault, user, ref, progress=progress))
+
+    check = ctx.web.jobs.seal_check(ctx.user, data["document"]["document_id"], run)
+    return ctx.render("document.html", **data, done=ctx.param("done"), check=check)
 
 
 @route("/documents/{ref}/file")

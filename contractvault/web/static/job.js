@@ -3,7 +3,7 @@
 // the page has a "Show progress" link instead.
 (function () {
   "use strict";
-  var status = document.getElementById("job-status");
+  var status = document.querySelector("[data-job-id]");
   if (!status || status.dataset.finished === "true") { return; }
   var bar = document.getElementById("job-progress");
   var url = "/api/jobs/" + encodeURIComponent(status.dataset.jobId);
