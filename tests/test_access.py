@@ -168,8 +168,8 @@ def test_migration_adds_the_access_tables_to_an_older_vault(vault: Vault, vault_
     with vault.engine.begin() as conn:
         for table in ("cv_web_session", "cv_login_attempt", "cv_user"):
             conn.execute(text(f"DROP TABLE {table}"))
-        conn.execute(text("DELETE FROM cv_migration WHERE name = '0002_access'"))
-        conn.execute(text("UPDATE cv_meta SET value = '1' WHERE key = 'schema_version'"))
+        conn.execute(text("DELETE FROM cv_migration WHERE name = '0003_access'"))
+        conn.execute(text("UPDATE cv_meta SET value = '2' WHERE key = 'schema_version'"))
     vault.close()
     with Vault.open(vault_path, lambda: "x", db_url=db_url) as again:
         names = set(inspect(again.engine).get_table_names())

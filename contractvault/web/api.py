@@ -97,7 +97,7 @@ def api_contract_set(ctx: Ctx) -> Response:
     data = _body(ctx)
     allowed = {"title", "supplier", "board", "system", "category", "scope", "personal_data",
                "third_country", "transfer_mechanism", "start", "end", "notice_months",
-               "notice_basis", "renewal_months", "deletion_days", "owner", "secret"}
+               "notice_basis", "renewal_months", "deletion_days", "owner", "secret", "value_sek"}
     unknown = set(data) - allowed
     if unknown:
         raise UsageError(f"unknown field(s) {', '.join(sorted(unknown))}",

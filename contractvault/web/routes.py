@@ -30,8 +30,8 @@ from contractvault.access.users import (
 from contractvault.authority import AuthorityRequest
 from contractvault.authority.store import check, delegation_decisions, import_register
 from contractvault.errors import NotFoundError, UsageError
-from contractvault.evidence.capture import recheck
 from contractvault.evidence.ingest import add_files
+from contractvault.evidence.recheck import recheck
 from contractvault.exports.ciceron import export_ciceron
 from contractvault.exports.diarium import export_diarium
 from contractvault.followup import record_followup
@@ -251,6 +251,7 @@ def contract_edit(ctx: Ctx) -> Response:
         notice_basis=ctx.field("notice_basis"),
         renewal_months=_int(ctx.field("renewal_months"), "renewal months"),
         deletion_days=_int(ctx.field("deletion_days"), "deletion days"), owner=ctx.field("owner"),
+        value_sek=_int(ctx.field("value_sek"), "value"),
         # Only someone who may see secret contracts may change secrecy (else they could
         # hide a contract from themselves, or reveal one they never saw).
         secret=_tristate(ctx.field("secret")) if ctx.user.secret_access else None)
@@ -401,7 +402,7 @@ def recheck_job(ctx: Ctx) -> Response:
             steps["n"] += 1
             progress(steps["n"], 0)
 
-        return JobOutput(data=recheck(vault, ref, progress=step))
+        return JobOutput(data=recheck(vault, ref, progress=step).as_dict())
 
     job = ctx.web.jobs.submit(ctx.user, "recheck", f"Recheck {ref}", run)
     return ctx.redirect(f"/jobs/{job.id}")
