@@ -452,6 +452,25 @@ def test_security_headers_and_no_inline_script(server: Server, built: Built) -> 
     assert "sandbox" in html.headers["content-security-policy"]
 
 
+def test_over_https_the_cookie_is_secure_and_hsts_is_sent(built: Built) -> None:
+    # Behind the reverse proxy the request arrives as https (uvicorn takes the scheme from
+    # X-Forwarded-Proto); the same application in-process, asked over https.
+    from starlette.testclient import TestClient
+    from support.web_server import PASSPHRASE
+
+    from contractvault.web.app import create_app
+    from contractvault.web.config import WebConfig
+
+    app = create_app(WebConfig(vault_path=built.root, passphrase=PASSPHRASE, pool_size=1))
+    with TestClient(app, base_url="https://avtal.kommun.example") as client:
+        r = client.get("/login")
+        cookie = r.headers["set-cookie"].lower()
+        assert "secure" in cookie and "httponly" in cookie and "samesite=lax" in cookie
+        assert r.headers["strict-transport-security"].startswith("max-age=")
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        assert "secure" not in client.get("/login").headers["set-cookie"].lower()
+
+
 def test_swedish_by_default_english_by_the_browser_or_the_switch(server: Server) -> None:
     assert "Logga in" in httpx.get(server.url("/login")).text
     en = httpx.get(server.url("/login"), headers={"Accept-Language": "en-GB,en;q=0.9,sv;q=0.5"})
