@@ -275,6 +275,11 @@ class AcceptPass:
             accept.scroll_box = self._scroll_box(page, control)
             return  # evidence of the agreement as offered; nothing was accepted
 
+        if ctx.req.before_click is not None:
+            # Before anything is ticked or clicked: the caller notes the acceptance as
+            # started, so one killed after the click is known (the hook raising clicks nothing).
+            ctx.req.before_click({"url": page.url, "selector": control["selector"],
+                                  "label": control["label"], "kind": control["kind"]})
         recorder = Recorder(page)
         ctx.phase = "accept"
         with ctx.step("accept"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +33,10 @@ class CaptureRequest:
     min_text_chars: int = 200  # below this (or bot-wall markers) -> NoAgreementText
     page_only: bool = False  # a published page: nothing to find or click
     consent: str = "reject"  # cookie/consent dialogs: "reject", "accept" or "leave"
+    # Called once just before the first click that may express acceptance (in interactive
+    # mode: before the user is asked to click), with {url, selector, label, kind}. The
+    # caller notes the acceptance as started; if the hook raises, nothing is clicked.
+    before_click: Callable[[dict], None] | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass

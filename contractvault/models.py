@@ -70,6 +70,15 @@ class ContractChange(SQLModel, table=True):
     new_value: str | None = Field(default=None, sa_column=Column(Text))
 
 
+class IndexQueue(SQLModel, table=True):
+    """A sealed document still to be indexed: written in its seal's transaction and deleted
+    once the document is in the clause index, so a killed or failed indexer loses nothing."""
+
+    __tablename__ = "cv_index_queue"
+    document_id: int = Field(primary_key=True)
+    queued_at: datetime
+
+
 class Document(SQLModel, table=True):
     """A stored document of a contract (added file or captured page)."""
 

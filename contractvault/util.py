@@ -46,6 +46,23 @@ def sha256_file(path: Path) -> str:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
+def copy_hashed(src: Path, fout: IO[bytes]) -> tuple[str, int]:
+    """Copy `src` to the open file `fout`, hashing exactly the bytes written: (sha256, size).
+
+    A file that grows or changes while it is read yields the hash of what was copied.
+    """
+    size = 0
+
+    def blocks() -> Iterator[bytes]:
+        nonlocal size
+        for block in iter_file(src):
+            fout.write(block)
+            size += len(block)
+            yield block
+
+    return sha256_hex(blocks()), size
+
+
 def _canon(value: Any) -> Any:
     if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
         raise ValueError("canonical JSON cannot hold NaN or infinity")

@@ -4,6 +4,7 @@ default) the SQLite metadata database. Opening, creating, sealing and crash reco
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import shutil
@@ -26,7 +27,13 @@ from contractvault.ids import contract_ref, document_ref, evidence_ref
 from contractvault.models import Document, Evidence, EvidenceArtifact, TimestampToken
 from contractvault.storage.blobs import BlobStore
 from contractvault.storage.clauses import ClauseIndex, open_clause_index
-from contractvault.storage.db import make_engine, migrate, needs_migration
+from contractvault.storage.db import (
+    database_vault_id,
+    make_engine,
+    migrate,
+    needs_migration,
+    stamp_vault_id,
+)
 from contractvault.storage.keys import KeyRing, PassphraseProvider, public_pem
 from contractvault.storage.ledger import (
     GENESIS,
@@ -41,6 +48,12 @@ from contractvault.storage.rfc3161 import Timestamper, TsaConfig, TsaError
 from contractvault.util import atomic_write, canonical_json, iso_utc, utc_now
 
 MARKER_FORMAT = "contractvault-vault/1"
+# Held (flock) by the process working in a tmp/ folder: a folder whose lock is free
+# belongs to a process that is gone, whenever it died.
+OWNER_LOCK = ".owner.lock"
+# A work folder without an owner lock (made by an older version, or in the instant
+# before the lock is taken) is left alone this long.
+UNOWNED_GRACE_SECONDS = 60
 
 
 @dataclass
@@ -65,6 +78,9 @@ class Subject:
     document_id: int | None = None
     supersedes: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # Facts for the record's context that are only known inside the transaction (the
+    # sealed form of rows just added, with their ids); merged into `context`.
+    context: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -90,6 +106,8 @@ class Sealed:
 
 
 RowBuilder = Callable[[Session], Subject]
+# `build_rows` finds the sequence number of the record being sealed here in `Session.info`.
+SEAL_SEQ = "contractvault.seal_seq"
 
 
 def env_passphrase() -> str | None:
@@ -112,6 +130,7 @@ class Vault:
         self.user = current_user()
         self.timestamper = Timestamper(self.paths.tsa_config, override=tsa)
         self._clause_index: ClauseIndex | None = None
+        self._work_locks: dict[Path, int] = {}
 
     # --- lifecycle ----------------------------------------------------------------------
 
@@ -148,6 +167,10 @@ class Vault:
         for folder in (paths.blobs, paths.ledger, paths.pending, paths.tmp, paths.index):
             folder.mkdir(parents=True, exist_ok=True)
         engine = make_engine(url, paths.db_file)
+        if database_vault_id(engine)[0] is not None:
+            raise UsageError("the database named by CONTRACTVAULT_DB_URL already holds a vault",
+                             "one database serves one vault",
+                             "Give the new vault a database (or schema) of its own")
         migrate(engine)
         with Session(engine) as s:
             if s.exec(select(func.count()).select_from(Evidence)).one():
@@ -156,6 +179,8 @@ class Vault:
                                  "Give the new vault a database (or schema) of its own")
         info = {"format": MARKER_FORMAT, "vault_id": str(uuid.uuid4()),
                 "created_at": iso_utc(utc_now()), "db": "external" if url else "sqlite"}
+        # The database names its vault, so it is never taken for another vault's.
+        stamp_vault_id(engine, info["vault_id"])
         vault = cls(root, engine, passphrase, info)
         try:
             kid = vault.keys.generate()
@@ -164,7 +189,10 @@ class Vault:
             atomic_write(paths.marker, json.dumps(info, indent=2) + "\n")
             vault.seal(kind="vault-created", artifacts=[],
                        context={"key_id": kid, "public_key_pem": public_pem(
-                           vault.keys.public_key(kid)).decode("ascii")},
+                           vault.keys.public_key(kid)).decode("ascii"),
+                           # Every row that matters is sealed from the first record on, so
+                           # verify takes any row no record names for tampering.
+                           "state_sealed": True},
                        build_rows=lambda _s: Subject())
             # An empty index with its schema marker, so the first add does not rebuild.
             vault.clause_index.rebuild()
@@ -194,20 +222,51 @@ class Vault:
                              "CONTRACTVAULT_DB_URL is not set",
                              "Set CONTRACTVAULT_DB_URL to the database the vault was created with")
         engine = make_engine(url, paths.db_file)
+        try:
+            stamped = cls._check_database_owner(engine, info, bool(url))
+        except BaseException:
+            engine.dispose()
+            raise
         vault = cls(root, engine, passphrase, info, tsa=tsa)
         # One process at a time migrates and recovers; a sound vault needs neither, and
         # then opening takes no lock (an auditor may open a read-only copy).
-        if needs_migration(engine) or vault.ledger.pending_entries():
+        if needs_migration(engine) or vault.ledger.pending_entries() or not stamped:
             with write_lock(paths.lock_file):
                 migrate(engine)
+                if not stamped and database_vault_id(engine) == (vault.vault_id, False):
+                    # A vault made before databases named their vault: name it now, from
+                    # the database's own first record (checked above to be this vault's).
+                    stamp_vault_id(engine, vault.vault_id)
                 vault.recover_locked()
         return vault
 
+    @staticmethod
+    def _check_database_owner(engine: Engine, info: dict[str, Any], external: bool) -> bool:
+        """Refuse another vault's database before anything is written; returns whether the
+        database already names its vault."""
+        owner, stamped = database_vault_id(engine)
+        mine = str(info.get("vault_id"))
+        if owner is not None and owner != mine:
+            raise UsageError(
+                f"the database {engine.url.render_as_string(hide_password=True)} belongs to "
+                f"another vault ({owner}), not to this one ({mine})",
+                "one database serves one vault; using it would mix the two",
+                "Set CONTRACTVAULT_DB_URL to the database this vault was created with")
+        if owner is None and external:
+            raise UsageError(
+                f"the database {engine.url.render_as_string(hide_password=True)} holds no vault",
+                f"this vault ({mine}) keeps its metadata in another database",
+                "Set CONTRACTVAULT_DB_URL to the database this vault was created with")
+        return stamped
+
     def close(self) -> None:
-        """Release the database connections and the index."""
+        """Release the database connections, the index and the work folders' locks."""
         if self._clause_index is not None:
             self._clause_index.close()
             self._clause_index = None
+        for fd in self._work_locks.values():
+            os.close(fd)
+        self._work_locks.clear()
         self.engine.dispose()
 
     def __enter__(self) -> Vault:
@@ -242,60 +301,72 @@ class Vault:
         `build_rows` adds the database rows the record is about and returns its subject;
         it runs inside the transaction, under the vault's write lock.
         """
-        signer = self.keys.signer()  # unlock before taking the lock: a prompt must not block others
+        self.keys.signer()  # unlock before taking the lock: a prompt must not block others
         with write_lock(self.paths.lock_file):
-            self.recover_locked()
-            last = self.ledger.last()
-            self._finish_rotation_locked(last)
-            # Another writer may have rotated the key while we waited for the lock.
-            signer = self.keys.signer()
-            seq = last.seq + 1 if last else 1
-            prev = last.hash if last else GENESIS
-            with self.session() as s:
-                db_max = s.exec(select(func.max(Evidence.seq))).one()
-                if (db_max or 0) != (last.seq if last else 0):
-                    raise VerificationError(
-                        "the ledger and the database disagree",
-                        f"ledger ends at {last.seq if last else 0}, database at {db_max or 0}",
-                        "Run 'contractvault verify' and restore from backup",
-                    )
-                subject = build_rows(s)
-                s.flush()
-                sealed_at = utc_now()
-                record = {
-                    "v": RECORD_VERSION, "seq": seq, "prev": prev, "kind": kind,
-                    "sealed_at": iso_utc(sealed_at), "vault_id": self.vault_id,
-                    "key_id": signer.key_id, "tool": f"contractvault {__version__}",
-                    "subject": subject.as_dict(),
-                    "artifacts": [a.as_dict() for a in artifacts],
-                    "context": context,
-                }
-                h = record_hash(record)
-                entry = LedgerEntry(record=record, hash=h, sig=signer.sign(record_bytes(record)))
-                pending = self.ledger.write_pending(entry)
-                s.add(Evidence(
-                    seq=seq, kind=kind, record_hash=h, prev_hash=prev, key_id=signer.key_id,
-                    record_json=record_bytes(record).decode("utf-8"), signature=entry.sig,
-                    contract_id=subject.contract_id, document_id=subject.document_id,
-                    sealed_at=sealed_at,
-                ))
-                for a in artifacts:
-                    s.add(EvidenceArtifact(evidence_seq=seq, name=a.name, media_type=a.media_type,
-                                           sha256=a.sha256, size=a.size))
-                if subject.document_id is not None:
-                    # The document a record seals points back at it.
-                    doc = s.get(Document, subject.document_id)
-                    if doc is not None and doc.evidence_seq is None:
-                        doc.evidence_seq = seq
-                        s.add(doc)
-                s.commit()
-            self.ledger.append(entry)
-            self._checkpoint(entry)
-            self.ledger.clear_pending(pending)
-            self._finish_rotation_locked(entry)
-        sealed = Sealed(seq=seq, hash=h, subject=subject, record=record)
+            sealed = self._seal_locked(kind=kind, artifacts=artifacts, context=context,
+                                       build_rows=build_rows)
         self._after_seal(sealed)
         return sealed
+
+    def _prepare_locked(self) -> LedgerEntry | None:
+        """Finish what a killed writer left and the key rotation the last record made;
+        returns the ledger's last entry. Called with the write lock held."""
+        self.recover_locked()
+        last = self.ledger.last()
+        self._finish_rotation_locked(last)
+        return last
+
+    def _seal_locked(self, *, kind: str, artifacts: list[ArtifactSpec], context: dict[str, Any],
+                     build_rows: RowBuilder) -> Sealed:
+        last = self._prepare_locked()
+        # Another writer may have rotated the key while we waited for the lock.
+        signer = self.keys.signer()
+        seq = last.seq + 1 if last else 1
+        prev = last.hash if last else GENESIS
+        with self.session() as s:
+            db_max = s.exec(select(func.max(Evidence.seq))).one()
+            if (db_max or 0) != (last.seq if last else 0):
+                raise VerificationError(
+                    "the ledger and the database disagree",
+                    f"ledger ends at {last.seq if last else 0}, database at {db_max or 0}",
+                    "Run 'contractvault verify' and restore from backup",
+                )
+            s.info[SEAL_SEQ] = seq
+            subject = build_rows(s)
+            s.flush()
+            sealed_at = utc_now()
+            record = {
+                "v": RECORD_VERSION, "seq": seq, "prev": prev, "kind": kind,
+                "sealed_at": iso_utc(sealed_at), "vault_id": self.vault_id,
+                "key_id": signer.key_id, "tool": f"contractvault {__version__}",
+                "subject": subject.as_dict(),
+                "artifacts": [a.as_dict() for a in artifacts],
+                "context": {**context, **subject.context},
+            }
+            h = record_hash(record)
+            entry = LedgerEntry(record=record, hash=h, sig=signer.sign(record_bytes(record)))
+            pending = self.ledger.write_pending(entry)
+            s.add(Evidence(
+                seq=seq, kind=kind, record_hash=h, prev_hash=prev, key_id=signer.key_id,
+                record_json=record_bytes(record).decode("utf-8"), signature=entry.sig,
+                contract_id=subject.contract_id, document_id=subject.document_id,
+                sealed_at=sealed_at,
+            ))
+            for a in artifacts:
+                s.add(EvidenceArtifact(evidence_seq=seq, name=a.name, media_type=a.media_type,
+                                       sha256=a.sha256, size=a.size))
+            if subject.document_id is not None:
+                # The document a record seals points back at it.
+                doc = s.get(Document, subject.document_id)
+                if doc is not None and doc.evidence_seq is None:
+                    doc.evidence_seq = seq
+                    s.add(doc)
+            s.commit()
+        self.ledger.append(entry)
+        self._checkpoint(entry)
+        self.ledger.clear_pending(pending)
+        self._finish_rotation_locked(entry)
+        return Sealed(seq=seq, hash=h, subject=subject, record=record)
 
     def _after_seal(self, sealed: Sealed) -> None:
         """Trusted time: a token from the configured TSA; failing to get one loses nothing."""
@@ -338,15 +409,23 @@ class Vault:
 
         Old public keys stay in `keys/`, so evidence signed with them stays verifiable.
         """
-        old = self.keys.signer()
+        self.keys.signer()  # unlock (or fail) before anything is written
         new_kid = self.keys.generate()
-        return self.seal(
-            kind="key-rotation", artifacts=[],
-            context={"old_key_id": old.key_id, "new_key_id": new_kid,
-                     "public_key_pem": self.keys.public_pem(new_kid).decode("ascii"),
-                     "who": self.user},
-            build_rows=lambda _s: Subject(),
-        )
+        with write_lock(self.paths.lock_file):
+            # The old key is the one active now, under the lock: another rotation (or one
+            # killed after its seal, before its new key was made active) may have changed
+            # it since this process started. The record is signed by the key it names.
+            self._prepare_locked()
+            old = self.keys.signer()
+            sealed = self._seal_locked(
+                kind="key-rotation", artifacts=[],
+                context={"old_key_id": old.key_id, "new_key_id": new_kid,
+                         "public_key_pem": self.keys.public_pem(new_kid).decode("ascii"),
+                         "who": self.user},
+                build_rows=lambda _s: Subject(),
+            )
+        self._after_seal(sealed)
+        return sealed
 
     def _checkpoint(self, head: LedgerEntry) -> None:
         signer = self.keys.signer()
@@ -384,6 +463,45 @@ class Vault:
         return self.blobs.put_file(path, sha256)
 
     def new_temp_dir(self, prefix: str) -> Path:
-        """A fresh folder inside the vault for work in progress (same filesystem as blobs)."""
+        """A fresh folder inside the vault for work in progress (same filesystem as blobs).
+
+        This process holds the folder's owner lock until the vault is closed (or the
+        process dies), so `doctor` knows at once when the folder's owner is gone.
+        """
         self.paths.tmp.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=prefix, dir=self.paths.tmp))
+        path = Path(tempfile.mkdtemp(prefix=prefix, dir=self.paths.tmp))
+        fd = os.open(path / OWNER_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        self._work_locks[path] = fd
+        return path
+
+    def remove_temp_dir(self, path: Path) -> None:
+        """Remove a work folder made by `new_temp_dir` and give up its owner lock."""
+        shutil.rmtree(path, ignore_errors=True)
+        fd = self._work_locks.pop(path, None)
+        if fd is not None:
+            os.close(fd)
+
+    @staticmethod
+    def work_dir_abandoned(path: Path, now: float | None = None) -> bool:
+        """Whether no live process works in the tmp/ folder `path` any more."""
+        import time
+
+        lock = path / OWNER_LOCK
+        try:
+            fd = os.open(lock, os.O_RDWR)
+        except FileNotFoundError:
+            try:
+                age = (now or time.time()) - path.stat().st_mtime
+            except FileNotFoundError:
+                return False  # removed by its owner meanwhile
+            return age > UNOWNED_GRACE_SECONDS
+        except OSError:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        finally:
+            os.close(fd)  # closing releases a lock taken here
+        return True

@@ -826,6 +826,22 @@ class ClauseIndex:
             source_path=f.get("source_path", ""),
         )
 
+    def document_ids(self) -> set[str]:
+        """The ids of every document with clauses in the live generation (for checking that
+        nothing sealed is missing from search). Rebuilds like a search would if needed."""
+        for attempt in range(2):
+            try:
+                searcher = self._get_searcher()
+                return {
+                    searcher.stored_fields(docnum)["document_id"]
+                    for docnum in searcher.docs_for_query(wq.Term("first", "1"))
+                }
+            except CORRUPTION_ERRORS as exc:
+                if attempt:
+                    raise IndexUnavailable(f"the clause index at {self.path} is unusable: {exc}") from exc
+                self._recover(exc)
+        return set()
+
     def status(self) -> dict[str, Any]:
         """Schema version, document and clause counts, and whether a rebuild is needed.
 

@@ -95,9 +95,11 @@ def test_refused_signer_clicks_nothing_and_seals_no_acceptance(cli, with_registe
     with Vault.open(with_register) as vault, vault.session() as s:
         assert s.exec(select(Document)).all() == []
         kinds = [e.kind for e in s.exec(select(Evidence).order_by(Evidence.seq))]
-        assert kinds == ["vault-created", "authority-refusal"]
+        # The register import and the check are sealed too; no acceptance note: no click.
+        assert kinds == ["vault-created", "authority-import", "authority-check",
+                         "authority-refusal"]
         decision = s.exec(select(AuthorityDecision)).one()
-        assert not decision.allowed and decision.evidence_seq == 2
+        assert not decision.allowed and decision.evidence_seq == 4
 
 
 def test_capture_without_click_does_not_accept(cli, initialised: Path, site) -> None:

@@ -2,8 +2,10 @@
 with the right record named; no false alarm on clean vaults.
 
 The 50-record vault (real keys, a key rotation, a correction, RFC 3161 tokens from the
-local test TSA) is built once per session; each mutation works on a copy of its folder.
-The copy trick needs the vault's own SQLite file, so this runs on SQLite only.
+local test TSA, and the sealed state besides documents: a register version, authority
+decisions, deficiencies and their events, follow-up records) is built once per session;
+each mutation works on a copy of its folder. The copy trick needs the vault's own SQLite
+file, so this runs on SQLite only.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from support.evidence_helpers import build_vault
+from support.evidence_helpers import STATE_RECORDS, add_state_records, build_vault
 from support.tsa_server import TestTsa
 
 from contractvault.evidence.timestamps import configure_tsa, timestamp_missing
@@ -48,6 +50,7 @@ class Base:
     artifacts: dict[int, list[str]]  # seq -> blob hashes it seals
     docs: dict[int, int]  # document pk -> evidence seq
     token_seqs: list[int]
+    state: dict[tuple[str, int], int]  # (table, row id) -> the seq of the record sealing it
 
 
 @pytest.fixture(scope="session")
@@ -58,22 +61,28 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Base]:
         vault = Vault.create(root, lambda: PASSPHRASE, db_url="")
         configure_tsa(vault, tsa.url, tsa.ca_pem.read_bytes())
         assert timestamp_missing(vault).stamped  # E-1 was sealed before the TSA was set
-        build_vault(vault, N_RECORDS, seed=2024, rotate_at=24, supersede_at=30)
+        built = build_vault(vault, N_RECORDS - STATE_RECORDS, seed=2024, rotate_at=24,
+                            supersede_at=30)
+        add_state_records(vault, built.contracts, seed=2024)
         vault.close()
     if old is not None:
         os.environ["CONTRACTVAULT_TSA_URL"] = old
     lines = (root / "ledger" / "records.jsonl").read_bytes().splitlines(keepends=True)
     assert len(lines) == N_RECORDS
     artifacts = {}
+    state: dict[tuple[str, int], int] = {}
     for raw in lines:
         rec = json.loads(raw)["record"]
         artifacts[rec["seq"]] = [a["sha256"] for a in rec["artifacts"]]
+        for row in rec["context"].get("rows", []):
+            state[(row["table"], row["id"])] = rec["seq"]
+    assert {t for t, _ in state} == set(STATE_COLUMNS), "every kind of sealed row is in the vault"
     with _db(root) as db:
         docs = dict(db.execute("SELECT id, evidence_seq FROM cv_document").fetchall())
         tokens = [r[0] for r in db.execute("SELECT evidence_seq FROM cv_timestamp").fetchall()]
     assert len(tokens) == N_RECORDS, "every record should have a token from the test TSA"
     yield Base(root, lines, (root / "ledger" / "checkpoints.jsonl").read_bytes()
-               .splitlines(keepends=True), artifacts, docs, sorted(tokens))
+               .splitlines(keepends=True), artifacts, docs, sorted(tokens), state)
 
 
 @pytest.fixture
@@ -259,10 +268,9 @@ def m_evidence_row(b: Base, root: Path, rng: random.Random) -> set[str]:
             text = text[:i] + ("x" if text[i] != "x" else "y") + text[i + 1:]
             db.execute("UPDATE cv_evidence SET record_json = ? WHERE seq = ?", (text, seq))
     elif column == "record_hash":
-        _sql(root, "UPDATE cv_evidence SET record_hash = 'f' || substr(record_hash, 2) WHERE seq = ? "
-             "AND substr(record_hash, 1, 1) != 'f'", seq)
-        _sql(root, "UPDATE cv_evidence SET record_hash = 'e' || substr(record_hash, 2) WHERE seq = ? "
-             "AND substr(record_hash, 1, 1) = 'f'", seq)
+        # One statement: two would turn an 'e…' hash into 'f…' and back again.
+        _sql(root, "UPDATE cv_evidence SET record_hash = CASE WHEN substr(record_hash, 1, 1) = 'f' "
+             "THEN 'e' ELSE 'f' END || substr(record_hash, 2) WHERE seq = ?", seq)
     elif column == "sealed_at":
         moved = rng.choice(["2001-01-01 00:00:00.000000", "+1 second", "+1 microsecond"])
         with _db(root) as db:
@@ -292,9 +300,16 @@ def m_document_row(b: Base, root: Path, rng: random.Random) -> set[str]:
     other = rng.choice([d for d in b.docs if d != pk])
     column = rng.choice(["doc_type", "blob_sha256", "contract_id", "source_name", "size",
                          "media_type", "evidence_seq", "supersedes_id", "page_count", "has_text",
-                         "text_sha256"])
+                         "text_sha256", "url", "title", "origin", "language", "added_by",
+                         "added_at", "capture_id"])
     with _db(root) as db:
-        if column == "doc_type":
+        if column in ("url", "title", "origin", "language", "added_by", "capture_id"):
+            db.execute(f"UPDATE cv_document SET {column} = COALESCE({column}, '') || 'x' "
+                       "WHERE id = ?", (pk,))
+        elif column == "added_at":
+            db.execute("UPDATE cv_document SET added_at = '2001-01-01 00:00:00.000000' "
+                       "WHERE id = ?", (pk,))
+        elif column == "doc_type":
             cur = db.execute("SELECT doc_type FROM cv_document WHERE id = ?", (pk,)).fetchone()[0]
             new = "scc" if cur != "scc" else "sla"
             db.execute("UPDATE cv_document SET doc_type = ? WHERE id = ?", (new, pk))
@@ -345,6 +360,54 @@ def m_page_row(b: Base, root: Path, rng: random.Random) -> set[str]:
     return {f"D-{pk}"}
 
 
+# The sealed state rows besides documents: (column, kind of value). Link columns of an
+# authority decision are filled in by the record that rests on it.
+STATE_COLUMNS: dict[str, list[tuple[str, str]]] = {
+    "cv_authority_decision": [("at", "time"), ("on_date", "date"), ("signer", "text"),
+                              ("board", "text"), ("doc_type", "text"), ("allowed", "bool"),
+                              ("register_sha256", "text"), ("check_json", "text"),
+                              ("purpose", "text"), ("contract_id", "link"),
+                              ("document_id", "link"), ("evidence_seq", "link")],
+    "cv_authority_register": [("sha256", "text"), ("source_name", "text"), ("imported_at", "time"),
+                              ("imported_by", "text"), ("toml_text", "text")],
+    "cv_deficiency": [("contract_id", "int"), ("created_at", "time")],
+    "cv_deficiency_event": [("deficiency_id", "int"), ("at", "time"), ("by", "text"),
+                            ("action", "text"), ("data_json", "text")],
+    "cv_followup": [("contract_id", "int"), ("held_on", "date"), ("kind", "text"),
+                    ("participants", "text"), ("notes", "text"), ("recorded_at", "time"),
+                    ("recorded_by", "text")],
+}
+_LABELS = {"cv_authority_decision": "authority-decision", "cv_authority_register": "register-version",
+           "cv_deficiency": "B", "cv_deficiency_event": "deficiency-event", "cv_followup": "followup"}
+
+
+def _state_mutation(tables: tuple[str, ...]) -> Mutation:
+    def mutate(b: Base, root: Path, rng: random.Random) -> set[str]:
+        table = rng.choice(tables)
+        pk = rng.choice(sorted(p for t, p in b.state if t == table))
+        seq = b.state[(table, pk)]
+        label = f"{_LABELS[table]}-{pk}"
+        action = rng.choice(["update"] * 4 + ["delete", "insert"])
+        with _db(root) as db:
+            if action == "delete":
+                db.execute(f"DELETE FROM {table} WHERE id = ?", (pk,))
+                return {f"E-{seq}"}
+            columns = [c for c, _ in STATE_COLUMNS[table]]
+            if action == "insert":
+                names = ", ".join(columns)
+                cur = db.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {table} "
+                                 "WHERE id = ?", (pk,))
+                return {f"{_LABELS[table]}-{cur.lastrowid}"}
+            column, kind = rng.choice(STATE_COLUMNS[table])
+            value = {"text": f"{column} || 'x'", "bool": f"1 - {column}",
+                     "int": f"{column} + 1", "link": f"COALESCE({column}, 0) + 1",
+                     "date": "'2001-01-01'", "time": "'2001-01-01 00:00:00.000000'"}[kind]
+            db.execute(f"UPDATE {table} SET {column} = {value} WHERE id = ?", (pk,))
+        return {label} if kind == "link" else {f"E-{seq}", label}
+
+    return mutate
+
+
 def m_checkpoint_byte(b: Base, root: Path, rng: random.Random) -> set[str]:
     k = rng.randrange(len(b.checkpoints))
     line = b.checkpoints[k]
@@ -391,6 +454,10 @@ KINDS: dict[str, Mutation] = {
     "duplicate": m_duplicate, "evidence-row": m_evidence_row, "document-row": m_document_row,
     "artifact-row": m_artifact_row, "page-row": m_page_row, "checkpoint-byte": m_checkpoint_byte,
     "token": m_token,
+    "decision-row": _state_mutation(("cv_authority_decision",)),
+    "register-row": _state_mutation(("cv_authority_register",)),
+    "deficiency-row": _state_mutation(("cv_deficiency", "cv_deficiency_event")),
+    "followup-row": _state_mutation(("cv_followup",)),
 }
 
 
@@ -425,7 +492,7 @@ def test_every_mutation_is_detected_and_named(kind: str, base: Base, workdir: Pa
 
 
 def test_campaign_size() -> None:
-    assert len(KINDS) * SEEDS_PER_KIND >= 200
+    assert len(KINDS) * SEEDS_PER_KIND >= 260
 
 
 def test_the_pristine_copy_verifies(base: Base, workdir: Path) -> None:
@@ -461,6 +528,8 @@ def test_no_false_alarm_on_20_clean_vaults(tmp_path: Path) -> None:
                                 rotate_at=rng.choice([None, 2, n // 2 + 1]),
                                 supersede_at=rng.choice([None, n - 1]) if n > 5 else None,
                                 n_contracts=rng.randint(1, 3))
+            if seed % 2:
+                n += len(add_state_records(vault, built.contracts, seed=seed))
             report = verify(vault)
             assert report.ok, (seed, [f.as_dict() for f in report.failures])
             assert report.checked == n

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -172,14 +174,22 @@ def test_unknown_doc_type_lists_the_valid_ones(cli, initialised: Path, tmp_path:
     assert "pub-avtal" in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
-def test_doctor_sweeps_only_stale_work_folders(vault: Vault) -> None:
-    stale = vault.new_temp_dir("capture-")
-    (stale / "page.pdf").write_bytes(b"half a capture")
-    old = stale.stat().st_mtime - 7 * 3600
-    os.utime(stale, (old, old))
+def test_doctor_reports_the_work_folder_of_a_killed_process_at_once(vault: Vault, env: dict) -> None:
+    # A real process opens the vault, starts a work folder and is SIGKILLed: its folder is
+    # stale the moment it dies (not hours later), while this process's own stays alone.
+    code = ("import sys, time; from contractvault.vault import Vault; "
+            "v = Vault.open(sys.argv[1]); d = v.new_temp_dir('capture-'); "
+            "(d / 'page.pdf').write_bytes(b'half a capture'); print(d, flush=True); time.sleep(60)")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(vault.root)], stdout=subprocess.PIPE,
+                            text=True, env={**os.environ, **env})
+    stale = Path(proc.stdout.readline().strip())
     running = vault.new_temp_dir("capture-")
+    assert doctor(vault).stale_work == [], "a live process's folder is not stale"
+    proc.kill()
+    proc.wait()
+    print("kills: 1 (the work folder's owner)")
     report = doctor(vault)
-    assert report.stale_work == [str(stale)]
+    assert report.stale_work == [str(stale)] and not report.ok
     doctor(vault, fix=True)
     assert not stale.exists() and running.exists()
 

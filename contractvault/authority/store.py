@@ -1,4 +1,9 @@
-"""The delegation register kept as dated versions in the vault, and recorded checks."""
+"""The delegation register kept as dated versions in the vault, and recorded checks.
+
+Both are evidence: each imported version is sealed (the TOML file as the record's artifact,
+the row in its context) and so is each check, allowed or refused, so that `verify`
+notices a register or a decision edited in the database.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from contractvault.authority import (
     AuthorityCheck,
@@ -20,8 +25,11 @@ from contractvault.authority import (
 from contractvault.errors import NotFoundError, UsageError
 from contractvault.ids import contract_ref, document_ref, evidence_ref
 from contractvault.models import AuthorityDecision, AuthorityRegisterVersion, Contract, Document
-from contractvault.util import iso_utc, utc_now
-from contractvault.vault import Vault
+from contractvault.storage.rowseal import row_label, sealed_row
+from contractvault.util import iso_utc, sha256_hex, utc_now
+from contractvault.vault import ArtifactSpec, Subject, Vault
+
+REGISTER_MEDIA_TYPE = "application/toml"
 
 
 @dataclass
@@ -56,14 +64,28 @@ def import_register(vault: Vault, path: Path) -> RegisterVersion:
         raise NotFoundError(f"no register file {path}", "", "Check the path") from exc
     except OSError as exc:
         raise UsageError(f"cannot read {path}", str(exc)) from exc
-    register = parse_register(data, source=Path(path).name)
-    with vault.session() as s:
-        row = AuthorityRegisterVersion(sha256=register.sha256, source_name=Path(path).name,
+    name = Path(path).name
+    register = parse_register(data, source=name)
+    file_sha = sha256_hex(data)
+    rows: list[AuthorityRegisterVersion] = []
+
+    def build(s: Session) -> Subject:
+        # Stored under the write lock, so `doctor --fix` never takes it for a leftover.
+        vault.blobs.put_bytes(data, file_sha)
+        row = AuthorityRegisterVersion(sha256=register.sha256, source_name=name,
                                        imported_at=utc_now(), imported_by=vault.user,
                                        toml_text=data.decode("utf-8"))
         s.add(row)
-        s.commit()
-        return _version(row)
+        s.flush()
+        rows.append(row)
+        return Subject(context={"rows": [sealed_row(row)]})
+
+    vault.seal(kind="authority-import",
+               artifacts=[ArtifactSpec(name, REGISTER_MEDIA_TYPE, file_sha, len(data))],
+               context={"how": "authority import", "who": vault.user,
+                        "register_sha256": register.sha256, "source_name": name},
+               build_rows=build)
+    return _version(rows[0])
 
 
 def register_versions(vault: Vault) -> list[RegisterVersion]:
@@ -91,9 +113,12 @@ def load_register(vault: Vault, version: int | None = None) -> AuthorityRegister
 
 def check(vault: Vault, request: AuthorityRequest, *, purpose: str = "check",
           contract_id: int | None = None) -> tuple[AuthorityCheck, int]:
-    """Check a signer against the current register and record the check; returns (check, row id)."""
+    """Check a signer against the current register and seal the check (allowed or not);
+    returns (check, row id)."""
     result = check_authority(load_register(vault), request)
-    with vault.session() as s:
+    ids: list[int] = []
+
+    def build(s: Session) -> Subject:
         row = AuthorityDecision(
             at=utc_now(), on_date=request.on, signer=request.signer, board=request.board,
             doc_type=request.doc_type, allowed=result.allowed,
@@ -102,22 +127,33 @@ def check(vault: Vault, request: AuthorityRequest, *, purpose: str = "check",
             contract_id=contract_id, purpose=purpose,
         )
         s.add(row)
-        s.commit()
+        s.flush()
         assert row.id is not None
-        return result, row.id
+        ids.append(row.id)
+        return Subject(contract_id=contract_id, context={"rows": [sealed_row(row)]})
+
+    vault.seal(kind="authority-check", artifacts=[],
+               context={"how": f"authority check ({purpose})", "who": vault.user,
+                        "allowed": result.allowed, "register_sha256": result.register_sha256},
+               build_rows=build)
+    return result, ids[0]
 
 
-def link_decision(vault: Vault, decision_id: int, *, evidence_seq: int | None,
-                  document_id: int | None, contract_id: int | None) -> None:
-    """Tie a recorded check to the evidence it allowed (or the refusal record)."""
-    with vault.session() as s:
-        row = s.get(AuthorityDecision, decision_id)
-        assert row is not None
-        row.evidence_seq = evidence_seq
-        row.document_id = document_id
-        row.contract_id = contract_id
-        s.add(row)
-        s.commit()
+def decision_ref(decision_id: int) -> str:
+    """How records and failures name a recorded check."""
+    return row_label(AuthorityDecision.__tablename__, decision_id)
+
+
+def link_decision_row(s: Session, decision_id: int, *, evidence_seq: int,
+                      document_id: int | None, contract_id: int | None) -> None:
+    """Tie a recorded check to the evidence it allowed (or the refusal record). Runs inside
+    that record's sealing transaction, and the record names the decision in turn."""
+    row = s.get(AuthorityDecision, decision_id)
+    assert row is not None
+    row.evidence_seq = evidence_seq
+    row.document_id = document_id
+    row.contract_id = contract_id
+    s.add(row)
 
 
 def delegation_decisions(vault: Vault, board: str, start: date, end: date) -> dict[str, Any]:

@@ -19,9 +19,9 @@ def key_rotate_cmd(ctx: typer.Context, json_out: JsonFlag = False) -> None:
     from contractvault.ids import evidence_ref
 
     with open_vault(ctx) as vault:
-        old = vault.keys.active_id
         sealed = vault.rotate_key()
-        new = vault.keys.active_id
+    # As sealed (another rotation may have run at the same time).
+    old, new = sealed.record["context"]["old_key_id"], sealed.record["context"]["new_key_id"]
     data = {"old_key_id": old, "new_key_id": new, "evidence_id": evidence_ref(sealed.seq)}
     if sealed.timestamp_warning:
         data["warnings"] = [sealed.timestamp_warning]

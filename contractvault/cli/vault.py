@@ -33,20 +33,31 @@ def init_cmd(ctx: typer.Context,
 
 @app.command("doctor")
 def doctor_cmd(ctx: typer.Context,
-               fix: Annotated[bool, Opt("--fix", help="Remove blobs no record refers to and leftover temp files.")] = False,
+               fix: Annotated[bool, Opt("--fix", help="Remove blobs no record refers to and leftover "
+                                        "temp files and work folders, seal interrupted acceptances "
+                                        "as incomplete evidence, index sealed documents search "
+                                        "lacks. Never removes anything the ledger names.")] = False,
                json_out: JsonFlag = False) -> None:
-    """Check the vault's housekeeping: orphaned blobs, leftover temp files, pending records."""
+    """Check the vault's housekeeping: leftovers of killed writers, interrupted acceptances,
+    documents missing from search, and whether the database agrees with the ledger.
+
+    Exit 4 when something needs attention (with --fix: when something could not be fixed).
+    """
     from contractvault.cli.common import open_vault
     from contractvault.evidence.doctor import doctor
 
     with open_vault(ctx) as vault:
         report = doctor(vault, fix=fix)
+    data = report.as_dict()
     if json_out:
-        print_json(report.as_dict())
+        print_json(data)
     else:
-        for key, value in report.as_dict().items():
-            console.print(f"[bold]{key}[/]: {value}")
-    if report.orphan_blobs and not fix:
+        from rich.markup import escape
+
+        for key, value in data.items():
+            if value or key in ("ok", "fixed", "blobs"):
+                console.print(f"[bold]{key}[/]: {escape(str(value))}")
+    if not report.ok:
         raise typer.Exit(ExitCode.VERIFICATION)
 
 

@@ -7,7 +7,6 @@ content (no stamp, menus, banners or buttons); the stamped PDF stays the evidenc
 from __future__ import annotations
 
 import re
-import shutil
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,9 +18,10 @@ from sqlmodel import Session
 
 import capture as cap
 from contractvault.authority import AuthorityCheck, AuthorityRequest
-from contractvault.authority.store import check, link_decision
+from contractvault.authority.store import check
 from contractvault.errors import ContractVaultError, RefusedError, UsageError
 from contractvault.evidence.ingest import add_document_rows
+from contractvault.evidence.interrupted import AcceptanceGuard
 from contractvault.evidence.sealing import seal_document
 from contractvault.ids import contract_ref, document_ref, evidence_ref
 from contractvault.models import Contract
@@ -180,16 +180,14 @@ def _authority(vault: Vault, opts: CaptureOptions, doc_type: str,
 def _record_refusal(vault: Vault, opts: CaptureOptions, result: AuthorityCheck, decision_id: int,
                     contract: Contract | None) -> Sealed:
     """A refused acceptance is evidence too: sealed, with nothing clicked or captured."""
-    sealed = vault.seal(
-        kind="authority-refusal", artifacts=[],
+    return seal_document(
+        vault, kind="authority-refusal", artifacts=[],
         context={"how": "capture", "who": vault.user, "url": opts.url,
                  "doc_type": normalize_doc_type(opts.doc_type), "clicked": False,
                  "authority": result.to_dict()},
         build_rows=lambda _s: Subject(contract_id=contract.id if contract else None),
+        decision_id=decision_id,
     )
-    link_decision(vault, decision_id, evidence_seq=sealed.seq, document_id=None,
-                  contract_id=contract.id if contract else None)
-    return sealed
 
 
 def page_context(summary: dict[str, Any], index: int) -> dict[str, Any]:
@@ -286,13 +284,23 @@ def capture_agreement(vault: Vault, opts: CaptureOptions, *, wait: Callable[[str
             f"Nothing was clicked; the refusal is recorded as {evidence_ref(sealed.seq)}")
 
     work = vault.new_temp_dir("capture-")
+    capture_id = uuid.uuid4().hex[:16]
+    # Sealed before anything is clicked, so an acceptance killed after its click is known.
+    guard = AcceptanceGuard(vault, work, capture_id, opts.url, doc_type,
+                            contract.id if contract else None, new_title=opts.new_title,
+                            signer=opts.signer, board=checked[0].request.board if checked else None,
+                            decision_id=checked[1] if checked else None)
     try:
-        capture_id = uuid.uuid4().hex[:16]
         request = capture_request(opts, work, capture_id)
+        request.before_click = guard.before_click
         try:
             result = cap.run_capture(request, wait=wait, progress=progress)
         except cap.CaptureError as exc:
+            guard.abandon(exc)
             raise map_capture_error(exc) from exc
+        except BaseException as exc:
+            guard.abandon(exc)
+            raise
         outcome = CaptureOutcome(contract_id=None, document_ids=[], evidence_ids=[],
                                  artifacts=[], authority=authority,
                                  warnings=list(result.warnings), dialogs=result.dialogs,
@@ -313,6 +321,7 @@ def capture_agreement(vault: Vault, opts: CaptureOptions, *, wait: Callable[[str
                                        decision_id=checked[1] if checked and page.role == "main"
                                        else None)
             contract_pk = sealed.subject.contract_id
+            guard.done = True
             if sealed.timestamp_warning:
                 outcome.warnings.append(sealed.timestamp_warning)
             assert sealed.subject.document_id is not None
@@ -324,5 +333,5 @@ def capture_agreement(vault: Vault, opts: CaptureOptions, *, wait: Callable[[str
                 outcome.accept = summary["pages"][0]["accept"]
         outcome.contract_id = contract_ref(contract_pk) if contract_pk else None
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        vault.remove_temp_dir(work)
     return outcome

@@ -15,7 +15,7 @@ from contractvault.evidence.sealing import seal_document
 from contractvault.ids import contract_ref, document_ref, evidence_ref
 from contractvault.models import Document
 from contractvault.records import refs
-from contractvault.records.extract import ExtractionError, extract_file
+from contractvault.records.extract import ExtractionError, extract_copy
 from contractvault.records.vocabularies import normalize_doc_type
 from contractvault.vault import ArtifactSpec, Subject, Vault
 
@@ -55,8 +55,19 @@ def supersede_document(vault: Vault, old_doc_id: str, file: Path, reason: str,
         raise RefusedError(f"{document_ref(old.id)} is already superseded by {document_ref(newer.id)}",
                            "a document is superseded once; corrections form a chain",
                            f"Supersede {document_ref(newer.id)} instead")
+    stage = vault.new_temp_dir("supersede-")
     try:
-        doc = extract_file(Path(file))
+        return _supersede(vault, old, Path(file), reason, doc_type, stage)
+    finally:
+        vault.remove_temp_dir(stage)
+
+
+def _supersede(vault: Vault, old: Document, file: Path, reason: str, doc_type: str | None,
+               stage: Path) -> SupersedeResult:
+    assert old.id is not None
+    try:
+        # Read from the vault's own copy: what is sealed is what is stored.
+        doc = extract_copy(file, stage)
     except ExtractionError as exc:
         raise UsageError(f"cannot add {file}", exc.why, exc.hint) from exc
     kind_of_doc = normalize_doc_type(doc_type) if doc_type else old.doc_type

@@ -17,7 +17,12 @@ from contractvault.ids import contract_ref, document_ref, evidence_ref
 from contractvault.models import Document, DocumentPage
 from contractvault.records import refs
 from contractvault.records.contracts import ContractFields, new_contract_row
-from contractvault.records.extract import ExtractedDocument, ExtractionError, extract_safely
+from contractvault.records.extract import (
+    ExtractedDocument,
+    ExtractionError,
+    die_with_parent,
+    extract_safely,
+)
 from contractvault.records.vocabularies import normalize_doc_type
 from contractvault.util import Progress, utc_now
 from contractvault.vault import ArtifactSpec, Subject, Vault
@@ -46,22 +51,36 @@ class AddResult:
         return out
 
 
-def extract_all(paths: list[Path], workers: int | None = None) -> Iterator[ExtractedDocument | ExtractionError]:
-    """Extract files in input order, on every core when there are several."""
+def extract_all(paths: list[Path], stage_dir: Path | None = None,
+                workers: int | None = None) -> Iterator[ExtractedDocument | ExtractionError]:
+    """Extract files in input order, on every core when there are several.
+
+    With `stage_dir`, each file is first copied there (hashed as it is copied) and read
+    from the copy. Pool workers die with this process, whatever kills it.
+    """
     n = workers or min(2, os.cpu_count() or 1)
+    stages = [stage_dir] * len(paths)
     if len(paths) < POOL_THRESHOLD or n < 2:
-        yield from map(extract_safely, paths)
+        yield from map(extract_safely, paths, stages)
         return
-    with ProcessPoolExecutor(max_workers=n) as pool:
-        yield from pool.map(extract_safely, paths, chunksize=4)
+    with ProcessPoolExecutor(max_workers=n, initializer=die_with_parent,
+                             initargs=(os.getpid(),)) as pool:
+        yield from pool.map(extract_safely, paths, stages, chunksize=4)
 
 
 def add_document_rows(s: Session, vault: Vault, *, contract_id: int, doc: ExtractedDocument,
                       doc_type: str, title: str, source_name: str, origin: str,
                       language: str | None = None, url: str | None = None,
                       capture_id: str | None = None, supersedes_id: int | None = None) -> Document:
-    """Store the blob and add a document with its pages (inside a sealing transaction)."""
-    vault.store_file(doc.path, doc.sha256)
+    """Store the blob and add a document with its pages (inside a sealing transaction).
+
+    The blob is the copy extraction read (`doc.stored`), moved into the store; a file
+    without one is copied here, and refused if it no longer hashes as it did.
+    """
+    if doc.stored is not None:
+        vault.blobs.put_staged(doc.stored, doc.sha256)
+    else:
+        vault.store_file(doc.path, doc.sha256)
     row = Document(
         contract_id=contract_id, doc_type=doc_type, title=title, source_name=source_name,
         media_type=doc.media_type, blob_sha256=doc.sha256, size=doc.size,
@@ -103,16 +122,25 @@ def add_files(vault: Vault, files: Iterable[Path], *, doc_type: str, contract: s
     total = len(paths)
     if progress:
         progress(0, total)
-    for done, (path, extracted) in enumerate(zip(paths, extract_all(paths), strict=True), start=1):
-        if isinstance(extracted, ExtractionError):
-            msg = extracted.why + (f". {extracted.hint}" if extracted.hint else "")
-            result.errors.append({"file": str(path), "error": msg})
-        else:
-            contract_pk = _seal_one(vault, extracted, result, doc_type=doc_type,
-                                    contract_pk=contract_pk, new_title=new_title, supplier=supplier)
-        if progress:
-            progress(done, total)
-    # One index writer for the whole batch instead of one per file.
+    # Copies of the files being added, on the blob store's filesystem: each becomes its
+    # blob by a rename, so the sealed hash is always the hash of the stored bytes.
+    stage = vault.new_temp_dir("add-")
+    try:
+        for done, (path, extracted) in enumerate(zip(paths, extract_all(paths, stage), strict=True),
+                                                 start=1):
+            if isinstance(extracted, ExtractionError):
+                msg = extracted.why + (f". {extracted.hint}" if extracted.hint else "")
+                result.errors.append({"file": str(path), "error": msg})
+            else:
+                contract_pk = _seal_one(vault, extracted, result, doc_type=doc_type,
+                                        contract_pk=contract_pk, new_title=new_title,
+                                        supplier=supplier)
+            if progress:
+                progress(done, total)
+    finally:
+        vault.remove_temp_dir(stage)
+    # One index writer for the whole batch instead of one per file (each document also
+    # carries a durable to-index mark from its seal, should this process die first).
     index_sealed(vault, result.document_ids)
     return result
 

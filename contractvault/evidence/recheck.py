@@ -11,7 +11,6 @@ Otherwise the new version is sealed as a document that supersedes the latest one
 from __future__ import annotations
 
 import json
-import shutil
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -165,7 +164,7 @@ def recheck(vault: Vault, document_id: str, options: RecheckOptions | None = Non
             evidence_seq = sealed.seq
             doc_ref, new = document_ref(sealed.subject.document_id), True
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        vault.remove_temp_dir(work)
     return RecheckResult(
         document_id=doc_ref, compared_with=document_ref(accepted_id),
         recheck_of=document_ref(old_id), evidence_id=evidence_ref(evidence_seq), url=url,

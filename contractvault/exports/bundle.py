@@ -96,13 +96,10 @@ def _resolve(vault: Vault, ref: str) -> tuple[int, str | None]:
                      "evidence (E-…) id", "Run 'contractvault show ID' to see its documents")
 
 
-def _entries(vault: Vault) -> list[LedgerEntry]:
-    out = []
-    for item in vault.ledger.entries():
-        if isinstance(item, ValueError):
-            raise VerificationError("the ledger does not parse", str(item), "Run 'contractvault verify'")
-        out.append(item)
-    return out
+def _entries(vault: Vault) -> list[LedgerEntry | None]:
+    """The ledger's entries by position; None for a line that does not parse (verify names
+    it; the excerpt of an earlier record stops before it)."""
+    return [None if isinstance(item, ValueError) else item for item in vault.ledger.entries()]
 
 
 def export_evidence(vault: Vault, ref: str, out: Path, *, include_secret: bool = False) -> EvidenceBundle:
@@ -114,11 +111,12 @@ def export_evidence(vault: Vault, ref: str, out: Path, *, include_secret: bool =
     the record does not verify: a bundle is only made of evidence that holds.
     """
     seq, doc_id = _resolve(vault, ref)
-    entries = _entries(vault)
-    if not 1 <= seq <= len(entries) or entries[seq - 1].seq != seq:
+    all_entries = _entries(vault)
+    found = all_entries[seq - 1] if 1 <= seq <= len(all_entries) else None
+    if found is None or found.seq != seq:
         raise NotFoundError(f"no evidence record {evidence_ref(seq)} in the ledger", "",
                             "Run 'contractvault verify'")
-    entry = entries[seq - 1]
+    entry = found
     subject = entry.record.get("subject") or {}
     contract_id = subject.get("contract_id")
     with vault.session() as s:
@@ -131,17 +129,30 @@ def export_evidence(vault: Vault, ref: str, out: Path, *, include_secret: bool =
     if doc_id is None and subject.get("document_id"):
         doc_id = str(subject["document_id"])
 
-    report = verify(vault, evidence_ref(seq))
+    report = verify(vault, evidence_ref(seq), index=False)
     if not report.ok:
         first = report.failures[0]
         raise VerificationError(f"{evidence_ref(seq)} does not verify, so it is not exported",
                                 f"{first.id}: {first.detail}", "Run 'contractvault verify'")
 
-    # The excerpt ends at the latest checkpoint, but never reaches into a secret contract.
-    limit = len(entries)
+    # The excerpt ends at the latest checkpoint, but never reaches into a secret contract,
+    # nor into a later record that does not verify (it does not weaken this one, and the
+    # bundle must hold only what verifies).
     notes: list[str] = []
+    bad_later = sorted({q for q in report.later_seqs() if q > seq}
+                       | {n for n, e in enumerate(all_entries, start=1) if e is None and n > seq})
+    entries: list[LedgerEntry] = []
+    for e in all_entries:
+        if e is None:
+            break
+        entries.append(e)
+    limit = len(entries)
+    if bad_later:
+        limit = bad_later[0] - 1
+        notes.append(f"the excerpt stops before {evidence_ref(bad_later[0])}, which does not verify "
+                     "(run 'contractvault verify')")
     if not include_secret:
-        for e in entries[seq:]:
+        for e in entries[seq:limit]:
             if (e.record.get("subject") or {}).get("contract_id") in secret:
                 limit = e.seq - 1
                 notes.append(f"the excerpt stops before {evidence_ref(e.seq)}, which concerns a "
@@ -305,6 +316,8 @@ def _verify_md(vault: Vault, entry: LedgerEntry, doc_id: str | None, checkpoint:
 def _note_sv(note: str) -> str:
     if note.startswith("the excerpt stops before"):
         eid = note.split()[4].rstrip(",")
+        if "does not verify" in note:
+            return f"Utdraget slutar före {eid}, som inte går att verifiera."
         return f"Utdraget slutar före {eid}, som gäller ett sekretessbelagt avtal."
     if note.startswith("the record has a timestamp token"):
         return ("Posten har en tidsstämpel, men inget CA-certifikat för tidsstämplingstjänsten är "

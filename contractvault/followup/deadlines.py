@@ -26,8 +26,9 @@ from contractvault.ids import contract_ref, document_ref
 from contractvault.models import Contract, Document, Evidence, FollowUpRecord
 from contractvault.records import refs
 from contractvault.records.vocabularies import parse_date
+from contractvault.storage.rowseal import sealed_row
 from contractvault.util import iso_utc, utc_now
-from contractvault.vault import Vault
+from contractvault.vault import Subject, Vault
 
 # --- changed online terms (hook for `recheck`) -------------------------------------------
 
@@ -231,15 +232,23 @@ def record_followup(vault: Vault, contract: str, *, held_on: date | str | None, 
     if k == "meeting" and not people:
         raise UsageError("a meeting needs its participants", "",
                          "Name them with --participant (repeatable)")
-    with vault.session() as s:
+    rows: list[FollowUpRecord] = []
+
+    def build(s: Session) -> Subject:
         c = refs.contract(s, contract)
         assert c.id is not None
         row = FollowUpRecord(contract_id=c.id, held_on=held, kind=k,
                              participants=json.dumps(people, ensure_ascii=False),
                              notes=notes.strip(), recorded_at=utc_now(), recorded_by=vault.user)
         s.add(row)
-        s.commit()
-        return followup_dict(row)
+        s.flush()
+        rows.append(row)
+        # Sealed with its record: a follow-up edited in the database later fails verify.
+        return Subject(contract_id=c.id, context={"rows": [sealed_row(row)]})
+
+    vault.seal(kind="followup", artifacts=[], context={"how": "followup record", "who": vault.user},
+               build_rows=build)
+    return followup_dict(rows[0])
 
 
 def followup_dict(r: FollowUpRecord) -> dict[str, Any]:

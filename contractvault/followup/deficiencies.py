@@ -6,26 +6,30 @@ overwritten, and a deficiency's state is the fold of its events. Ids shown to us
 
 A deficiency must be notified to the supplier promptly: one not notified in time may count
 as accepted. The warning threshold is NOTIFY_WITHIN_DAYS (14) after it was noticed.
+
+Each event is sealed as it is recorded (a `deficiency` record carrying the rows), so an
+event edited or slipped into the database later does not pass `verify`.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from contractvault.errors import NotFoundError, UsageError
 from contractvault.ids import contract_ref
 from contractvault.models import Contract, Deficiency, DeficiencyEvent
 from contractvault.records import refs
 from contractvault.records.vocabularies import fold, parse_date
+from contractvault.storage.rowseal import sealed_row
 from contractvault.util import iso_utc, utc_now
-from contractvault.vault import Vault
+from contractvault.vault import Subject, Vault
 
 STATUSES = ("open", "notified", "resolved")
 SANCTIONS = ("vite", "skadestand", "havning", "prisavdrag")
@@ -186,9 +190,34 @@ def _get(s: Session, ref: str) -> Deficiency:
     return row
 
 
-def _event(s: Session, vault: Vault, pk: int, action: str, data: dict[str, Any]) -> None:
-    s.add(DeficiencyEvent(deficiency_id=pk, at=utc_now(), by=vault.user, action=action,
-                          data_json=json.dumps(data, ensure_ascii=False, sort_keys=True)))
+def _event(s: Session, vault: Vault, pk: int, action: str, data: dict[str, Any]) -> DeficiencyEvent:
+    ev = DeficiencyEvent(deficiency_id=pk, at=utc_now(), by=vault.user, action=action,
+                         data_json=json.dumps(data, ensure_ascii=False, sort_keys=True))
+    s.add(ev)
+    return ev
+
+
+def _seal(vault: Vault, what: str,
+          build: Callable[[Session], tuple[Deficiency, list[SQLModel]]]) -> DeficiencyState:
+    """Check and add the rows of one change inside a sealing transaction; returns the
+    deficiency's state after it. `build` raises to refuse (nothing is written then)."""
+    pks: list[int] = []
+
+    def rows(s: Session) -> Subject:
+        row, new = build(s)
+        s.flush()
+        assert row.id is not None
+        pks.append(row.id)
+        return Subject(contract_id=row.contract_id,
+                       extra={"deficiency_id": deficiency_ref(row.id)},
+                       context={"rows": [sealed_row(r) for r in new]})
+
+    vault.seal(kind="deficiency", artifacts=[],
+               context={"how": f"deficiency {what}", "who": vault.user}, build_rows=rows)
+    with vault.session() as s:
+        row = s.get(Deficiency, pks[0])
+        assert row is not None
+        return _load(s, [row])[0]
 
 
 def _check_dates(noticed: date | None, notified: date | None, remedy: date | None) -> None:
@@ -220,16 +249,17 @@ def add_deficiency(vault: Vault, contract: str, *, description: str, clause: str
             "noticed_on": _iso(noticed), "notified_on": _iso(notified),
             "remedy_by": _iso(remedy), "sanctions": normalize_sanctions(sanctions),
             "note": note.strip() if note else None}
-    with vault.session() as s:
+
+    def build(s: Session) -> tuple[Deficiency, list[SQLModel]]:
         c = refs.contract(s, contract)
         assert c.id is not None
         row = Deficiency(contract_id=c.id, created_at=utc_now())
         s.add(row)
         s.flush()
         assert row.id is not None
-        _event(s, vault, row.id, "opened", data)
-        s.commit()
-        return _load(s, [row])[0]
+        return row, [row, _event(s, vault, row.id, "opened", data)]
+
+    return _seal(vault, "add", build)
 
 
 def update_deficiency(vault: Vault, ref: str, *, clause: str | None = None,
@@ -258,7 +288,8 @@ def update_deficiency(vault: Vault, ref: str, *, clause: str | None = None,
     if not changes:
         raise UsageError("nothing to change", "",
                          "Give --notified, --remedy-by, --sanction, --clause, --description or --note")
-    with vault.session() as s:
+
+    def build(s: Session) -> tuple[Deficiency, list[SQLModel]]:
         row = _get(s, ref)
         state = _load(s, [row])[0]
         if state.status == "resolved":
@@ -269,9 +300,9 @@ def update_deficiency(vault: Vault, ref: str, *, clause: str | None = None,
         _check_dates(merged["noticed_on"], merged["notified_on"], merged["remedy_by"])
         action = "notified" if set(changes) == {"notified_on"} else "updated"
         assert row.id is not None
-        _event(s, vault, row.id, action, changes)
-        s.commit()
-        return _load(s, [row])[0]
+        return row, [_event(s, vault, row.id, action, changes)]
+
+    return _seal(vault, "update", build)
 
 
 def resolve_deficiency(vault: Vault, ref: str, *, resolved_on: date | str | None = None,
@@ -280,7 +311,8 @@ def resolve_deficiency(vault: Vault, ref: str, *, resolved_on: date | str | None
     resolved = parse_date(resolved_on, "--date") or date.today()
     if resolved > date.today():
         raise UsageError(f"--date {resolved} is in the future", "record what has happened")
-    with vault.session() as s:
+
+    def build(s: Session) -> tuple[Deficiency, list[SQLModel]]:
         row = _get(s, ref)
         state = _load(s, [row])[0]
         if state.status == "resolved":
@@ -289,22 +321,24 @@ def resolve_deficiency(vault: Vault, ref: str, *, resolved_on: date | str | None
         if state.noticed_on and resolved < state.noticed_on:
             raise UsageError("resolved before it was noticed", f"{resolved} < {state.noticed_on}")
         assert row.id is not None
-        _event(s, vault, row.id, "resolved",
-               {"resolved_on": resolved.isoformat(), "note": note.strip() if note else None})
-        s.commit()
-        return _load(s, [row])[0]
+        return row, [_event(s, vault, row.id, "resolved",
+                            {"resolved_on": resolved.isoformat(),
+                             "note": note.strip() if note else None})]
+
+    return _seal(vault, "resolve", build)
 
 
 def reopen_deficiency(vault: Vault, ref: str, *, note: str | None = None) -> DeficiencyState:
     """Reopen a resolved deficiency (a `reopened` event)."""
-    with vault.session() as s:
+
+    def build(s: Session) -> tuple[Deficiency, list[SQLModel]]:
         row = _get(s, ref)
         if _load(s, [row])[0].status != "resolved":
             raise UsageError(f"{ref} is not resolved", "only a resolved deficiency is reopened")
         assert row.id is not None
-        _event(s, vault, row.id, "reopened", {"note": note.strip() if note else None})
-        s.commit()
-        return _load(s, [row])[0]
+        return row, [_event(s, vault, row.id, "reopened", {"note": note.strip() if note else None})]
+
+    return _seal(vault, "reopen", build)
 
 
 def list_deficiencies(vault: Vault, *, contract: str | None = None,

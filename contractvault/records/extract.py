@@ -1,17 +1,25 @@
 """Text extraction per page: PDF (pypdf), HTML (visible text), plain text and Markdown.
 
 Runs in worker processes for bulk adds, so everything here is a pure function of a path.
+Files given by a user are copied into the vault first and read from that copy
+(`extract_copy`): what is hashed, sealed and searched is the same bytes, even when the
+original changes while it is added.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import re
+import sys
+import threading
+import time
 import unicodedata
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+from contractvault.storage.blobs import stage_copy
 from contractvault.util import sha256_file, sha256_hex
 
 MEDIA_TYPES = {
@@ -48,6 +56,8 @@ class ExtractedDocument:
     has_text: bool
     text_sha256: str
     warnings: list[str] = field(default_factory=list)
+    # The copy that was hashed and read (`extract_copy`): it becomes the blob.
+    stored: Path | None = None
 
 
 def normalise_text(text: str) -> str:
@@ -148,17 +158,17 @@ def _pdf_pages(path: Path) -> list[str]:
                               "Check that the file opens in a PDF reader") from exc
 
 
-def extract_file(path: Path) -> ExtractedDocument:
-    """Hash and extract one file. Raises ExtractionError with a reason a user understands."""
-    path = Path(path)
+def _check_source(path: Path) -> str:
+    """The media type of a file that can be added; ExtractionError otherwise."""
     if not path.exists():
         raise ExtractionError("no such file", "Check the path")
     if not path.is_file():
         raise ExtractionError("not a regular file", "Name files, not folders")
-    media_type = media_type_for(path)
-    size = path.stat().st_size
-    if size == 0:
-        raise ExtractionError("the file is empty (0 bytes)", "Add the complete file")
+    return media_type_for(path)
+
+
+def _extract_pages(path: Path, media_type: str) -> tuple[list[str], bool, list[str]]:
+    """(pages, has_text, warnings) of the file at `path`, read as `media_type`."""
     warnings: list[str] = []
     if media_type == "application/pdf":
         pages = _pdf_pages(path)
@@ -176,17 +186,82 @@ def extract_file(path: Path) -> ExtractedDocument:
     has_text = sum(len(p.strip()) for p in pages) >= MIN_TEXT_CHARS
     if not has_text:
         warnings.append("no text layer: stored, but it cannot be searched (scan it with OCR first)")
+    return pages, has_text, warnings
+
+
+def extract_file(path: Path) -> ExtractedDocument:
+    """Hash and extract one file the vault itself wrote (a capture's PDF). Raises
+    ExtractionError with a reason a user understands. A user's file goes through
+    `extract_copy`, which cannot be fooled by a file that changes meanwhile."""
+    path = Path(path)
+    media_type = _check_source(path)
+    size = path.stat().st_size
+    if size == 0:
+        raise ExtractionError("the file is empty (0 bytes)", "Add the complete file")
+    pages, has_text, warnings = _extract_pages(path, media_type)
     return ExtractedDocument(
         path=path, sha256=sha256_file(path), size=size, media_type=media_type, pages=pages,
         has_text=has_text, text_sha256=text_hash(pages), warnings=warnings,
     )
 
 
-def extract_safely(path: Path) -> ExtractedDocument | ExtractionError:
-    """`extract_file` for worker pools: returns the error instead of raising it."""
+def extract_copy(path: Path, stage_dir: Path) -> ExtractedDocument:
+    """Copy `path` into `stage_dir` (hashing the bytes as they are copied), then extract
+    the text from that copy. The result's `stored` is the copy, to be moved into the blob
+    store: the sealed hash, the stored bytes and the searchable text all come from it."""
+    path = Path(path)
+    media_type = _check_source(path)
     try:
-        return extract_file(path)
+        copy, digest, size = stage_copy(path, Path(stage_dir))
+    except PermissionError as exc:
+        raise ExtractionError("the file cannot be read (permission denied)",
+                              "Check the file's permissions") from exc
+    try:
+        if size == 0:
+            raise ExtractionError("the file is empty (0 bytes)", "Add the complete file")
+        pages, has_text, warnings = _extract_pages(copy, media_type)
+    except BaseException:
+        copy.unlink(missing_ok=True)
+        raise
+    return ExtractedDocument(
+        path=path, sha256=digest, size=size, media_type=media_type, pages=pages,
+        has_text=has_text, text_sha256=text_hash(pages), warnings=warnings, stored=copy,
+    )
+
+
+def extract_safely(path: Path, stage_dir: Path | None = None) -> ExtractedDocument | ExtractionError:
+    """`extract_copy` (or `extract_file` without a stage folder) for worker pools: returns
+    the error instead of raising it."""
+    try:
+        return extract_file(path) if stage_dir is None else extract_copy(path, stage_dir)
     except ExtractionError as exc:
         return exc
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop a bulk add
         return ExtractionError(f"cannot be read ({type(exc).__name__}: {exc})")
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Worker-pool initializer: the worker dies with the process that started it.
+
+    A SIGKILLed `add` cannot stop its pool, and its workers would otherwise live on
+    (extracting files nobody will seal). On Linux the kernel kills the worker when its
+    parent dies (prctl PR_SET_PDEATHSIG); elsewhere a thread watches the parent's pid.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    else:  # pragma: no cover - Linux is where ContractVault runs its tests
+        def watch() -> None:
+            while os.getppid() == parent_pid:
+                time.sleep(1.0)
+            os._exit(1)
+
+        threading.Thread(target=watch, name="cv-parent-watch", daemon=True).start()
+    if os.getppid() != parent_pid:
+        os._exit(1)  # the parent died before the death signal was set up

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -9,7 +10,12 @@ from contractvault.errors import ContractVaultError, UsageError
 from contractvault.ids import contract_ref, parse_ref
 from contractvault.models import Contract
 from contractvault.records.vocabularies import normalize_doc_type
-from contractvault.storage.clauses import ClauseIndex, index_documents_from_db
+from contractvault.storage.clauses import (
+    ClauseIndex,
+    index_backlog,
+    index_documents_from_db,
+    unindexed_documents,
+)
 from contractvault.util import Progress
 from contractvault.vault import Vault
 from index.errors import ClauseIndexError, QueryError
@@ -49,9 +55,19 @@ def refresh_contract(vault: Vault, c: Contract) -> None:
 
 
 def reindex(vault: Vault, progress: Progress | None = None) -> dict[str, Any]:
-    """Rebuild the whole index from the database and blob store."""
+    """Rebuild the whole index from the database and blob store.
+
+    Documents sealed while the rebuild read the database are indexed afterwards, into the
+    new generation, as is everything still queued: a rebuild never drops what was sealed.
+    """
     idx = clause_index(vault)
     clauses = idx.rebuild(progress=progress)
+    try:
+        missing, _queued = unindexed_documents(vault.engine, idx)
+        clauses += index_backlog(vault.engine, idx, missing)
+    except ClauseIndexError as exc:
+        raise ContractVaultError("the index was rebuilt, but documents sealed meanwhile could "
+                                 "not be added", str(exc), "Run 'contractvault reindex' again") from exc
     return {"clauses": clauses, **idx.status()}
 
 
@@ -94,6 +110,10 @@ def search(vault: Vault, query: str, *, doc_type: str | None = None, supplier: s
         raise UsageError("the query is empty", "", "Search for words, e.g. 'uppsägning'")
     if limit < 1:
         raise UsageError("--limit must be at least 1")
+    with contextlib.suppress(ClauseIndexError):
+        # Documents a killed indexer left queued are found too (a failure here only
+        # means they are found on a later search).
+        index_backlog(vault.engine, clause_index(vault))
     try:
         result = clause_index(vault).search(
             query, doc_type=normalize_doc_type(doc_type) if doc_type else None, supplier=supplier,

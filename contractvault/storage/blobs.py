@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-import shutil
 import stat
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from contractvault.util import atomic_writer, fsync_dir, iter_file, sha256_file, sha256_hex
+from contractvault.util import atomic_writer, copy_hashed, fsync_dir, iter_file, sha256_hex
+
+
+def stage_copy(src: Path, folder: Path) -> tuple[Path, str, int]:
+    """Copy `src` into a new temp file in `folder`, hashing the bytes as they are written;
+    returns (copy, sha256, size). The copy is fsynced: what was hashed is what is kept.
+
+    The copy is named `.<name>.*.tmp`, like every interrupted write, for `doctor`.
+    """
+    fd, tmp = tempfile.mkstemp(prefix=f".{src.name[:60]}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fout:
+            digest, size = copy_hashed(src, fout)
+            fout.flush()
+            os.fsync(fout.fileno())
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return Path(tmp), digest, size
 
 
 class BlobStore:
@@ -26,14 +46,42 @@ class BlobStore:
         return self.path_for(sha256).is_file()
 
     def put_file(self, src: Path, sha256: str | None = None) -> tuple[str, int]:
-        """Store a copy of `src`; returns (sha256, size). Identical content is stored once."""
-        digest = sha256 or sha256_file(src)
-        dest = self.path_for(digest)
-        if not dest.exists():
-            with open(src, "rb") as fin, atomic_writer(dest, mode=0o444) as fout:
-                shutil.copyfileobj(fin, fout, 1 << 20)
+        """Store a copy of `src`; returns (sha256, size). Identical content is stored once.
+
+        The hash is of the bytes as they are copied, so a file that changes meanwhile is
+        stored under the hash of what was stored. With `sha256` (what the caller hashed
+        earlier) a copy that hashes otherwise is refused: VerificationError, nothing stored.
+        """
+        if sha256 is not None and self.has(sha256):
+            return sha256, self.path_for(sha256).stat().st_size
+        self.root.mkdir(parents=True, exist_ok=True)
+        staged = stage_copy(Path(src), self.root)
+        try:
+            digest, size = staged[1], staged[2]
+            if sha256 is not None and digest != sha256:
+                from contractvault.errors import VerificationError
+
+                raise VerificationError(f"{src} changed while it was stored",
+                                        f"it was read as {sha256[:12]}…, the stored copy hashes "
+                                        f"to {digest[:12]}…", "Add the file again once it is complete")
+            self.put_staged(staged[0], digest)
+        finally:
+            staged[0].unlink(missing_ok=True)
+        return digest, size
+
+    def put_staged(self, staged: Path, sha256: str) -> tuple[str, int]:
+        """Move a file copied and hashed by `stage_copy` (on the vault's filesystem) into
+        the store under its hash; the staged file is gone afterwards. Returns (sha256, size)."""
+        dest = self.path_for(sha256)
+        if dest.exists():
+            staged.unlink(missing_ok=True)
+        else:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.chmod(staged, 0o444)
+            os.replace(staged, dest)
+            fsync_dir(dest.parent)
             fsync_dir(dest.parent.parent)
-        return digest, dest.stat().st_size
+        return sha256, dest.stat().st_size
 
     def put_bytes(self, data: bytes, sha256: str) -> tuple[str, int]:
         """Store bytes whose hash the caller computed; returns (sha256, size)."""
@@ -95,7 +143,7 @@ class BlobStore:
         """Leftovers of writes that were killed half-way."""
         if not self.root.is_dir():
             return []
-        return list(self.root.glob("*/.*.tmp"))
+        return list(self.root.glob("*/.*.tmp")) + list(self.root.glob(".*.tmp"))
 
     def remove_unsealed(self, sha256: str) -> None:
         """Delete a blob no record refers to (doctor --fix only; sealed blobs are never removed)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,7 +12,15 @@ from sqlmodel import SQLModel, create_engine, select
 
 from contractvault import models  # noqa: F401 - registers the tables on SQLModel.metadata
 from contractvault.errors import ContractVaultError, UsageError
-from contractvault.models import LoginAttempt, Meta, MigrationRecord, User, WebSession
+from contractvault.models import (
+    Evidence,
+    IndexQueue,
+    LoginAttempt,
+    Meta,
+    MigrationRecord,
+    User,
+    WebSession,
+)
 from contractvault.util import utc_now
 
 # Named migrations in order. A fresh database gets the current schema from the models and
@@ -34,10 +43,16 @@ def _access(conn: Connection) -> None:
                                                LoginAttempt.__table__])
 
 
+def _index_queue(conn: Connection) -> None:
+    # Sealed documents still to be indexed (issue 11): a killed indexer loses nothing.
+    IndexQueue.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("0001_initial", _initial),
     ("0002_contract_value", _contract_value),
     ("0003_access", _access),
+    ("0004_index_queue", _index_queue),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -61,6 +76,17 @@ def make_engine(url: str | None, sqlite_path: Path) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
+
+    elif engine.dialect.name == "postgresql":
+
+        @event.listens_for(engine, "connect")
+        def _utc_session(dbapi_conn, _record) -> None:  # noqa: ANN001
+            # Times are stored as naive UTC; a server in another time zone would shift
+            # them on the way in, and sealed rows would no longer match their records.
+            cur = dbapi_conn.cursor()
+            cur.execute("SET TIME ZONE 'UTC'")
+            cur.close()
+            dbapi_conn.commit()
 
     return engine
 
@@ -107,3 +133,38 @@ def needs_migration(engine: Engine) -> bool:
             return True
         current = conn.execute(select(Meta.value).where(Meta.key == "schema_version")).scalar()
     return current != str(SCHEMA_VERSION)
+
+
+VAULT_ID_KEY = "vault_id"
+
+
+def database_vault_id(engine: Engine) -> tuple[str | None, bool]:
+    """Which vault the database belongs to, read without writing: (vault id, stamped).
+
+    A database stamped at `init` names its vault in `cv_meta`; an older one is known by
+    its first ledger record (the vault-created record names the vault). (None, False) for
+    a database that holds no vault.
+    """
+    with engine.connect() as conn:
+        tables = inspect(conn)
+        if tables.has_table(Meta.__tablename__):
+            stamp = conn.execute(select(Meta.value).where(Meta.key == VAULT_ID_KEY)).scalar()
+            if stamp:
+                return str(stamp), True
+        if not tables.has_table(Evidence.__tablename__):
+            return None, False
+        first = conn.execute(select(Evidence.record_json).where(Evidence.seq == 1)).scalar()
+    if first is None:
+        return None, False
+    try:
+        vault_id = json.loads(first).get("vault_id")
+    except (ValueError, AttributeError):
+        return None, False
+    return (str(vault_id), False) if vault_id else (None, False)
+
+
+def stamp_vault_id(engine: Engine, vault_id: str) -> None:
+    """Name the vault the database belongs to (at init; once for vaults made before)."""
+    with engine.begin() as conn:
+        conn.execute(Meta.__table__.delete().where(Meta.key == VAULT_ID_KEY))
+        conn.execute(Meta.__table__.insert().values(key=VAULT_ID_KEY, value=vault_id))

@@ -302,7 +302,7 @@ def document_add(ctx: Ctx) -> Response:
         result = add_files(ctx.vault, [target], doc_type=ctx.field("doc_type") or "ovrigt",
                            contract=ref)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        ctx.vault.remove_temp_dir(work)
     if result.errors:
         raise UsageError(f"{result.errors[0]['file']} was not added", result.errors[0]["error"])
     return ctx.redirect(f"/documents/{result.document_ids[0]}?done=added")
@@ -380,12 +380,12 @@ def document_bundle(ctx: Ctx) -> Response:
     try:
         bundle = pages.evidence_bundle(ctx.vault, ctx.user, ref, work / "bundle.zip")
     except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
+        ctx.vault.remove_temp_dir(work)
         raise
     name = f"evidence-{bundle.evidence_id}.zip"
     return FileResponse(bundle.path, media_type="application/zip", filename=name,
                         headers={"Cache-Control": "private, no-store"},
-                        background=BackgroundTask(shutil.rmtree, work, ignore_errors=True))
+                        background=BackgroundTask(ctx.vault.remove_temp_dir, work))
 
 
 @route("/documents/{ref}/recheck", methods=("POST",), role="officer")
@@ -499,7 +499,7 @@ def authority_import(ctx: Ctx) -> Response:
             shutil.copyfileobj(upload.file, fh)
         import_register(ctx.vault, target)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        ctx.vault.remove_temp_dir(work)
     return ctx.redirect("/authority?done=imported")
 
 

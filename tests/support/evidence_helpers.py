@@ -1,4 +1,4 @@
-"""Building vaults with real sealed records for the evidence tests (no index, for speed)."""
+"""Building vaults with real sealed records for the evidence tests (indexed once at the end)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from contractvault.evidence.ingest import add_document_rows
+from contractvault.evidence.sealing import index_pending
+from contractvault.evidence.sealing import seal_document as seal_document_record
 from contractvault.ids import document_ref
 from contractvault.records.contracts import ContractFields, create_contract
 from contractvault.records.extract import extract_file
@@ -30,7 +32,7 @@ def agreement_text(rng: random.Random, n: int) -> str:
 def seal_document(vault: Vault, contract_pk: int, text: str, name: str, doc_type: str = "huvudavtal",
                   extra: list[tuple[str, str, bytes]] | None = None,
                   supersedes: int | None = None) -> tuple[str, int]:
-    """Seal one TXT document (like `add`, without indexing); returns (D-id, seq).
+    """Seal one TXT document (like `add`; indexed by the next indexer); returns (D-id, seq).
 
     `extra` adds further sealed artifacts (name, media type, bytes), as a capture has.
     """
@@ -50,11 +52,12 @@ def seal_document(vault: Vault, contract_pk: int, text: str, name: str, doc_type
                                 supersedes_id=supersedes)
         return Subject(contract_id=contract_pk, document_id=row.id, supersedes=supersedes)
 
-    sealed = vault.seal(kind="supersede" if supersedes else "add", artifacts=artifacts,
-                        context={"how": "add", "who": vault.user, "doc_type": doc_type,
-                                 "source_name": name, "page_count": len(doc.pages),
-                                 "has_text": doc.has_text, "text_sha256": doc.text_sha256},
-                        build_rows=build)
+    sealed = seal_document_record(
+        vault, kind="supersede" if supersedes else "add", artifacts=artifacts, index=False,
+        context={"how": "add", "who": vault.user, "doc_type": doc_type,
+                 "source_name": name, "page_count": len(doc.pages),
+                 "has_text": doc.has_text, "text_sha256": doc.text_sha256},
+        build_rows=build)
     assert sealed.subject.document_id is not None
     return document_ref(sealed.subject.document_id), sealed.seq
 
@@ -70,7 +73,8 @@ class Built:
 
 
 def build_vault(vault: Vault, n_records: int, seed: int, *, rotate_at: int | None = None,
-                supersede_at: int | None = None, n_contracts: int = 4) -> Built:
+                supersede_at: int | None = None, n_contracts: int = 4,
+                index: bool = True) -> Built:
     """Fill `vault` until its ledger has `n_records` records (the vault-created one counts).
 
     Documents spread over contracts; one identical file is sealed twice (a shared blob),
@@ -109,4 +113,60 @@ def build_vault(vault: Vault, n_records: int, seed: int, *, rotate_at: int | Non
         doc_type = rng.choice(["huvudavtal", "pub-avtal", "bilaga", "sla"])
         d, seq = seal_document(vault, cpk, text, f"avtal-{n}.txt", doc_type=doc_type, extra=extra)
         built.documents[d] = seq
+    if index:
+        index_pending(vault)  # one index writer for them all
     return built
+
+
+REGISTER = Path(__file__).resolve().parents[2] / "contractvault" / "data" / "authority-example.toml"
+# How many records `add_state_records` seals.
+STATE_RECORDS = 11
+
+
+def add_state_records(vault: Vault, contracts: list[str], seed: int) -> list[int]:
+    """Seal the state that is evidence besides documents, as the commands do: a register
+    import, authority checks (allowed, refused, and one a refusal record rests on),
+    deficiencies with events, follow-up records. Returns the records' sequence numbers."""
+    from datetime import date
+
+    from contractvault.authority import AuthorityRequest
+    from contractvault.authority.store import check, import_register
+    from contractvault.evidence.sealing import seal_document as seal
+    from contractvault.followup.deadlines import record_followup
+    from contractvault.followup.deficiencies import (
+        add_deficiency,
+        resolve_deficiency,
+        update_deficiency,
+    )
+
+    rng = random.Random(seed)
+    import_register(vault, REGISTER)
+    today = date.today()
+    for signer in ("anna.l", "maria.k"):
+        check(vault, AuthorityRequest(signer=signer, board="KS", doc_type="pub-avtal", on=today,
+                                      scope="kommungemensam"))
+    cpk = int(rng.choice(contracts)[2:])
+    refused, decision = check(vault, AuthorityRequest(signer="maria.k", board="KS", doc_type="pub-avtal",
+                                                      on=today, scope="kommungemensam"),
+                              purpose="capture", contract_id=cpk)
+    assert not refused.allowed
+    seal(vault, kind="authority-refusal", artifacts=[],
+         context={"how": "capture", "who": vault.user, "url": "https://leverantor.example/villkor",
+                  "clicked": False, "authority": refused.to_dict()},
+         build_rows=lambda _s: Subject(contract_id=cpk), decision_id=decision)
+    first = add_deficiency(vault, rng.choice(contracts), description="Tillgängligheten under 99,5 %",
+                           clause="5.2", sanctions=["vite"])
+    update_deficiency(vault, first.deficiency_id, remedy_by="2099-06-30", note="Påmint")
+    add_deficiency(vault, rng.choice(contracts), description="Incident rapporterades sent")
+    resolve_deficiency(vault, first.deficiency_id, note="Åtgärdat")
+    for kind in ("meeting", "internal-review"):
+        record_followup(vault, rng.choice(contracts), held_on=None, kind=kind,
+                        participants=["Anna Lind", "Leverantörens kundansvarige"],
+                        notes=f"Uppföljning ({kind}) utan anmärkning")
+    with vault.session() as s:
+        from sqlmodel import col, func, select
+
+        from contractvault.models import Evidence
+
+        last = s.exec(select(func.max(col(Evidence.seq)))).one()
+    return list(range(last - STATE_RECORDS + 1, last + 1))

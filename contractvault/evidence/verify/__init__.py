@@ -21,8 +21,10 @@ from sqlmodel import select
 from contractvault.errors import NotFoundError, UsageError
 from contractvault.evidence.verify.blobs import BlobChecks
 from contractvault.evidence.verify.chain import ChainChecks
+from contractvault.evidence.verify.index import IndexChecks
 from contractvault.evidence.verify.rows import RowChecks
 from contractvault.evidence.verify.state import Failure, VerifyReport, _Line, _ref_pk
+from contractvault.evidence.verify.state_rows import StateChecks
 from contractvault.evidence.verify.timestamps import TimestampChecks
 from contractvault.ids import contract_ref, document_ref, evidence_ref, parse_ref
 from contractvault.models import (
@@ -37,7 +39,7 @@ from contractvault.vault import Vault
 __all__ = ["Failure", "VerifyReport", "load_checkpoint", "parse_checkpoint", "verify"]
 
 
-class _Verifier(ChainChecks, RowChecks, BlobChecks, TimestampChecks):
+class _Verifier(ChainChecks, RowChecks, BlobChecks, TimestampChecks, StateChecks, IndexChecks):
     """All passes over one vault."""
 
 
@@ -126,7 +128,8 @@ def load_checkpoint(path: Path) -> dict[str, Any]:
 
 
 def verify(vault: Vault, ref: str | None = None, *, progress: Progress | None = None,
-           checkpoint: dict[str, Any] | None = None, workers: int | None = None) -> VerifyReport:
+           checkpoint: dict[str, Any] | None = None, workers: int | None = None,
+           index: bool = True) -> VerifyReport:
     """Check the vault (or the records of one contract, document or evidence id).
 
     Re-hashes every blob once (in parallel), checks every signature against the key that
@@ -134,6 +137,12 @@ def verify(vault: Vault, ref: str | None = None, *, progress: Progress | None = 
     the signed checkpoints (one beyond the ledger's end means records were cut off), the
     timestamp tokens, and that each database row equals what its ledger record says.
     `checkpoint` is an older checkpoint kept elsewhere, checked against today's ledger.
+    The sealed state rows (authority, deficiencies, follow-ups) are checked against their
+    records, and (unless `index` is off) every sealed document against the search index.
+
+    With an id, a failure of a record after the ones asked about does not make them fail
+    (one bad record never blocks checking what came before it): it is listed in
+    `later_failures` instead.
     """
     v = _Verifier(vault, progress, workers)
     v.read_ledger()
@@ -144,6 +153,8 @@ def verify(vault: Vault, ref: str | None = None, *, progress: Progress | None = 
             arts[a.evidence_seq].append(a)
         docs = {d.id: d for d in s.exec(select(Document)).all() if d.id is not None}
     seqs, doc_pks = _select(vault, v, ref, rows, docs)
+    # Records a writer sealed after the ledger was read are not part of this check.
+    seqs = {q for q in seqs if not v.is_late(q)}
 
     # Blobs to hash: the sealed artifacts of the chosen records and their documents' blobs.
     refs: dict[str, set[str]] = defaultdict(set)
@@ -174,14 +185,32 @@ def verify(vault: Vault, ref: str | None = None, *, progress: Progress | None = 
         v.check_database(seqs, doc_pks, rows, arts, docs)
         v.check_pages(chosen_docs, docs)
         ntokens, source = v.check_timestamps(seqs)
+        v.check_state_rows(seqs, full=ref is None)
+        if index:
+            v.check_index(doc_pks)
         nbytes = v.finish_blobs(refs, sizes, futures)
     nblobs = len(refs)
     last = v.lines[-1] if v.lines else None
     head = {"seq": len(v.lines), "hash": last.computed} if last is not None else None
     failures = _dedupe(v.failures)
+    later: list[Failure] = []
+    if ref is not None:
+        failures, later = _split_later(failures, max(seqs, default=0))
     return VerifyReport(checked=len(seqs), failures=failures, warnings=_dedupe(v.warnings),
                         time_source=source, head=head, checkpoint=latest, blobs=nblobs,
-                        bytes_hashed=nbytes, timestamps=ntokens)
+                        bytes_hashed=nbytes, timestamps=ntokens, later=later)
+
+
+def _split_later(failures: list[Failure], last: int) -> tuple[list[Failure], list[Failure]]:
+    """(failures that concern records up to `last`, failures of later records)."""
+    keep, later = [], []
+    for f in failures:
+        pk = _ref_pk(f.id, "E")
+        if (pk is not None and pk > last) or f.id.startswith("checkpoint-"):
+            later.append(f)
+        else:
+            keep.append(f)
+    return keep, later
 
 
 def _dedupe(items: list[Failure]) -> list[Failure]:

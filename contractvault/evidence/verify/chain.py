@@ -150,10 +150,15 @@ class ChainChecks(VerifierState):
         return {"seq": seq, "head": cp.get("head"), "at": cp.get("at"), "key_id": kid}
 
     def check_checkpoints(self, external: dict[str, Any] | None) -> dict[str, Any] | None:
-        path = self.vault.ledger.checkpoints
-        raws = path.read_bytes().split(b"\n") if path.exists() else []
+        data = self.checkpoint_bytes  # read before the ledger (read_ledger)
+        raws = data.split(b"\n") if data is not None else []
         if raws and raws[-1] == b"":
             raws.pop()
+        if self.lines and not raws:
+            # Every seal writes one: without them, records cut off the end go unnoticed.
+            self.fail("checkpoint", "checkpoint", "ledger/checkpoints.jsonl is "
+                      + ("empty" if data is not None else "missing")
+                      + ": nothing shows that records were not cut off the end of the ledger")
         last_seq = 0
         latest: dict[str, Any] | None = None
         for n, raw in enumerate(raws, start=1):

@@ -22,6 +22,7 @@ from contractvault.models import (
     EvidenceArtifact,
 )
 from contractvault.records.extract import text_hash
+from contractvault.storage.rowseal import content_diff, row_content
 
 
 class RowChecks(VerifierState):
@@ -37,7 +38,7 @@ class RowChecks(VerifierState):
             line = self.entry_for(seq)
             row = rows.get(seq)
             if line is None or line.entry is None:
-                if row is not None:
+                if row is not None and not self.is_late(seq):
                     self.fail(rid, "database", "the database has this record, the ledger does not")
                 continue
             if row is None:
@@ -83,6 +84,8 @@ class RowChecks(VerifierState):
                 self.fail(rid, "document", f"the record is about {subj.get('document_id')}, which "
                           "is not in the database")
         for seq in sorted(set(arts) - set(rows)):
+            if self.is_late(seq):
+                continue
             if seq in seqs or self.entry_for(seq) is None:
                 self.fail(evidence_ref(seq), "artifacts",
                           "the database has artifacts of a record it does not have")
@@ -97,6 +100,8 @@ class RowChecks(VerifierState):
             self.fail(did, "document", "the document has no evidence record")
             return
         line = self.entry_for(doc.evidence_seq)
+        if line is None and self.is_late(doc.evidence_seq):
+            return  # sealed while verify ran: not part of what is checked
         if line is None or line.entry is None or not isinstance(line.entry.record, dict):
             self.fail(did, "document", f"its evidence record E-{doc.evidence_seq} is not in the ledger")
             return
@@ -128,6 +133,13 @@ class RowChecks(VerifierState):
         for name in _DOC_CONTEXT_FIELDS:
             if name in ctx and ctx[name] != getattr(doc, name):
                 diffs.append(name)
+        sealed_doc = ctx.get("document")
+        if isinstance(sealed_doc, dict):
+            # The whole row as sealed: URL, title, origin, language, who added it, when.
+            content = sealed_doc.get("content") if isinstance(sealed_doc.get("content"), dict) else {}
+            if sealed_doc.get("id") != doc.id:
+                diffs.append("id")
+            diffs += [n for n in content_diff(content, row_content(doc)) if n not in diffs]
         if diffs:
             self.fail(did, "document", f"the database row differs from {eid} in " + ", ".join(diffs))
 

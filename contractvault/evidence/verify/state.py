@@ -27,8 +27,6 @@ _DOC_CONTEXT_FIELDS = ("doc_type", "source_name", "page_count", "has_text", "tex
 
 
 @dataclass
-
-
 class Failure:
     """One thing that does not hold, naming the record (`E-12`, `D-5`) it concerns."""
 
@@ -53,10 +51,17 @@ class VerifyReport:
     blobs: int = 0
     bytes_hashed: int = 0
     timestamps: int = 0
+    # With an id: failures of records sealed after the ones asked about (they do not
+    # weaken those, so they do not make this check fail).
+    later: list[Failure] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.failures
+
+    def later_seqs(self) -> set[int]:
+        """Sequence numbers of the later records that failed."""
+        return {pk for f in self.later if (pk := _ref_pk(f.id, "E")) is not None and pk > 0}
 
     def failed_ids(self) -> set[str]:
         """Every id named by a failure."""
@@ -70,6 +75,7 @@ class VerifyReport:
             "time": self.time_source, "head": self.head, "checkpoint": self.checkpoint,
             "blobs": self.blobs, "bytes_hashed": self.bytes_hashed,
             "timestamps": self.timestamps,
+            "later_failures": [f.as_dict() for f in self.later],
         }
 
 
@@ -156,6 +162,9 @@ class VerifierState:
         self.key_after: dict[int, str] = {}
         self._done = 0
         self._total = 0
+        self._late: dict[int, dict[str, Any]] | None = None
+        self.ledger_size = 0
+        self.checkpoint_bytes: bytes | None = None
 
     # --- helpers ------------------------------------------------------------------------
 
@@ -174,6 +183,48 @@ class VerifierState:
         """The line at position `seq` if it holds record `seq` (else None)."""
         found = self.by_seq.get(seq)
         return found[0] if found else None
+
+    # --- what writers sealed while verify ran --------------------------------------------
+
+    def _pending_lines(self) -> dict[int, bytes]:
+        """Notes of records being sealed, read only (recovery is for writers)."""
+        out: dict[int, bytes] = {}
+        folder = self.vault.ledger.pending
+        if folder.is_dir():
+            for p in folder.glob("*.json"):
+                try:
+                    out[int(p.stem)] = p.read_bytes()
+                except (OSError, ValueError):
+                    continue
+        return out
+
+    def late_records(self) -> dict[int, dict[str, Any]]:
+        """Records sealed since the ledger was read: the notes of writers at work, then the
+        lines appended since (read in that order, so none slips between the two)."""
+        if self._late is None:
+            late: dict[int, dict[str, Any]] = {}
+            raws = list(self._pending_lines().values())
+            path = self.vault.ledger.records
+            try:
+                with open(path, "rb") as fh:
+                    fh.seek(self.ledger_size)
+                    raws += fh.read().split(b"\n")
+            except OSError:
+                pass
+            for raw in raws:
+                try:
+                    entry = LedgerEntry.parse(raw.strip())
+                except (ValueError, TypeError, UnicodeDecodeError):
+                    continue
+                if isinstance(entry.record, dict) and isinstance(entry.record.get("seq"), int) \
+                        and entry.record["seq"] > len(self.lines):
+                    late[entry.record["seq"]] = entry.record
+            self._late = late
+        return self._late
+
+    def is_late(self, seq: int | None) -> bool:
+        """Whether record `seq` was sealed after the snapshot (by a writer still at work)."""
+        return seq is not None and seq > len(self.lines) and seq in self.late_records()
 
     # --- keys ---------------------------------------------------------------------------
 
@@ -216,11 +267,25 @@ class VerifierState:
     # --- pass 1: the chain --------------------------------------------------------------
 
     def read_ledger(self) -> None:
+        """Read the ledger once: the snapshot every pass checks.
+
+        Writers may seal while verify runs. The checkpoints are read first (a checkpoint is
+        written after its line, so none read here goes beyond the ledger read next), and
+        what a database holds beyond the snapshot is checked against `late_records`.
+        """
+        cp_path = self.vault.ledger.checkpoints
+        self.checkpoint_bytes: bytes | None = cp_path.read_bytes() if cp_path.exists() else None
         path = self.vault.ledger.records
         data = path.read_bytes() if path.exists() else b""
         raws = data.split(b"\n")
         torn = raws.pop()  # after the final newline: empty unless a line was half-written
-        if torn:
+        self.ledger_size = len(data) - len(torn)
+        if torn and any(line.startswith(torn) for line in self._pending_lines().values()):
+            # A writer is appending this very line (or was killed doing so, and the next
+            # writer finishes it): it is not part of this snapshot.
+            self.warn(evidence_ref(len(raws) + 1), "ledger", "a record is being sealed (or was "
+                      "interrupted; the next command finishes it)")
+        elif torn:
             raws.append(torn)
             self.fail(evidence_ref(len(raws)), "ledger", "the last ledger line is incomplete "
                       "(no newline at the end): it was cut or half-written")

@@ -1,0 +1,75 @@
+"""Real processes for the fault tests: the CLI as a child process, its children, kills."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def cv_env(env: dict[str, str], **extra: str) -> dict[str, str]:
+    """The environment of a CLI child: the test's, with this checkout first on the path."""
+    return {**os.environ, **env, "PYTHONPATH": str(REPO), **extra}
+
+
+def cv_start(env: dict[str, str], *args: str, session: bool = True, **popen: Any) -> subprocess.Popen:
+    """Start `contractvault ARGS` as a child process (in a process group of its own)."""
+    popen.setdefault("stdout", subprocess.PIPE)
+    popen.setdefault("stderr", subprocess.PIPE)
+    return subprocess.Popen([sys.executable, "-m", "contractvault", *args], env=cv_env(env),
+                            text=True, start_new_session=session, **popen)
+
+
+def cv_run(env: dict[str, str], *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run `contractvault ARGS` to the end."""
+    return subprocess.run([sys.executable, "-m", "contractvault", *args], env=cv_env(env),
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def cv_json(env: dict[str, str], *args: str, ok: tuple[int, ...] = (0,)) -> dict[str, Any]:
+    """Run `contractvault ARGS --json` and parse its output; asserts the exit code."""
+    done = cv_run(env, *args, "--json")
+    assert done.returncode in ok, (args, done.returncode, done.stdout[-2000:], done.stderr[-2000:])
+    return json.loads(done.stdout)
+
+
+def children_of(pid: int) -> list[int]:
+    """Live processes whose parent is `pid` (from /proc)."""
+    out = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # The command name is in parentheses and may hold spaces: split after it.
+        fields = stat[stat.rindex(")") + 2:].split()
+        if int(fields[1]) == pid and fields[0] != "Z":
+            out.append(int(entry.name))
+    return out
+
+
+def alive(pid: int) -> bool:
+    """Whether `pid` is a live (not zombie) process."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2:].split()[0] != "Z"
+
+
+def wait_gone(pids: list[int], timeout: float = 10.0) -> list[int]:
+    """Wait until none of `pids` lives; returns those still alive after `timeout`."""
+    deadline = time.monotonic() + timeout
+    left = [p for p in pids if alive(p)]
+    while left and time.monotonic() < deadline:
+        time.sleep(0.05)
+        left = [p for p in left if alive(p)]
+    return left
