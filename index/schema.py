@@ -1,0 +1,235 @@
+"""The Whoosh schema of the clause index and the records (field dicts) of one document.
+
+One Whoosh document per clause. Clause text and headings go into a field of their
+language (``body_sv``/``body_en``, ``heading_sv``/``heading_en``) so each language is
+stemmed and weighted on its own; clause numbers go into ``number``. Body fields keep
+positions for phrase searches; pairs of adjacent *common* words are also indexed as single
+terms (``grams_sv``/``grams_en``, Lucene's "common grams"), because a phrase of two common
+words is what makes position matching slow on a large archive, and pairs of rare words are
+cheap to match by position.
+
+A document's metadata (title, supplier, words for its document type) is indexed once, on
+its first clause (``meta``); a search looks it up per document and lifts that document's
+clauses (see :mod:`index.ranking`), instead of repeating the words on every clause.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+
+from index.analysis import (
+    ENGLISH_STOP_WORDS,
+    SWEDISH_STOP_WORDS,
+    TOKEN_RE,
+    _word_forms,
+    contract_analyzer,
+    detect_language,
+    is_identifier,
+    keyword_analyzer,
+    normalize_identifier,
+    number_analyzer,
+)
+from index.model import IndexDocument
+from index.priors import passage_kind
+from index.segment import segment, tidy_text
+
+SCHEMA_VERSION = 2
+LANGUAGES = ("sv", "en")
+FIELD_LANGUAGES = {
+    "body_sv": "sv",
+    "heading_sv": "sv",
+    "body_en": "en",
+    "heading_en": "en",
+}
+
+
+def build_schema() -> Schema:
+    """The Whoosh schema of clause documents (one Whoosh document per clause)."""
+    return Schema(
+        document_id=ID(stored=True),
+        contract_id=ID(stored=True),
+        family=ID(stored=True),  # the first version of the document (versions collapse)
+        doc_type=ID(stored=True),
+        secret=ID(stored=True),
+        lang=ID(stored=True),
+        first=ID(),  # "1" on each document's first clause: counts documents, holds meta
+        supplier=TEXT(analyzer=keyword_analyzer(), phrase=False, stored=True),
+        board=TEXT(analyzer=keyword_analyzer(), phrase=False, stored=True),
+        number=TEXT(analyzer=number_analyzer(), phrase=False, stored=True),
+        body_sv=TEXT(analyzer=contract_analyzer("sv")),
+        body_en=TEXT(analyzer=contract_analyzer("en")),
+        heading_sv=TEXT(analyzer=contract_analyzer("sv"), phrase=False),
+        heading_en=TEXT(analyzer=contract_analyzer("en"), phrase=False),
+        grams_sv=KEYWORD(commas=True, lowercase=False),
+        grams_en=KEYWORD(commas=True, lowercase=False),
+        meta=TEXT(analyzer=contract_analyzer("mixed"), phrase=False),
+        title=STORED,
+        source_path=STORED,
+        heading=STORED,
+        text=STORED,
+        page=STORED,
+        start=STORED,
+        end=STORED,
+        n=STORED,  # position of the clause in its document
+        kind=STORED,  # see index.priors
+        chars=STORED,
+        supersedes=STORED,
+    )
+
+
+@lru_cache(maxsize=2)
+def common_words(language: str) -> frozenset[str]:
+    """Index terms (stems) so common in agreements that pairs of them are indexed whole
+    (``common_<language>.txt``, made by ``python -m index.grams``)."""
+    text = resources.files("index").joinpath(f"common_{language}.txt").read_text("utf-8")
+    return frozenset(
+        w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#")
+    )
+
+
+def first_forms(text: str, language: str) -> list[str]:
+    """The index term of every word of ``text`` in order (stop words skipped), as the
+    first token per position of ``contract_analyzer(language)``."""
+    stops = SWEDISH_STOP_WORDS if language == "sv" else ENGLISH_STOP_WORDS
+    terms: list[str] = []
+    for m in TOKEN_RE.finditer(text):
+        token = m.group(0).lower()
+        if is_identifier(token):
+            terms.append(normalize_identifier(token))
+        elif token not in stops:
+            forms = _word_forms(token, language)
+            if forms:
+                terms.append(forms[0])
+    return terms
+
+
+def common_grams(terms: list[str], language: str) -> list[str]:
+    """Adjacent pairs of common words, as "a b" (see the module docstring)."""
+    common = common_words(language)
+    return [
+        f"{a} {b}"
+        for a, b in zip(terms, terms[1:], strict=False)
+        if a in common and b in common
+    ]
+
+
+def meta_text(
+    title: str, supplier: str | None, doc_type: str, doc_type_words: Mapping[str, str]
+) -> str:
+    """The words a document is known by: its title, supplier and document type."""
+    words = doc_type_words.get(doc_type, doc_type)
+    return " ".join(part for part in (title, supplier or "", words) if part)
+
+
+def clause_records(
+    doc: IndexDocument, doc_type_words: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """The Whoosh documents (field dicts) for every clause of ``doc``."""
+    clauses = segment(doc.pages)
+    if doc.language in LANGUAGES:
+        lang = str(doc.language)
+    else:
+        lang = detect_language("\n".join(doc.pages)[:20000])
+    doc_type = (doc.doc_type or "").strip().lower()
+    records: list[dict[str, Any]] = []
+    for clause in clauses:
+        text = tidy_text(clause.text)
+        if not text:
+            continue
+        records.append(
+            {
+                "document_id": doc.document_id,
+                "contract_id": doc.contract_id,
+                "family": doc.family or doc.document_id,
+                "doc_type": doc_type,
+                "secret": "1" if doc.secret else "0",
+                "lang": lang,
+                "supplier": doc.supplier or "",
+                "board": doc.board or "",
+                "title": doc.title,
+                "source_path": doc.source_path,
+                "number": clause.number or "",
+                "heading": clause.heading or "",
+                "text": text,
+                "page": clause.page,
+                "start": clause.start,
+                "end": clause.end,
+                "n": len(records),
+                "kind": passage_kind(text, clause.heading, clause.number),
+                "chars": len(text),
+                "supersedes": doc.supersedes,
+            }
+        )
+    for rec in records:
+        analysed_fields(rec)
+    if records:
+        records[0]["first"] = "1"
+        records[0]["meta"] = meta_text(doc.title, doc.supplier, doc_type, doc_type_words or {})
+    return records
+
+
+def analysed_fields(rec: dict[str, Any]) -> dict[str, Any]:
+    """Add the language-specific indexed fields of a record from its stored text."""
+    lang = rec.get("lang") or "sv"
+    text = rec.get("text", "")
+    rec[f"body_{lang}"] = text
+    if rec.get("heading"):
+        rec[f"heading_{lang}"] = rec["heading"]
+    grams = common_grams(first_forms(text, lang), lang)
+    if grams:
+        rec[f"grams_{lang}"] = ",".join(grams)
+    return rec
+
+
+STORED_FIELDS = (
+    "document_id",
+    "contract_id",
+    "family",
+    "doc_type",
+    "secret",
+    "lang",
+    "supplier",
+    "board",
+    "title",
+    "source_path",
+    "number",
+    "heading",
+    "text",
+    "page",
+    "start",
+    "end",
+    "n",
+    "kind",
+    "chars",
+    "supersedes",
+)
+
+
+def rekeyed(
+    stored: Mapping[str, Any],
+    *,
+    supplier: str | None,
+    board: str | None,
+    secret: bool,
+    title: str | None,
+    doc_type_words: Mapping[str, str],
+) -> dict[str, Any]:
+    """A record rebuilt from a clause's stored fields with new contract metadata."""
+    rec = {name: stored.get(name) for name in STORED_FIELDS}
+    new_title = title if title is not None else (rec.get("title") or "")
+    rec.update(
+        supplier=supplier or "",
+        board=board or "",
+        title=new_title,
+        secret="1" if secret else "0",
+    )
+    analysed_fields(rec)
+    if rec.get("n") == 0:
+        rec["first"] = "1"
+        rec["meta"] = meta_text(new_title, supplier, rec.get("doc_type") or "", doc_type_words)
+    return {k: v for k, v in rec.items() if v is not None}
