@@ -9,7 +9,7 @@ from contractvault.errors import ContractVaultError, UsageError
 from contractvault.ids import contract_ref, parse_ref
 from contractvault.models import Contract
 from contractvault.records.vocabularies import normalize_doc_type
-from contractvault.storage.clauses import ClauseIndex, index_documents_from_db
+from contractvault.storage.clauses import REBUILD_HINT, ClauseIndex, index_documents_from_db
 from contractvault.util import Progress
 from contractvault.vault import Vault
 from index.errors import ClauseIndexError, QueryError
@@ -30,7 +30,7 @@ def index_documents(vault: Vault, document_ids: list[str], progress: Progress | 
         return clause_index(vault).add(docs, progress=progress)
     except ClauseIndexError as exc:
         raise ContractVaultError("the documents are stored and sealed, but indexing failed",
-                                 str(exc), "Run 'contractvault reindex'") from exc
+                                 str(exc), REBUILD_HINT.capitalize()) from exc
 
 
 def refresh_contract(vault: Vault, c: Contract) -> None:
@@ -45,7 +45,7 @@ def refresh_contract(vault: Vault, c: Contract) -> None:
                                             secret=c.secret)
     except ClauseIndexError as exc:
         raise ContractVaultError("the contract is changed, but its search index is not",
-                                 str(exc), "Run 'contractvault reindex'") from exc
+                                 str(exc), REBUILD_HINT.capitalize()) from exc
 
 
 def reindex(vault: Vault, progress: Progress | None = None) -> dict[str, Any]:
@@ -70,9 +70,16 @@ class SearchHit:
     snippet: str
     text: str
     source_path: str | None
+    also_in: list[dict[str, Any]] = field(default_factory=list)  # {document_id, clause, relation}
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The hit as in the CLI contract: ``also_in`` the ids of the other documents with
+        the same passage (versions, copies); ``also_in_detail`` says which and why."""
+        out = asdict(self)
+        out["also_in"] = list(dict.fromkeys(
+            a["document_id"] for a in self.also_in if a["document_id"] != self.document_id))
+        out["also_in_detail"] = self.also_in
+        return out
 
 
 @dataclass
@@ -82,14 +89,19 @@ class SearchResult:
     query: str
     total: int
     hits: list[SearchHit] = field(default_factory=list)
+    folded: int = 0  # passages folded into the hits as versions or near-duplicates
+    language: str | None = None  # the language the query was read as
 
     def as_dict(self) -> dict[str, Any]:
-        return {"query": self.query, "total": self.total, "hits": [h.as_dict() for h in self.hits]}
+        return {"query": self.query, "total": self.total, "folded": self.folded,
+                "language": self.language, "hits": [h.as_dict() for h in self.hits]}
 
 
 def search(vault: Vault, query: str, *, doc_type: str | None = None, supplier: str | None = None,
-           board: str | None = None, include_secret: bool = False, limit: int = 10) -> SearchResult:
-    """Clause search across all contracts."""
+           board: str | None = None, include_secret: bool = False, limit: int = 10,
+           all_versions: bool = False) -> SearchResult:
+    """Clause search across all contracts. Versions and near-duplicates fold into one hit
+    (``also_in``) unless ``all_versions``."""
     if not query.strip():
         raise UsageError("the query is empty", "", "Search for words, e.g. 'uppsägning'")
     if limit < 1:
@@ -97,14 +109,15 @@ def search(vault: Vault, query: str, *, doc_type: str | None = None, supplier: s
     try:
         result = clause_index(vault).search(
             query, doc_type=normalize_doc_type(doc_type) if doc_type else None, supplier=supplier,
-            board=board, include_secret=include_secret, limit=limit)
+            board=board, include_secret=include_secret, limit=limit, all_versions=all_versions)
     except QueryError as exc:
         raise UsageError("cannot understand the query", str(exc)) from exc
     except ClauseIndexError as exc:
-        raise ContractVaultError("search failed", str(exc), "Run 'contractvault reindex'") from exc
-    return SearchResult(query=result.query, total=result.total, hits=[
+        raise ContractVaultError("search failed", str(exc), REBUILD_HINT.capitalize()) from exc
+    return SearchResult(query=result.query, total=result.total, folded=result.folded,
+                        language=result.language, hits=[
         SearchHit(contract_id=h.contract_id, document_id=h.document_id, title=h.title,
                   doc_type=h.doc_type, supplier=h.supplier, clause=h.clause, page=h.page,
                   score=round(float(h.score), 4), snippet=h.snippet, text=h.text,
-                  source_path=h.source_path)
+                  source_path=h.source_path, also_in=[a.as_dict() for a in h.also_in])
         for h in result.hits])
