@@ -36,6 +36,7 @@ from index.query import Plan, Weights
 from index.terms import doc_frequency
 
 COMMON_FRACTION = 0.25  # first-stage terms in more of all clauses than this are skipped...
+COMMON_MIN = 1_000  # ... (when in more than this many: small archives keep them all)
 POSTINGS_BUDGET = 20_000  # ... and the rarest are used up to this many postings
 META_DOCUMENTS = 40  # documents matched by metadata whose clauses join the candidates
 EXACT_COUNT_POSTINGS = 10_000  # count matches exactly up to this many postings, else estimate
@@ -119,7 +120,8 @@ def candidate_terms(plan: Plan, reader: Any) -> list[tuple[str, str, float]]:
     postings = 0
     for f, t in ordered:
         df = doc_frequency(reader, f, t)
-        if (f, t) not in firsts and (df > common or postings + df > POSTINGS_BUDGET):
+        too_common = df > common and df > COMMON_MIN
+        if (f, t) not in firsts and (too_common or postings + df > POSTINGS_BUDGET):
             continue
         kept.append((f, t, best[(f, t)]))
         postings += df
