@@ -23,6 +23,7 @@ from index.ranking import Scored
 
 VERSION_SIMILARITY = 0.5
 DUPLICATE_SIMILARITY = 0.85
+FOLD_SCAN = 0.5  # once the hits are chosen, passages scoring this much less are not compared
 NEWEST_WITHIN = 0.9  # a newer version is shown instead when it scores this close
 
 _WORD_RE = re.compile(r"\w+")
@@ -121,6 +122,8 @@ def fold(
     sigs: list[frozenset[int]] = []
     folded = 0
     for s in ranked:
+        if len(groups) >= limit and s.score < FOLD_SCAN * groups[-1].best.score:
+            break  # duplicates score alike: nothing this low folds into a hit shown
         sig = shingles(s.fields.get("text", ""))
         home = None
         relation = None

@@ -39,6 +39,7 @@ COMMON_FRACTION = 0.25  # first-stage terms in more of all clauses than this are
 COMMON_MIN = 1_000  # ... (when in more than this many: small archives keep them all)
 POSTINGS_BUDGET = 20_000  # ... and the rarest are used up to this many postings
 META_DOCUMENTS = 40  # documents matched by metadata whose clauses join the candidates
+KEEP_PER_HIT, KEEP_MIN = 6, 60  # clauses ranked exactly per hit asked for (room to fold)
 EXACT_COUNT_POSTINGS = 10_000  # count matches exactly up to this many postings, else estimate
 
 
@@ -151,6 +152,7 @@ class Ranker:
         self.priors = dict(weights.priors)
         # TF-IDF needs no field-length lookups: about a third faster for the first stage
         self.fast = Searcher(searcher.reader(), weighting=TF_IDF(), closereader=False)
+        self._by_document: dict[tuple[str, ...], set[int]] = {}
 
     # -- plain words ---------------------------------------------------------------------
 
@@ -209,11 +211,18 @@ class Ranker:
             if allow and rest_flat is not wq.NullQuery:
                 extra = self.fast.search(rest_flat, limit=pool, filter=allow, optimize=False)
                 candidates.update(h.docnum for h in extra)
-        return self._score(plan, sorted(candidates), meta), total
+        keep = max(limit * KEEP_PER_HIT, KEEP_MIN)
+        return self._score(plan, sorted(candidates), meta, keep), total
 
     def _clauses_of(self, document_ids: list[str], flt: Filters) -> set[int]:
-        q = wq.Or([wq.Term("document_id", d) for d in document_ids])
-        docs = set(self.searcher.docs_for_query(q))
+        key = tuple(document_ids)
+        docs = self._by_document.get(key)
+        if docs is None:
+            if len(self._by_document) > 256:
+                self._by_document.clear()
+            q = wq.Or([wq.Term("document_id", d) for d in document_ids])
+            docs = self._by_document[key] = set(self.searcher.docs_for_query(q))
+        docs = set(docs)
         if flt[0] is not None:
             docs &= flt[0]
         if flt[1] is not None:
@@ -245,7 +254,12 @@ class Ranker:
                             scores.setdefault(docnum, [0.0] * n)[ci] = s
         return scores
 
-    def _score(self, plan: Plan, candidates: list[int], meta: dict[int, set[str]]) -> list[Scored]:
+    def _score(
+        self, plan: Plan, candidates: list[int], meta: dict[int, set[str]], keep: int
+    ) -> list[Scored]:
+        """The ``keep`` best candidates, exactly: candidates are visited by their score
+        before the stored-text signals (which can only lower a score, or raise it by at
+        most the exact-form factor), until no later one can enter the top ``keep``."""
         w = self.weights
         n = len(plan.concepts)
         exact = [
@@ -260,28 +274,38 @@ class Ranker:
             # as in the clause that matches it best
             best = [max((per[ci] for per in per_doc.values()), default=0.0) for ci in range(n)]
             fallback = max(best) or 1.0
-            for docnum in candidates:
-                fields = self.searcher.stored_fields(docnum)
-                doc_id = fields.get("document_id", "")
-                for ci, docs in meta.items():
-                    if doc_id in docs:
-                        per = per_doc.setdefault(docnum, [0.0] * n)
-                        per[ci] = max(per[ci], w.meta * (best[ci] or fallback))
-        out: list[Scored] = []
+            for ci, docs in meta.items():
+                clauses = self._clauses_of(sorted(docs), (None, None))
+                for docnum in clauses.intersection(candidates):
+                    per = per_doc.setdefault(docnum, [0.0] * n)
+                    per[ci] = max(per[ci], w.meta * (best[ci] or fallback))
+        pre = []
         for docnum, per in per_doc.items():
+            matched = sum(1 for s in per if s > 0)
+            pre.append((sum(per) * (matched / n) ** w.coord, docnum))
+        pre.sort(key=lambda x: (-x[0], x[1]))
+        top = 1.0 + w.exact
+        out: list[Scored] = []
+        floor = 0.0
+        for base, docnum in pre:
+            if len(out) >= keep and base * top < floor:
+                break
+            per = per_doc[docnum]
             fields = self.searcher.stored_fields(docnum)
             text = fields.get("text", "")
-            total = 0.0
             matched = 0
+            total = 0.0
             for ci, s in enumerate(per):
                 if s <= 0:
                     continue
                 matched += 1
                 rx = exact[ci]
-                total += s * (1.0 + w.exact) if rx is not None and rx.search(text) else s
+                total += s * top if rx is not None and rx.search(text) else s
             score = total * (matched / n) ** w.coord
             score *= prior(fields.get("kind", "clause"), fields.get("chars", len(text)), self.priors)
             out.append(Scored(docnum, score, fields))
+            if len(out) >= keep:
+                floor = sorted((x.score for x in out), reverse=True)[keep - 1]
         out.sort(key=lambda s: (-s.score, s.docnum))
         return out
 
