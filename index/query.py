@@ -188,6 +188,23 @@ class QueryBuilder:
                 out.append(q)
         return out
 
+    def _tiers(self, wanted: list[tuple[str, str, float]]) -> list[wq.Query]:
+        """Sub-queries for (text, language, weight) wishes; a wish whose index terms another
+        one already searches in the same language keeps only the higher weight (synonyms
+        and translations often stem alike: termination, terminate, terminated)."""
+        best: dict[tuple[str, tuple[str, ...]], tuple[float, str]] = {}
+        for text, lang, weight in wanted:
+            terms = tuple(self.analysed.terms(f"body_{lang}", text))
+            if not terms:
+                continue
+            key = (lang, terms)
+            if key not in best or best[key][0] < weight:
+                best[key] = (weight, text)
+        out = []
+        for (lang, _terms), (weight, text) in best.items():
+            out += self._in(text, [lang], weight)
+        return out
+
     def _parts_query(self, word: str, boost: float) -> wq.Query | None:
         """The parts of a Swedish compound, all of them in a clause."""
         parts = [base for _surface, base in split_compound(word) if base not in _STOP]
@@ -207,24 +224,27 @@ class QueryBuilder:
         own = list(LANGUAGES) if language == "mixed" else [language]
         other = [lang for lang in LANGUAGES if lang not in own]
         text = " ".join(span)
-        tiers: list[wq.Query] = self._in(text, own, w.word)
-        if len(span) == 1 and "sv" in own:
-            parts = self._parts_query(span[0], w.part)
-            if parts is not None:
-                tiers.append(parts)
+        wanted: list[tuple[str, str, float]] = [(text, lang, w.word) for lang in own]
         for e in self.vocab.lookup(span) or []:
-            langs = own if e.lang == "any" else [e.lang]
-            same = e.lang == "any" or e.lang in own
+            words = " ".join(e.words)
+            if e.lang == "any":
+                wanted += [(words, lang, w.synonym) for lang in own]
+                wanted += [(words, lang, w.cross) for lang in other]
+                continue
+            same = e.lang in own
             if e.kind == DERIVATION:
                 weight = w.derivation if same else w.cross
             elif e.kind in (SYNONYM, TRANSLATION):
                 weight = w.synonym if same else w.cross
             else:
                 weight = w.cross
-            tiers += self._in(" ".join(e.words), langs, weight)
-            if e.lang == "any" and other:
-                tiers += self._in(" ".join(e.words), other, w.cross)
-        tiers += self._in(text, other, w.other_word)
+            wanted.append((words, e.lang, weight))
+        wanted += [(text, lang, w.other_word) for lang in other]
+        tiers = self._tiers(wanted)
+        if len(span) == 1 and "sv" in own:
+            parts = self._parts_query(span[0], w.part)
+            if parts is not None:
+                tiers.append(parts)
         if not tiers:
             return None
         return DisMax(tiers, tiebreak=w.tiebreak)

@@ -4,10 +4,15 @@ Three sources, each shipped with the package:
 
 * ``synonyms.toml`` — concept groups with Swedish, English and shared terms (hand-written
   domain knowledge: "pub-avtal" = "dpa" = "data processing agreement");
-* ``glossary.tsv`` — Swedish ↔ English term pairs aligned from EU texts published in both
-  languages (the GDPR, the standard contractual clauses);
-* ``derivations.tsv`` — word families within one language (noun ↔ verb, e.g.
-  "uppsägning" ↔ "säga upp", "termination" ↔ "terminate").
+* ``glossary.tsv`` — Swedish ↔ English term pairs aligned from texts published in both
+  languages: the GDPR article by article (311 pairs, each with its article) and a Swedish
+  company's Swedish/English terms of service (56 pairs of contract vocabulary the GDPR
+  lacks); columns Swedish, English, kind, source;
+* ``derivations.tsv`` — word families (noun ↔ verb: "uppsägning" | "säga upp" ↔
+  "termination" | "terminate"), each form quoted from the cited text; columns Swedish
+  forms, English forms (``|``-separated), then sources.
+
+Both were built from those bilingual sources, not from the misses of any query.
 
 A query span (one or more words) is looked up by its match keys (language-neutral stems,
 see :func:`index.analysis.match_key`) and gives :class:`Expansion` terms, each with its
@@ -98,29 +103,57 @@ def add_synonyms(vocab: Vocabulary, text: str) -> None:
             vocab.add(m.words, m.lang, members)
 
 
-def add_pairs(vocab: Vocabulary, text: str, kind: str) -> None:
-    """Add tab-separated term pairs, one a line: ``glossary.tsv`` (Swedish, English) or
-    ``derivations.tsv`` (language, word, related word). Lines starting with # are
-    comments; a first line naming the columns is skipped."""
+def add_glossary(vocab: Vocabulary, text: str) -> None:
+    """Add Swedish/English pairs, one a line: ``Swedish<TAB>English[<TAB>...]``. Lines
+    starting with # and a first line naming the columns are skipped."""
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         cols = [c.strip() for c in line.split("\t")]
-        if kind == TRANSLATION:
-            if len(cols) < 2 or cols[0].lower() in ("sv", "swedish"):
-                continue
-            sv, en = _terms([cols[0]]), _terms([cols[1]])
-            if sv and en:
-                vocab.add(sv[0], "sv", [Expansion(en[0], "en", TRANSLATION)])
-                vocab.add(en[0], "en", [Expansion(sv[0], "sv", TRANSLATION)])
-        else:
-            if len(cols) < 3 or cols[0].lower() in ("lang", "language"):
-                continue
-            lang = cols[0].lower()
-            a, b = _terms([cols[1]]), _terms([cols[2]])
-            if a and b:
-                vocab.add(a[0], lang, [Expansion(b[0], lang, DERIVATION)])
-                vocab.add(b[0], lang, [Expansion(a[0], lang, DERIVATION)])
+        if len(cols) < 2 or cols[0].lower() in ("sv", "swedish"):
+            continue
+        sv, en = _terms([cols[0]]), _terms([cols[1]])
+        if sv and en:
+            vocab.add(sv[0], "sv", [Expansion(en[0], "en", TRANSLATION)])
+            vocab.add(en[0], "en", [Expansion(sv[0], "sv", TRANSLATION)])
+
+
+def _trigrams(words: tuple[str, ...]) -> set[str]:
+    joined = "".join(words)
+    return {joined[i : i + 3] for i in range(len(joined) - 2)}
+
+
+def _family(forms: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """The forms of a derivation group that share letters with another form of it (a form
+    that shares none, such as a phrase quoted along with the word, is left out)."""
+    grams = [_trigrams(f) for f in forms]
+    return [
+        f
+        for i, f in enumerate(forms)
+        if any(grams[i] & grams[j] for j in range(len(forms)) if j != i)
+    ]
+
+
+def add_derivations(vocab: Vocabulary, text: str) -> None:
+    """Add word families: ``Swedish forms<TAB>English forms[<TAB>...]``, forms separated by
+    ``|``. Each form expands to the other forms of its language (derivations) and to the
+    forms of the other language (translations)."""
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = [c.strip() for c in line.split("\t")]
+        if len(cols) < 2 or cols[0].lower() in ("sv_forms", "sv"):
+            continue
+        sv = _family(_terms(cols[0].split("|")))
+        en = _family(_terms(cols[1].split("|")))
+        for lang, own, other, olang in (("sv", sv, en, "en"), ("en", en, sv, "sv")):
+            for form in own:
+                vocab.add(
+                    form,
+                    lang,
+                    [Expansion(f, lang, DERIVATION) for f in own if f != form]
+                    + [Expansion(f, olang, TRANSLATION) for f in other],
+                )
 
 
 def _resource(name: str) -> str:
@@ -135,6 +168,6 @@ def vocabulary() -> Vocabulary:
     """The shipped vocabulary, loaded once per process."""
     vocab = Vocabulary()
     add_synonyms(vocab, _resource("synonyms.toml"))
-    add_pairs(vocab, _resource("glossary.tsv"), TRANSLATION)
-    add_pairs(vocab, _resource("derivations.tsv"), DERIVATION)
+    add_glossary(vocab, _resource("glossary.tsv"))
+    add_derivations(vocab, _resource("derivations.tsv"))
     return vocab
