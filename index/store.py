@@ -143,6 +143,11 @@ class ClauseIndex:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def ready(self) -> bool:
+        """True when a generation of the current schema is live: searching needs neither a
+        rebuild nor a source. Creates and rebuilds nothing."""
+        return self.generations.problem() is None
+
     def _ensure_ready(self) -> str:
         """Make sure a usable generation is live (creating or rebuilding it); its name."""
         gens = self.generations

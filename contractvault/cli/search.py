@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from contractvault.cli.common import JsonFlag, console, open_vault, print_json, progress_bar
+from contractvault.cli.common import JsonFlag, console, open_vault, print_json, progress_bar, state
 
 app = typer.Typer()
 Opt = typer.Option
@@ -33,11 +33,12 @@ def search_cmd(
     json_out: JsonFlag = False,
 ) -> None:
     """Search clauses across all contracts (Swedish and English)."""
-    from contractvault.records.search import search
+    from contractvault.records.search import search_archive
 
-    with open_vault(ctx) as vault:
-        data = search(vault, query, doc_type=doc_type, supplier=supplier, board=board,
-                      include_secret=include_secret, limit=limit, all_versions=all_versions).as_dict()
+    data = search_archive(state(ctx).vault_path, query, lambda: open_vault(ctx),
+                          doc_type=doc_type, supplier=supplier, board=board,
+                          include_secret=include_secret, limit=limit,
+                          all_versions=all_versions).as_dict()
     if json_out:
         print_json(data)
         return
