@@ -14,10 +14,10 @@ from collections import Counter
 from pathlib import Path
 
 from index.analysis import detect_language, is_identifier
-from index.schema import first_forms
+from index.fields import analyse
 from index.segment import segment
 
-TOP = 400  # terms per language
+TOP = 150  # terms per language (pairs of the commonest are what make phrases slow)
 
 
 def common_terms(paths: list[Path], top: int = TOP) -> dict[str, list[str]]:
@@ -27,7 +27,7 @@ def common_terms(paths: list[Path], top: int = TOP) -> dict[str, list[str]]:
         text = path.read_text(encoding="utf-8", errors="replace")
         lang = detect_language(text[:20000])
         for clause in segment(text.split("\f")):
-            terms = {t for t in first_forms(clause.text, lang) if not is_identifier(t) and len(t) > 1}
+            terms = {t for t in analyse(clause.text, lang)[1] if not is_identifier(t) and len(t) > 1}
             counts[lang].update(terms)
     return {lang: [t for t, _ in c.most_common(top)] for lang, c in counts.items()}
 

@@ -16,29 +16,17 @@ clauses (see :mod:`index.ranking`), instead of repeating the words on every clau
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.fields import ID, STORED, TEXT, Schema
 
-from index.analysis import (
-    ENGLISH_STOP_WORDS,
-    SWEDISH_STOP_WORDS,
-    TOKEN_RE,
-    _word_forms,
-    contract_analyzer,
-    detect_language,
-    is_identifier,
-    keyword_analyzer,
-    normalize_identifier,
-    number_analyzer,
-)
+from index.analysis import contract_analyzer, detect_language, keyword_analyzer, number_analyzer
+from index.fields import ClauseText, CommonGrams
 from index.model import IndexDocument
 from index.priors import passage_kind
 from index.segment import segment, tidy_text
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 LANGUAGES = ("sv", "en")
 FIELD_LANGUAGES = {
     "body_sv": "sv",
@@ -61,12 +49,12 @@ def build_schema() -> Schema:
         supplier=TEXT(analyzer=keyword_analyzer(), phrase=False, stored=True),
         board=TEXT(analyzer=keyword_analyzer(), phrase=False, stored=True),
         number=TEXT(analyzer=number_analyzer(), phrase=False, stored=True),
-        body_sv=TEXT(analyzer=contract_analyzer("sv")),
-        body_en=TEXT(analyzer=contract_analyzer("en")),
-        heading_sv=TEXT(analyzer=contract_analyzer("sv"), phrase=False),
-        heading_en=TEXT(analyzer=contract_analyzer("en"), phrase=False),
-        grams_sv=KEYWORD(commas=True, lowercase=False),
-        grams_en=KEYWORD(commas=True, lowercase=False),
+        body_sv=ClauseText("sv"),
+        body_en=ClauseText("en"),
+        heading_sv=ClauseText("sv", phrase=False),
+        heading_en=ClauseText("en", phrase=False),
+        grams_sv=CommonGrams("sv"),
+        grams_en=CommonGrams("en"),
         meta=TEXT(analyzer=contract_analyzer("mixed"), phrase=False),
         title=STORED,
         source_path=STORED,
@@ -80,42 +68,6 @@ def build_schema() -> Schema:
         chars=STORED,
         supersedes=STORED,
     )
-
-
-@lru_cache(maxsize=2)
-def common_words(language: str) -> frozenset[str]:
-    """Index terms (stems) so common in agreements that pairs of them are indexed whole
-    (``common_<language>.txt``, made by ``python -m index.grams``)."""
-    text = resources.files("index").joinpath(f"common_{language}.txt").read_text("utf-8")
-    return frozenset(
-        w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#")
-    )
-
-
-def first_forms(text: str, language: str) -> list[str]:
-    """The index term of every word of ``text`` in order (stop words skipped), as the
-    first token per position of ``contract_analyzer(language)``."""
-    stops = SWEDISH_STOP_WORDS if language == "sv" else ENGLISH_STOP_WORDS
-    terms: list[str] = []
-    for m in TOKEN_RE.finditer(text):
-        token = m.group(0).lower()
-        if is_identifier(token):
-            terms.append(normalize_identifier(token))
-        elif token not in stops:
-            forms = _word_forms(token, language)
-            if forms:
-                terms.append(forms[0])
-    return terms
-
-
-def common_grams(terms: list[str], language: str) -> list[str]:
-    """Adjacent pairs of common words, as "a b" (see the module docstring)."""
-    common = common_words(language)
-    return [
-        f"{a} {b}"
-        for a, b in zip(terms, terms[1:], strict=False)
-        if a in common and b in common
-    ]
 
 
 def meta_text(
@@ -177,12 +129,11 @@ def analysed_fields(rec: dict[str, Any]) -> dict[str, Any]:
     """Add the language-specific indexed fields of a record from its stored text."""
     lang = rec.get("lang") or "sv"
     text = rec.get("text", "")
+    # the same string object for both: the pair field reuses the text field's analysis
     rec[f"body_{lang}"] = text
+    rec[f"grams_{lang}"] = text
     if rec.get("heading"):
         rec[f"heading_{lang}"] = rec["heading"]
-    grams = common_grams(first_forms(text, lang), lang)
-    if grams:
-        rec[f"grams_{lang}"] = ",".join(grams)
     return rec
 
 

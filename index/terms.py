@@ -14,7 +14,8 @@ from typing import Any
 
 from whoosh import query as wq
 
-from index.schema import FIELD_LANGUAGES, common_words
+from index.fields import common_words
+from index.schema import FIELD_LANGUAGES
 
 BODY_FIELDS = ("body_sv", "body_en")
 HEADING_FIELDS = ("heading_sv", "heading_en")

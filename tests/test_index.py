@@ -431,3 +431,25 @@ def test_corpus_files_segment(tmp_path):
     for path in sorted(CORPUS.glob("*.txt")):
         clauses = segment(path.read_text(encoding="utf-8").split("\f"))
         assert len(clauses) >= 10, path.name
+
+
+def test_one_pass_analysis_matches_the_query_analyzer():
+    """Indexing analyses clause text in one pass (index.fields); queries use the analyzer
+    chain. Both must give the same terms at the same positions, or searches miss."""
+    from index.analysis import contract_analyzer
+    from index.fields import analyse
+
+    texts = [
+        (SV_DPA.pages[0] + SV_DPA.pages[1], "sv"),
+        (EN_DPA.pages[0], "en"),
+        ("Personuppgiftsbiträdesavtalet enligt § 33 och KS-2023-00815, 2024-03-05; "
+         "e-post/sms-tjänst och IT-säkerhet. Don't re-use the sub-processor's data.", "sv"),
+        ("The sub-processor's obligations under Clause 8.3.4 (2001:453) and § 5 a.", "en"),
+    ]
+    for text, lang in texts:
+        expected: dict[str, list[int]] = {}
+        for t in contract_analyzer(lang)(text, positions=True, mode="index"):
+            expected.setdefault(t.text, []).append(t.pos)
+        positions, firsts = analyse(text, lang)
+        assert dict(positions) == expected, lang
+        assert len(firsts) == 1 + max(p for ps in expected.values() for p in ps)
