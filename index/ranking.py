@@ -63,23 +63,25 @@ def filter_query(
     contract_id: str | None,
     include_secret: bool,
 ) -> tuple[wq.Query | None, wq.Query | None]:
-    """The metadata restrictions as (clauses allowed, clauses masked out).
+    """The metadata restrictions as (documents allowed, documents masked out): queries on
+    documents' first clauses, which the caller turns into sets of clauses.
 
-    Secret clauses are masked out (a small set) rather than the rest allowed (a large one).
+    Secret documents are masked out (a small set) rather than the rest allowed (a large one).
     """
     parts: list[wq.Query] = []
     if doc_type:
-        parts.append(wq.Term("doc_type", doc_type.strip().lower()))
+        parts.append(wq.Term("d_type", doc_type.strip().lower()))
     if contract_id:
-        parts.append(wq.Term("contract_id", contract_id))
-    for fieldname, value in (("supplier", supplier), ("board", board)):
+        parts.append(wq.Term("d_contract", contract_id))
+    for fieldname, value in (("d_supplier", supplier), ("d_board", board)):
         if value:
             words = [w.lower() for w in re.findall(r"\w+", value)]
             if not words:
-                raise QueryError(f"the {fieldname} filter {value!r} has no letters or digits")
+                name = fieldname[2:]
+                raise QueryError(f"the {name} filter {value!r} has no letters or digits")
             parts.extend(wq.Term(fieldname, w) for w in words)
     allow = (wq.And(parts) if len(parts) > 1 else parts[0]) if parts else None
-    mask = None if include_secret else wq.Term("secret", "1")
+    mask = None if include_secret else wq.Term("d_secret", "1")
     return allow, mask
 
 

@@ -8,9 +8,13 @@ terms (``grams_sv``/``grams_en``, Lucene's "common grams"), because a phrase of 
 words is what makes position matching slow on a large archive, and pairs of rare words are
 cheap to match by position.
 
-A document's metadata (title, supplier, words for its document type) is indexed once, on
-its first clause (``meta``); a search looks it up per document and lifts that document's
-clauses (see :mod:`index.ranking`), instead of repeating the words on every clause.
+A document's metadata is indexed once, on its first clause: the words it is known by
+(title, supplier, words for its type: ``meta``) and what filters select it (``d_contract``,
+``d_type``, ``d_secret``, ``d_supplier``, ``d_board``). Filters and secrecy are resolved
+per document and then to its clauses (:mod:`index.store`), and a query word found in a
+title lifts that document's clauses (:mod:`index.ranking`); repeating the metadata on every
+clause would cost about a third of the postings of a short clause. Every clause stores the
+metadata it shows in a hit.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from index.model import IndexDocument
 from index.priors import passage_kind
 from index.segment import segment, tidy_text
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 LANGUAGES = ("sv", "en")
 FIELD_LANGUAGES = {
     "body_sv": "sv",
@@ -40,14 +44,7 @@ def build_schema() -> Schema:
     """The Whoosh schema of clause documents (one Whoosh document per clause)."""
     return Schema(
         document_id=ID(stored=True),
-        contract_id=ID(stored=True),
-        family=ID(stored=True),  # the first version of the document (versions collapse)
-        doc_type=ID(stored=True),
-        secret=ID(stored=True),
         lang=ID(stored=True),
-        first=ID(),  # "1" on each document's first clause: counts documents, holds meta
-        supplier=TEXT(analyzer=keyword_analyzer(), phrase=False, stored=True),
-        board=TEXT(analyzer=keyword_analyzer(), phrase=False, stored=True),
         number=TEXT(analyzer=number_analyzer(), phrase=False, stored=True),
         body_sv=ClauseText("sv"),
         body_en=ClauseText("en"),
@@ -55,7 +52,21 @@ def build_schema() -> Schema:
         heading_en=ClauseText("en", phrase=False),
         grams_sv=CommonGrams("sv"),
         grams_en=CommonGrams("en"),
+        # on each document's first clause only (see the module docstring)
+        first=ID(),
         meta=TEXT(analyzer=contract_analyzer("mixed"), phrase=False),
+        d_contract=ID(),
+        d_type=ID(),
+        d_secret=ID(),
+        d_supplier=TEXT(analyzer=keyword_analyzer(), phrase=False),
+        d_board=TEXT(analyzer=keyword_analyzer(), phrase=False),
+        # stored on every clause
+        contract_id=STORED,
+        family=STORED,  # the first version of the document (versions collapse)
+        doc_type=STORED,
+        secret=STORED,
+        supplier=STORED,
+        board=STORED,
         title=STORED,
         source_path=STORED,
         heading=STORED,
@@ -120,9 +131,21 @@ def clause_records(
     for rec in records:
         analysed_fields(rec)
     if records:
-        records[0]["first"] = "1"
-        records[0]["meta"] = meta_text(doc.title, doc.supplier, doc_type, doc_type_words or {})
+        document_fields(records[0], doc_type_words or {})
     return records
+
+
+def document_fields(rec: dict[str, Any], doc_type_words: Mapping[str, str]) -> dict[str, Any]:
+    """Add the document-level indexed fields to a document's first clause."""
+    rec["first"] = "1"
+    rec["meta"] = meta_text(rec.get("title") or "", rec.get("supplier"), rec.get("doc_type") or "",
+                            doc_type_words)
+    rec["d_contract"] = rec.get("contract_id") or ""
+    rec["d_type"] = rec.get("doc_type") or ""
+    rec["d_secret"] = rec.get("secret") or "0"
+    rec["d_supplier"] = rec.get("supplier") or ""
+    rec["d_board"] = rec.get("board") or ""
+    return rec
 
 
 def analysed_fields(rec: dict[str, Any]) -> dict[str, Any]:
@@ -181,6 +204,5 @@ def rekeyed(
     )
     analysed_fields(rec)
     if rec.get("n") == 0:
-        rec["first"] = "1"
-        rec["meta"] = meta_text(new_title, supplier, rec.get("doc_type") or "", doc_type_words)
+        document_fields(rec, doc_type_words)
     return {k: v for k, v in rec.items() if v is not None}

@@ -15,6 +15,7 @@ rebuild replays the changes writers made while it ran before it swaps (see
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import logging
 import os
@@ -350,9 +351,11 @@ class ClauseIndex:
         count = 0
         try:
             for done, doc in enumerate(documents, start=1):
-                for rec in clause_records(doc, self.doc_type_words):
-                    writer.add_document(**rec)
-                    count += 1
+                # one group: a document's clauses stay consecutive in one segment
+                with writer.group():
+                    for rec in clause_records(doc, self.doc_type_words):
+                        writer.add_document(**rec)
+                        count += 1
                 if progress is not None:
                     progress(done, total)
         except BaseException:
@@ -491,7 +494,13 @@ class ClauseIndex:
         return None
 
     def _docset(self, searcher: Any, q: Any) -> set[int] | None:
-        """The document numbers matching a filter query, cached per open searcher."""
+        """The clauses of the documents a filter query matches (on their first clauses),
+        cached per open searcher.
+
+        A document's clauses are consecutive document numbers from its first clause to the
+        next document's: they are added together, in one group (one segment), and Whoosh
+        keeps the order of documents when it merges segments.
+        """
         if q is None:
             return None
         key = (id(searcher), repr(q))
@@ -499,8 +508,25 @@ class ClauseIndex:
         if cached is None:
             if len(self._filters) > 64:
                 self._filters.clear()
-            cached = self._filters[key] = set(searcher.docs_for_query(q))
+            cached = self._filters[key] = self._clauses_from_firsts(
+                searcher, sorted(searcher.docs_for_query(q))
+            )
         return cached
+
+    def _clauses_from_firsts(self, searcher: Any, firsts: list[int]) -> set[int]:
+        key = (id(searcher), "first")
+        every = self._filters.get(key)
+        if every is None:
+            every = self._filters[key] = set(searcher.docs_for_query(wq.Term("first", "1")))
+        ordered = sorted(every)
+        reader = searcher.reader()
+        total = reader.doc_count_all()
+        out: set[int] = set()
+        for f in firsts:
+            i = bisect.bisect_right(ordered, f)
+            end = ordered[i] if i < len(ordered) else total
+            out.update(d for d in range(f, end) if not reader.is_deleted(d))
+        return out
 
     def status(self) -> dict[str, Any]:
         """Schema version, document and clause counts, and whether a rebuild is needed.
@@ -545,8 +571,9 @@ def _add_prepared(
     total = len(prepared)
     for done, (document_id, records) in enumerate(prepared, start=1):
         writer.delete_by_term("document_id", document_id)
-        for rec in records:
-            writer.add_document(**rec)
+        with writer.group():  # a document's clauses stay consecutive (see ClauseIndex._docset)
+            for rec in records:
+                writer.add_document(**rec)
         count += len(records)
         if progress is not None:
             progress(done, total)
@@ -557,26 +584,37 @@ def _apply_metadata(writer: Any, change: Mapping[str, Any], doc_type_words: Mapp
     """Re-key every clause of a contract with new metadata (within one writer)."""
     searcher = writer.searcher()
     try:
+        documents = sorted({
+            searcher.stored_fields(docnum)["document_id"]
+            for docnum in searcher.document_numbers(d_contract=change["contract_id"])
+        })
         stored = [
             dict(searcher.stored_fields(docnum))
-            for docnum in searcher.document_numbers(contract_id=change["contract_id"])
+            for document_id in documents
+            for docnum in sorted(searcher.document_numbers(document_id=document_id))
         ]
     finally:
         searcher.close()
     if not stored:
         return
-    writer.delete_by_term("contract_id", change["contract_id"])
-    for rec in stored:
-        writer.add_document(
-            **rekeyed(
-                rec,
-                supplier=change.get("supplier"),
-                board=change.get("board"),
-                secret=bool(change.get("secret")),
-                title=change.get("title"),
-                doc_type_words=doc_type_words,
-            )
-        )
+    for document_id in documents:
+        writer.delete_by_term("document_id", document_id)
+    stored.sort(key=lambda rec: (rec.get("document_id", ""), rec.get("n") or 0))
+    for document_id in documents:
+        with writer.group():
+            for rec in stored:
+                if rec.get("document_id") != document_id:
+                    continue
+                writer.add_document(
+                    **rekeyed(
+                        rec,
+                        supplier=change.get("supplier"),
+                        board=change.get("board"),
+                        secret=bool(change.get("secret")),
+                        title=change.get("title"),
+                        doc_type_words=doc_type_words,
+                    )
+                )
 
 
 def _replay(ix: Any, change: Mapping[str, Any], doc_type_words: Mapping[str, str]) -> None:

@@ -39,12 +39,12 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "number": ("number",),
     "clause": ("number",),
     "title": ("meta",),
-    "supplier": ("supplier",),
-    "board": ("board",),
-    "doc_type": ("doc_type",),
-    "type": ("doc_type",),
-    "contract": ("contract_id",),
-    "contract_id": ("contract_id",),
+    "supplier": ("d_supplier",),
+    "board": ("d_board",),
+    "doc_type": ("d_type",),
+    "type": ("d_type",),
+    "contract": ("d_contract",),
+    "contract_id": ("d_contract",),
     "document": ("document_id",),
     "document_id": ("document_id",),
 }
@@ -73,8 +73,9 @@ def parse_syntax(
 ) -> wq.Query:
     """The query for a string in Whoosh query syntax (validated first).
 
-    ``documents_matching`` maps a query on document metadata (``meta``) to the ids of the
-    documents it matches; ``title:`` parts become those documents' clauses.
+    ``documents_matching`` maps a query on document metadata (``title:``, ``supplier:``,
+    ``contract:`` ...: fields of each document's first clause) to the ids of the documents
+    it matches; such parts become those documents' clauses.
     """
     validate_syntax(qstring)
     parser = QueryParser(None, schema, group=syntax.AndGroup)
@@ -92,9 +93,14 @@ def parse_syntax(
     return q
 
 
+# Fields indexed on each document's first clause only (see index.schema).
+DOCUMENT_FIELDS = frozenset(["meta", "d_contract", "d_type", "d_supplier", "d_board"])
+
+
 def _on_meta(q: wq.Query) -> bool:
-    fields = {leaf.field() for leaf in q.leaves() if hasattr(leaf, "field")}
-    return fields == {"meta"}
+    leaves = [q] if q.is_leaf() else list(q.leaves())
+    fields = {leaf.field() for leaf in leaves if hasattr(leaf, "field")}
+    return bool(fields) and fields <= DOCUMENT_FIELDS
 
 
 def _resolve_meta(q: wq.Query, documents_matching: Callable[[wq.Query], list[str]]) -> wq.Query:

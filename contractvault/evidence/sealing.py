@@ -9,7 +9,7 @@ from typing import Any
 from contractvault.authority.store import link_decision
 from contractvault.ids import document_ref
 from contractvault.records.search import index_documents
-from contractvault.vault import ArtifactSpec, RowBuilder, Sealed, Vault
+from contractvault.vault import ArtifactSpec, RowBuilder, Sealed, SealSpec, Vault
 
 
 def seal_document(vault: Vault, *, kind: str, artifacts: list[ArtifactSpec],
@@ -27,6 +27,16 @@ def seal_document(vault: Vault, *, kind: str, artifacts: list[ArtifactSpec],
                       contract_id=sealed.subject.contract_id)
     if index and sealed.subject.document_id is not None:
         index_sealed(vault, [document_ref(sealed.subject.document_id)])
+    return sealed
+
+
+def seal_documents(vault: Vault, specs: list[SealSpec]) -> list[Sealed]:
+    """Seal a batch of records about documents (one lock, one transaction, one ledger
+    write; each still a record of its own), then index their documents with one index
+    writer."""
+    sealed = vault.seal_many(specs)
+    index_sealed(vault, [document_ref(x.subject.document_id) for x in sealed
+                         if x.subject.document_id is not None])
     return sealed
 
 

@@ -128,6 +128,14 @@ class LedgerFile:
             fh.flush()
             os.fsync(fh.fileno())
 
+    def append_many(self, entries: list[LedgerEntry]) -> None:
+        """Append lines in order with one fsync (a torn last line has its pending note)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with open(self.records, "ab") as fh:
+            fh.write(b"".join(e.line() for e in entries))
+            fh.flush()
+            os.fsync(fh.fileno())
+
     def append_checkpoint(self, checkpoint: dict[str, Any]) -> None:
         """Append a signed checkpoint line."""
         with open(self.checkpoints, "ab") as fh:
@@ -163,6 +171,14 @@ class LedgerFile:
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
         fsync_dir(path.parent)
+
+    def clear_pending_many(self, paths: list[Path]) -> None:
+        """The entries are in the ledger file: forget their notes (one directory fsync)."""
+        for path in paths:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+        if paths:
+            fsync_dir(paths[0].parent)
 
     def pending_entries(self) -> list[tuple[Path, LedgerEntry]]:
         """Notes left by writers that were killed."""
