@@ -260,8 +260,9 @@ class Vault:
         `add` pays the fsyncs once per batch instead of once per file).
 
         The rows of all records commit together: when one row builder fails, none of the
-        records is sealed. Each record gets its pending note before the commit, so a
-        writer killed at any point leaves what `recover_locked` completes or drops.
+        records is sealed. The batch's pending note (all its entries) is written before the
+        commit, so a writer killed at any point leaves what `recover_locked` completes or
+        drops.
         """
         if not specs:
             return []
@@ -275,7 +276,6 @@ class Vault:
             seq = last.seq + 1 if last else 1
             prev = last.hash if last else GENESIS
             entries: list[LedgerEntry] = []
-            pendings: list[Path] = []
             sealed: list[Sealed] = []
             with self.session() as s:
                 db_max = s.exec(select(func.max(Evidence.seq))).one()
@@ -299,7 +299,6 @@ class Vault:
                     }
                     h = record_hash(record)
                     entry = LedgerEntry(record=record, hash=h, sig=signer.sign(record_bytes(record)))
-                    pendings.append(self.ledger.write_pending(entry))
                     s.add(Evidence(
                         seq=seq, kind=spec.kind, record_hash=h, prev_hash=prev,
                         key_id=signer.key_id, record_json=record_bytes(record).decode("utf-8"),
@@ -319,10 +318,12 @@ class Vault:
                     entries.append(entry)
                     sealed.append(Sealed(seq=seq, hash=h, subject=subject, record=record))
                     prev, seq = h, seq + 1
+                # one note for the batch, before the commit (see recover_locked)
+                pending = self.ledger.write_pending_many(entries)
                 s.commit()
             self.ledger.append_many(entries)
             self._checkpoint(entries[-1])
-            self.ledger.clear_pending_many(pendings)
+            self.ledger.clear_pending_many([pending])
             for entry in entries:
                 self._finish_rotation_locked(entry)
         for one in sealed:
@@ -393,9 +394,10 @@ class Vault:
             return
         self.ledger.drop_torn_tail()
         last = self.ledger.last()
-        for path, entry in pending:
+        # A note may hold several entries (a batch): it is cleared once all of them are
+        # done, so a recovery killed half-way leaves the rest noted for the next one.
+        for _path, entry in pending:
             if last is not None and entry.seq <= last.seq:
-                self.ledger.clear_pending(path)
                 continue
             with self.session() as s:
                 row = s.get(Evidence, entry.seq)
@@ -409,7 +411,7 @@ class Vault:
                     # A locked key cannot sign: the next sealing writes the checkpoint.
                     with contextlib.suppress(ContractVaultError):
                         self._checkpoint(entry)
-            self.ledger.clear_pending(path)
+        self.ledger.clear_pending_many(list(dict.fromkeys(path for path, _ in pending)))
 
     def store_file(self, path: Path, sha256: str | None = None) -> tuple[str, int]:
         """Put a file into the blob store (atomic, read-only, deduplicated)."""

@@ -162,8 +162,12 @@ class LedgerFile:
 
     def write_pending(self, entry: LedgerEntry) -> Path:
         """Note a signed entry before its database commit."""
-        path = self.pending / f"{entry.seq}.json"
-        atomic_write(path, entry.line())
+        return self.write_pending_many([entry])
+
+    def write_pending_many(self, entries: list[LedgerEntry]) -> Path:
+        """Note signed entries (one line each, in order) before their database commit."""
+        path = self.pending / f"{entries[0].seq}.json"
+        atomic_write(path, b"".join(e.line() for e in entries))
         return path
 
     def clear_pending(self, path: Path) -> None:
@@ -187,7 +191,8 @@ class LedgerFile:
         out = []
         for path in sorted(self.pending.glob("*.json"), key=lambda p: int(p.stem)):
             try:
-                out.append((path, LedgerEntry.parse(path.read_bytes())))
+                lines = [ln for ln in path.read_bytes().splitlines() if ln.strip()]
+                out.extend((path, LedgerEntry.parse(line)) for line in lines)
             except (ValueError, json.JSONDecodeError):
                 # A note is written atomically, so an unreadable one was never used.
                 path.unlink()
