@@ -43,7 +43,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from index import ClauseIndex, IndexDocument, Weights, detect_language, segment, tidy_text  # noqa: E402
+from index import ClauseIndex, IndexDocument, Weights, segment, tidy_text  # noqa: E402
 
 DEVSET = ROOT / "bench" / "search_devset"
 K = 10
@@ -57,6 +57,7 @@ class Expected:
     doc: str
     quote: str
     lang: str = ""
+    spans: list[tuple[int, int]] = field(default_factory=list)  # in the normalised text
 
 
 @dataclass
@@ -74,14 +75,17 @@ class Passage:
     clause: str | None
     heading: str
     text: str
+    start: int | None = None  # character range in the joined document text
+    end: int | None = None
     also: list[str] = field(default_factory=list)  # documents folded into this hit
 
 
+_WS = re.compile(r"\s+")
+
+
 def norm(s: str) -> str:
-    """Whitespace-, quote- and case-insensitive form for comparing quotes with passages."""
-    s = s.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
-    s = re.sub(r"[*_`#>|]+", " ", s)
-    return " ".join(s.split()).lower()
+    """The dev set's normal form: whitespace runs as one space (check.py)."""
+    return _WS.sub(" ", s).strip()
 
 
 def split_pages(text: str, size: int = 3000) -> list[str]:
@@ -97,55 +101,66 @@ def split_pages(text: str, size: int = 3000) -> list[str]:
     return pages
 
 
-def _first(d: dict[str, Any], *names: str, default: Any = None) -> Any:
-    for n in names:
-        if n in d and d[n] not in (None, ""):
-            return d[n]
-    return default
+class Normaliser:
+    """Maps character offsets of a document's joined text to offsets in its normal form."""
+
+    def __init__(self, joined: str) -> None:
+        self.map: list[int] = []
+        out: list[str] = []
+        space = True  # leading whitespace is dropped
+        for ch in joined:
+            if ch.isspace():
+                if not space:
+                    out.append(" ")
+                    space = True
+                self.map.append(len(out))
+            else:
+                self.map.append(len(out))
+                out.append(ch)
+                space = False
+        self.map.append(len(out))
+        self.text = "".join(out)
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        return self.map[max(0, start)], self.map[min(end, len(self.map) - 1)]
 
 
-def load_devset(root: Path) -> tuple[list[IndexDocument], list[Query], dict[str, str]]:
-    """Documents, queries and the half of each query ("tune" or "test")."""
-    meta: dict[str, dict[str, Any]] = {}
-    manifest = root / "manifest.tsv"
-    if manifest.is_file():
-        for line in manifest.read_text(encoding="utf-8").splitlines():
-            cols = line.split("\t")
-            if len(cols) >= 3 and not line.startswith("#"):
-                meta[Path(cols[0]).stem] = {"title": cols[1], "lang": cols[2],
-                                            "supplier": cols[4] if len(cols) > 4 else None}
-    docs = []
+def load_devset(root: Path) -> tuple[list[IndexDocument], list[Query], dict[str, str], dict[str, Normaliser]]:
+    """Documents, queries, the half of each query ("tune" or "test"), and each
+    document's normaliser."""
+    sources = {Path(s["file"]).stem: s for s in json.loads((root / "sources.json").read_text("utf-8"))}
+    docs, norms = [], {}
     for path in sorted((root / "texts").glob("*.txt")):
         text = path.read_text(encoding="utf-8")
-        m = meta.get(path.stem, {})
-        lang = m.get("lang") if m.get("lang") in ("sv", "en") else detect_language(text[:20000])
+        meta = sources.get(path.stem, {})
+        pages = split_pages(text)
         docs.append(IndexDocument(
-            document_id=path.stem, contract_id=f"c-{path.stem}", title=m.get("title") or path.stem,
-            doc_type="ovrigt", supplier=m.get("supplier"), board=None, secret=False,
-            source_path=path.name, pages=split_pages(text), language=lang,
+            document_id=path.stem, contract_id=f"c-{path.stem}", title=meta.get("title") or path.stem,
+            doc_type="ovrigt", supplier=meta.get("supplier"), board=None, secret=False,
+            source_path=path.name, pages=pages, language=meta.get("language") or None,
         ))
+        norms[path.stem] = Normaliser("\f".join(pages))
+    lang_of = {d.document_id: d.language or "" for d in docs}
     queries = []
     for line in (root / "queries.jsonl").read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
         d = json.loads(line)
         expected = []
-        for e in _first(d, "expected", "relevant", default=[]):
-            doc = Path(str(_first(e, "doc", "file", "document"))).stem
-            expected.append(Expected(doc, str(_first(e, "quote", "text")), str(_first(e, "lang", default=""))))
-        queries.append(Query(str(_first(d, "id", "qid")), str(_first(d, "query", "q")),
-                             str(_first(d, "lang", "language")), str(_first(d, "class", "type", default="-")),
-                             expected))
+        for e in d["relevant"]:
+            doc = Path(e["file"]).stem
+            quote = norm(e["quote"])
+            hay = norms[doc].text
+            spans, at = [], hay.find(quote)
+            while at >= 0:
+                spans.append((at, at + len(quote)))
+                at = hay.find(quote, at + 1)
+            assert spans, (d["id"], doc, quote)
+            expected.append(Expected(doc, quote, lang_of.get(doc, ""), spans))
+        queries.append(Query(d["id"], d["q"], d["lang"], d["class"], expected))
     split = json.loads((root / "split.json").read_text(encoding="utf-8"))
-    half = {}
-    for name in ("tune", "test"):
-        for qid in split.get(name, []):
-            half[str(qid)] = name
-    doc_lang = {d.document_id: d.language or "" for d in docs}
-    for q in queries:
-        for e in q.expected:
-            e.lang = e.lang or doc_lang.get(e.doc, "")
-    return docs, queries, half
+    half = {qid: name for name in ("tune", "test") for qid in split.get(name, [])}
+    return docs, queries, half, norms
 
 
 # -- the systems ----------------------------------------------------------------------------
@@ -157,7 +172,8 @@ def passages_of(docs: list[IndexDocument]) -> list[Passage]:
         for c in segment(d.pages):
             text = tidy_text(c.text)
             if text:
-                out.append(Passage(d.document_id, c.number or c.heading, c.heading or "", text))
+                out.append(Passage(d.document_id, c.number or c.heading, c.heading or "", text,
+                                   c.start, c.end))
     return out
 
 
@@ -170,8 +186,8 @@ class ContractVault:
 
     def search(self, q: str) -> list[Passage]:
         res = self.ix.search(q, limit=K)
-        return [Passage(h.document_id, h.clause, "", h.text, [a.document_id for a in h.also_in])
-                for h in res.hits]
+        return [Passage(h.document_id, h.clause, "", h.text, h.start, h.end,
+                        [a.document_id for a in h.also_in]) for h in res.hits]
 
 
 class PlainWhoosh:
@@ -224,9 +240,19 @@ class Fts5:
 # -- scoring --------------------------------------------------------------------------------
 
 
-def covers(p: Passage, e: Expected) -> bool:
-    """The passage shows the expected clause (a folded copy counts where its hit is shown)."""
-    return (p.doc == e.doc or e.doc in p.also) and norm(e.quote) in norm(p.text)
+MIN_OVERLAP = 20  # characters a passage must share with a quote to show its clause
+
+
+def covers(p: Passage, e: Expected, norms: dict[str, Normaliser]) -> bool:
+    """The passage shows the expected clause: it contains or overlaps the quote (any of
+    its places, for text repeated in a document). A passage folded into a hit counts where
+    the hit is shown, when the hit's text holds the quote."""
+    if p.doc == e.doc and p.start is not None and p.end is not None:
+        a, b = norms[p.doc].span(p.start, p.end)
+        need = min(MIN_OVERLAP, len(e.quote))
+        if any(min(b, y) - max(a, x) >= need for x, y in e.spans):
+            return True
+    return e.doc in p.also and e.quote in norm(p.text)
 
 
 @dataclass
@@ -240,18 +266,18 @@ class Outcome:
     ranks: dict[int, int]
 
 
-def evaluate(ranked: list[Passage], q: Query) -> Outcome:
+def evaluate(ranked: list[Passage], q: Query, norms: dict[str, Normaliser]) -> Outcome:
     top = ranked[:K]
     found: dict[int, int] = {}
     for i, e in enumerate(q.expected):
         for rank, p in enumerate(top, start=1):
-            if covers(p, e):
+            if covers(p, e, norms):
                 found[i] = rank
                 break
     rr = 0.0
     dcg = 0.0
     for rank, p in enumerate(top, start=1):
-        rel = any(covers(p, e) for e in q.expected)
+        rel = any(covers(p, e, norms) for e in q.expected)
         if rel and not rr:
             rr = 1.0 / rank
         if rel:
@@ -274,7 +300,7 @@ def mean(xs: list[float]) -> float:
 
 
 def run(args: argparse.Namespace, weights: Weights | None = None, quiet: bool = False) -> dict[str, Any]:
-    docs, queries, half = load_devset(args.devset)
+    docs, queries, half, norms = load_devset(args.devset)
     passages = passages_of(docs)
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
@@ -288,7 +314,7 @@ def run(args: argparse.Namespace, weights: Weights | None = None, quiet: bool = 
         results: dict[str, dict[str, Outcome]] = defaultdict(dict)
         for q in queries:
             for s in systems:
-                results[s.name][q.qid] = evaluate(s.search(q.text), q)
+                results[s.name][q.qid] = evaluate(s.search(q.text), q, norms)
     return {"queries": queries, "half": half, "results": results, "systems": [s.name for s in systems]}
 
 

@@ -76,4 +76,6 @@ def make_hit(schema: Any, group: Group, terms: dict[str, set[str]]) -> Hit:
         text=f.get("text", ""),
         source_path=f.get("source_path", ""),
         also_in=list(group.also_in),
+        start=f.get("start"),
+        end=f.get("end"),
     )

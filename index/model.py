@@ -88,6 +88,8 @@ class Hit:
     text: str
     source_path: str
     also_in: list[AlsoIn] = field(default_factory=list)
+    start: int | None = None  # character range of the passage in the joined document text
+    end: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The hit as in the CLI contract: ``also_in`` is the list of other document ids."""

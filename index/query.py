@@ -22,6 +22,7 @@ headings and clause numbers.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,6 +45,13 @@ from index.terms import Analysed, doc_frequency, exists, pairs_exist, phrase_que
 from index.vocabulary import DERIVATION, SYNONYM, TRANSLATION, Vocabulary, vocabulary
 
 _STOP = SWEDISH_STOP_WORDS | ENGLISH_STOP_WORDS | QUESTION_WORDS
+_BARE_NUMBER_RE = re.compile(r"\d{1,4}")
+# Words after which a bare number names a clause ("clause 17", "punkt 4", "artikel 28").
+_CLAUSE_WORDS = frozenset(
+    ["clause", "clauses", "section", "sections", "article", "articles", "paragraph", "annex",
+     "appendix", "schedule", "exhibit", "klausul", "klausulen", "punkt", "punkten", "avsnitt",
+     "artikel", "artikeln", "paragraf", "bilaga", "bilagan", "kapitel", "kap"]
+)
 # Function words that say which language a question is in.
 _SV_FUNCTION = (SWEDISH_STOP_WORDS - ENGLISH_STOP_WORDS) | frozenset(
     ["står", "finns", "vilka", "vilken", "vilket", "våra", "vår", "vårt", "hur", "när", "var", "vad", "gäller", "säger"]
@@ -59,18 +67,23 @@ class Weights:
     development set only; see bench/bench_search_quality.py)."""
 
     word: float = 1.0  # the words typed, in the query's language
-    part: float = 0.6  # parts of a Swedish compound
+    part: float = 0.45  # parts of a Swedish compound
     derivation: float = 0.7  # noun <-> verb in the query's language
     synonym: float = 0.6  # domain synonyms in the query's language
-    other_word: float = 0.45  # the words typed, in text of the other language
-    cross: float = 0.3  # synonyms and translations in the other language
-    loose: float = 0.4  # the single words of a vocabulary phrase
-    heading: float = 1.5  # field weight of headings against clause text
+    other_word: float = 0.8  # the words typed, in text of the other language
+    cross: float = 0.45  # synonyms and translations in the other language
+    cognate: float = 0.3  # words of the other language spelled almost alike (modell ~ model)
+    loose: float = 0.2  # the single words of a vocabulary phrase
+    heading: float = 1.0  # field weight of headings against clause text
     number: float = 4.0  # field weight of clause numbers (identifier queries)
-    tiebreak: float = 0.1  # DisMax: what the other matching sub-queries add
+    tiebreak: float = 0.2  # DisMax: what the other matching sub-queries add
     exact: float = 0.15  # extra per concept found in the very form typed
-    coord: float = 0.5  # exponent of the share of concepts a clause matches
-    meta: float = 0.8  # a concept in a title counts this much in all clauses (of the best)
+    coord: float = 1.5  # exponent of the share of concepts a clause matches
+    meta: float = 0.4  # a concept in a title counts this much in all clauses (of the best)
+    meta_doc: float = 0.25  # extra for clauses of documents whose title etc. the query names
+    bigram: float = 0.8  # extra for two typed words found next to each other
+    bm25_b: float = 0.65  # BM25 length normalisation
+    bm25_k1: float = 1.2  # BM25 term-frequency saturation
     pool: int = 300  # candidates scored with the full query
     priors: tuple[tuple[str, float], ...] = (
         ("clause", 1.0),
@@ -105,6 +118,39 @@ class Plan:
         if not qs:
             return wq.NullQuery
         return wq.Or(qs) if len(qs) > 1 else qs[0]
+
+
+COGNATES = 3  # other-language words kept per query word
+
+
+def _edits(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance of two short strings (stops early above ``limit``)."""
+    if a == b:
+        return 0
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        cur = [i]
+        for j, cb in enumerate(b, start=1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if min(cur) > limit:
+            return limit + 1
+        prev = cur
+    return prev[-1]
+
+
+_SKELETON = [("ph", "f"), ("th", "t"), ("c", "k"), ("q", "k"), ("w", "v"), ("z", "s"),
+             ("y", "i"), ("å", "a"), ("ä", "a"), ("ö", "o"), ("é", "e")]
+
+
+def _skeleton(word: str) -> str:
+    """A spelling skeleton for comparing Swedish and English cognates."""
+    for a, b in _SKELETON:
+        word = word.replace(a, b)
+    out: list[str] = []
+    for ch in word:
+        if not out or out[-1] != ch:
+            out.append(ch)
+    return "".join(out)
 
 
 def _fields(lang: str) -> tuple[str, str]:
@@ -240,6 +286,9 @@ class QueryBuilder:
                 weight = w.cross
             wanted.append((words, e.lang, weight))
         wanted += [(text, lang, w.other_word) for lang in other]
+        if len(span) == 1 and w.cognate > 0:
+            for lang in other:
+                wanted += [(c, lang, w.cognate) for c in self.cognates(span[0], lang)]
         tiers = self._tiers(wanted)
         if len(span) == 1 and "sv" in own:
             parts = self._parts_query(span[0], w.part)
@@ -249,11 +298,38 @@ class QueryBuilder:
             return None
         return DisMax(tiers, tiebreak=w.tiebreak)
 
-    def identifier(self, ident: str) -> wq.Query | None:
-        """An identifier in clause text, headings or the clause number."""
+    def cognates(self, word: str, lang: str) -> list[str]:
+        """Index terms of ``lang``'s clause text spelled almost like ``word`` ("kontrollen"
+        ~ "control", "licensen" ~ "license"): compared as spelling skeletons (c = k,
+        ph = f, double letters single, å/ä/ö as a/a/o), the same first three letters and
+        at most one edit from the word's stem in either language. A generic bridge
+        between Swedish and English for words the glossary lacks, at a translation's
+        weight; the word as the other language's analyzer reads it is already searched."""
+        if self._reader is None or len(word) < 6 or not word.isalpha():
+            return []
+        fieldname = f"body_{lang}"
+        same = set(self.analysed.terms(fieldname, word))
+        stems = {stemmer("swedish").stemWord(word), stemmer("english").stemWord(word)}
+        skeletons = {_skeleton(s) for s in stems if len(s) >= 5}
+        found: dict[str, int] = {}
+        prefixes = {s[:3] for s in stems} | {s[:3].replace("k", "c") for s in stems}
+        for prefix in prefixes:
+            for raw in self._reader.expand_prefix(fieldname, prefix):
+                term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+                if term in same or not term.isalpha() or len(term) < 5:
+                    continue
+                sk = _skeleton(term)
+                if any(abs(len(sk) - len(s)) <= 1 and _edits(sk, s, 1) <= 1 for s in skeletons):
+                    found[term] = doc_frequency(self._reader, fieldname, term)
+        return sorted(found, key=lambda t: -found[t])[:COGNATES]
+
+    def identifier(self, ident: str, label: bool = True) -> wq.Query | None:
+        """An identifier in clause text, headings or the clause number (``label`` False:
+        not the clause number — a bare number that no clause word precedes, "SOC 2",
+        "30 dagar", is text, not a clause label)."""
         subs: list[wq.Query] = []
         for f in ("body_sv", "body_en", "heading_sv", "heading_en", "number"):
-            if not exists(self._reader, f, [ident]):
+            if (f == "number" and not label) or not exists(self._reader, f, [ident]):
                 continue
             boost = self.weights.number if f == "number" else (
                 self.weights.heading if f.startswith("heading") else 1.0
@@ -308,9 +384,13 @@ class QueryBuilder:
             )
         language = query_language(words, self._reader, self.vocab)
         plan = Plan(qstring, language, words=[w for s, _ in spans for w in s])
-        for span, phrase in spans:
+        for i, (span, phrase) in enumerate(spans):
             if len(span) == 1 and is_identifier(span[0]):
-                q = self.identifier(span[0])
+                before = spans[i - 1][0][-1] if i else ""
+                label = not _BARE_NUMBER_RE.fullmatch(span[0]) or len(spans) == 1 or (
+                    before in _CLAUSE_WORDS
+                )
+                q = self.identifier(span[0], label=label)
                 if q is not None:
                     plan.concepts.append(Concept(span, q, identifier=True))
                 continue

@@ -131,6 +131,22 @@ def candidate_terms(plan: Plan, reader: Any) -> list[tuple[str, str, float]]:
     return kept
 
 
+def _stem_pattern(word: str, language: str) -> str:
+    """A pattern for a word in any inflection: its stem (the shorter of the Swedish and
+    English ones for a mixed query) followed by letters."""
+    from index.analysis import is_identifier, stemmer
+
+    if is_identifier(word):
+        return r"(?<!\w)" + re.escape(word) + r"(?!\w)"
+    stems = []
+    if language in ("sv", "mixed"):
+        stems.append(stemmer("swedish").stemWord(word))
+    if language in ("en", "mixed"):
+        stems.append(stemmer("english").stemWord(word))
+    stem = min(stems, key=len) or word
+    return r"(?<!\w)" + re.escape(stem) + r"\w*"
+
+
 class _ArrayOr(wq.Or):
     """An OR that preloads scores into arrays: the fastest way in Whoosh to score every
     document matching a flat list of terms (used unoptimized, for the first stage)."""
@@ -256,12 +272,26 @@ class Ranker:
                             scores.setdefault(docnum, [0.0] * n)[ci] = s
         return scores
 
+    def _bigrams(self, plan: Plan) -> list[tuple[int, int, re.Pattern[str]]]:
+        """Pairs of consecutive typed concepts, and a pattern finding their words next to
+        each other in clause text (up to two words between, any inflection)."""
+        out = []
+        for i in range(len(plan.concepts) - 1):
+            a, b = plan.concepts[i], plan.concepts[i + 1]
+            if a.identifier and b.identifier:
+                continue
+            left, right = _stem_pattern(a.typed[-1], plan.language), _stem_pattern(b.typed[0], plan.language)
+            rx = re.compile(left + r"(?:\W+\w+){0,2}?\W+" + right, re.I)
+            out.append((i, i + 1, rx))
+        return out
+
     def _score(
         self, plan: Plan, candidates: list[int], meta: dict[int, set[str]], keep: int
     ) -> list[Scored]:
         """The ``keep`` best candidates, exactly: candidates are visited by their score
         before the stored-text signals (which can only lower a score, or raise it by at
-        most the exact-form factor), until no later one can enter the top ``keep``."""
+        most the exact-form and word-pair factors), until no later one can enter the top
+        ``keep``."""
         w = self.weights
         n = len(plan.concepts)
         exact = [
@@ -270,23 +300,29 @@ class Ranker:
             else re.compile(r"(?<!\w)" + r"\W+".join(map(re.escape, c.typed)) + r"(?!\w)", re.I)
             for c in plan.concepts
         ]
+        bigrams = self._bigrams(plan)
         per_doc = self._concept_scores(plan, candidates)
+        named: set[int] = set()  # clauses of documents the query names (title, supplier)
         if meta:
             # a concept named by a document's title counts, in each of its clauses, as much
             # as in the clause that matches it best
             best = [max((per[ci] for per in per_doc.values()), default=0.0) for ci in range(n)]
             fallback = max(best) or 1.0
             for ci, docs in meta.items():
-                clauses = self._clauses_of(sorted(docs), (None, None))
-                for docnum in clauses.intersection(candidates):
+                clauses = self._clauses_of(sorted(docs), (None, None)).intersection(candidates)
+                named |= clauses
+                for docnum in clauses:
                     per = per_doc.setdefault(docnum, [0.0] * n)
                     per[ci] = max(per[ci], w.meta * (best[ci] or fallback))
         pre = []
         for docnum, per in per_doc.items():
             matched = sum(1 for s in per if s > 0)
-            pre.append((sum(per) * (matched / n) ** w.coord, docnum))
+            base = sum(per) * (matched / n) ** w.coord
+            if docnum in named:
+                base *= 1.0 + w.meta_doc
+            pre.append((base, docnum))
         pre.sort(key=lambda x: (-x[0], x[1]))
-        top = 1.0 + w.exact
+        top = (1.0 + w.exact) * (1.0 + w.bigram * len(bigrams))
         out: list[Scored] = []
         floor = 0.0
         for base, docnum in pre:
@@ -302,8 +338,13 @@ class Ranker:
                     continue
                 matched += 1
                 rx = exact[ci]
-                total += s * top if rx is not None and rx.search(text) else s
+                total += s * (1.0 + w.exact) if rx is not None and rx.search(text) else s
+            for i, j, rx in bigrams:
+                if per[i] > 0 and per[j] > 0 and rx.search(text):
+                    total += w.bigram * min(per[i], per[j])
             score = total * (matched / n) ** w.coord
+            if docnum in named:
+                score *= 1.0 + w.meta_doc
             score *= prior(fields.get("kind", "clause"), fields.get("chars", len(text)), self.priors)
             out.append(Scored(docnum, score, fields))
             if len(out) >= keep:

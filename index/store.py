@@ -186,7 +186,10 @@ class ClauseIndex:
             self._searcher.close()
             self._searcher = None
         if self._searcher is None:
-            self._searcher = ix.searcher(weighting=LanguageBM25F(FIELD_LANGUAGES))
+            w = self.weights
+            self._searcher = ix.searcher(
+                weighting=LanguageBM25F(FIELD_LANGUAGES, B=w.bm25_b, K1=w.bm25_k1)
+            )
             self._ranker = None
             self._filters.clear()
         return self._searcher
