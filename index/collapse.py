@@ -29,9 +29,13 @@ NEWEST_WITHIN = 0.9  # a newer version is shown instead when it scores this clos
 _WORD_RE = re.compile(r"\w+")
 
 
+SHINGLE_WORDS = 120  # words compared per passage: near-duplicates agree from the start
+
+
 def shingles(text: str, k: int = 3) -> frozenset[int]:
-    """Hashes of the word k-shingles of a text (the words themselves when shorter)."""
-    words = [w.lower() for w in _WORD_RE.findall(text)]
+    """Hashes of the word k-shingles of a text's first SHINGLE_WORDS words (the words
+    themselves when shorter)."""
+    words = [w.lower() for w in _WORD_RE.findall(text, 0, 12 * SHINGLE_WORDS)][:SHINGLE_WORDS]
     if len(words) < k:
         return frozenset(hash(w) for w in words)
     return frozenset(hash(tuple(words[i : i + k])) for i in range(len(words) - k + 1))

@@ -72,13 +72,17 @@ class Weights:
     synonym: float = 0.6  # domain synonyms in the query's language
     other_word: float = 0.8  # the words typed, in text of the other language
     cross: float = 0.45  # synonyms and translations in the other language
+    cross_cap: float = 0.9  # other-language matches score at most this share of the best
+    #                         match in the query's own language (when there is one)
     cognate: float = 0.3  # words of the other language spelled almost alike (modell ~ model)
     loose: float = 0.2  # the single words of a vocabulary phrase
+    phrase_gain: float = 0.0  # a phrase of n words weighs n ** phrase_gain words
     heading: float = 1.0  # field weight of headings against clause text
     number: float = 4.0  # field weight of clause numbers (identifier queries)
     tiebreak: float = 0.2  # DisMax: what the other matching sub-queries add
     exact: float = 0.15  # extra per concept found in the very form typed
     coord: float = 1.5  # exponent of the share of concepts a clause matches
+    coverage: float = 0.5  # a concept counts as matched in full from this share of its best
     meta: float = 0.4  # a concept in a title counts this much in all clauses (of the best)
     meta_doc: float = 0.25  # extra for clauses of documents whose title etc. the query names
     bigram: float = 0.8  # extra for two typed words found next to each other
@@ -96,11 +100,19 @@ class Weights:
 
 @dataclass
 class Concept:
-    """One thing the user asked for: the words typed and the query scoring it."""
+    """One thing the user asked for: the words typed, and the queries scoring it in the
+    query's own language(s) (``mine``) and in the other language (``theirs``)."""
 
     typed: tuple[str, ...]
-    query: wq.Query
+    mine: wq.Query | None
+    theirs: wq.Query | None
     identifier: bool = False
+
+    @property
+    def query(self) -> wq.Query:
+        """Everything that matches the concept (one disjunction max)."""
+        parts = [q for q in (self.mine, self.theirs) if q is not None]
+        return parts[0] if len(parts) == 1 else DisMax(parts, tiebreak=0.0)
 
 
 @dataclass
@@ -151,6 +163,14 @@ def _skeleton(word: str) -> str:
         if not out or out[-1] != ch:
             out.append(ch)
     return "".join(out)
+
+
+def _with_loose(q: wq.Query | None, loose: list[wq.Query], weight: float) -> wq.Query | None:
+    """A phrase's query, or else its words on their own at a lower weight."""
+    if not loose:
+        return q
+    words_q = wq.Or(loose, boost=weight)
+    return DisMax([q, words_q], tiebreak=0.0) if q is not None else words_q
 
 
 def _fields(lang: str) -> tuple[str, str]:
@@ -219,7 +239,9 @@ class QueryBuilder:
             if not pairs_exist(self._reader, fieldname, terms):
                 continue
             fb = boost * (self.weights.heading if fieldname.startswith("heading") else 1.0)
-            q = phrase_query(fieldname, terms, fb)
+            q = phrase_query(
+                fieldname, terms, fb, gain=self.weights.phrase_gain, positions=False
+            )
             if q is not None:
                 subs.append(q)
         if not subs:
@@ -234,10 +256,11 @@ class QueryBuilder:
                 out.append(q)
         return out
 
-    def _tiers(self, wanted: list[tuple[str, str, float]]) -> list[wq.Query]:
-        """Sub-queries for (text, language, weight) wishes; a wish whose index terms another
-        one already searches in the same language keeps only the higher weight (synonyms
-        and translations often stem alike: termination, terminate, terminated)."""
+    def _tiers(self, wanted: list[tuple[str, str, float]]) -> list[tuple[str, wq.Query]]:
+        """Sub-queries (with their language) for (text, language, weight) wishes; a wish
+        whose index terms another one already searches in the same language keeps only the
+        higher weight (synonyms and translations often stem alike: termination, terminate,
+        terminated)."""
         best: dict[tuple[str, tuple[str, ...]], tuple[float, str]] = {}
         for text, lang, weight in wanted:
             terms = tuple(self.analysed.terms(f"body_{lang}", text))
@@ -248,7 +271,7 @@ class QueryBuilder:
                 best[key] = (weight, text)
         out = []
         for (lang, _terms), (weight, text) in best.items():
-            out += self._in(text, [lang], weight)
+            out += [(lang, q) for q in self._in(text, [lang], weight)]
         return out
 
     def _parts_query(self, word: str, boost: float) -> wq.Query | None:
@@ -264,8 +287,9 @@ class QueryBuilder:
             subs.append(q)
         return wq.And(subs)
 
-    def concept(self, span: tuple[str, ...], language: str) -> wq.Query | None:
-        """The weighted sub-queries of one concept, as a disjunction max."""
+    def concept(self, span: tuple[str, ...], language: str) -> tuple[wq.Query | None, wq.Query | None]:
+        """The weighted sub-queries of one concept, as disjunction maxes: those in the
+        query's own language(s), and those in the other language."""
         w = self.weights
         own = list(LANGUAGES) if language == "mixed" else [language]
         other = [lang for lang in LANGUAGES if lang not in own]
@@ -290,13 +314,16 @@ class QueryBuilder:
             for lang in other:
                 wanted += [(c, lang, w.cognate) for c in self.cognates(span[0], lang)]
         tiers = self._tiers(wanted)
+        mine = [q for lang, q in tiers if lang in own]
+        theirs = [q for lang, q in tiers if lang not in own]
         if len(span) == 1 and "sv" in own:
             parts = self._parts_query(span[0], w.part)
             if parts is not None:
-                tiers.append(parts)
-        if not tiers:
-            return None
-        return DisMax(tiers, tiebreak=w.tiebreak)
+                mine.append(parts)
+        return self._dismax(mine), self._dismax(theirs)
+
+    def _dismax(self, tiers: list[wq.Query]) -> wq.Query | None:
+        return DisMax(tiers, tiebreak=self.weights.tiebreak) if tiers else None
 
     def cognates(self, word: str, lang: str) -> list[str]:
         """Index terms of ``lang``'s clause text spelled almost like ``word`` ("kontrollen"
@@ -392,20 +419,15 @@ class QueryBuilder:
                 )
                 q = self.identifier(span[0], label=label)
                 if q is not None:
-                    plan.concepts.append(Concept(span, q, identifier=True))
+                    plan.concepts.append(Concept(span, q, None, identifier=True))
                 continue
-            q = self.concept(span, language)
+            mine, theirs = self.concept(span, language)
             if phrase:
                 # the words of a phrase also count on their own, at a lower weight
                 # ("automatic renewal" still finds "renews automatically")
-                loose = [
-                    c
-                    for word in span
-                    if word not in _STOP and (c := self.concept((word,), language)) is not None
-                ]
-                if loose:
-                    words_q = wq.Or(loose, boost=self.weights.loose)
-                    q = DisMax([q, words_q], tiebreak=0.0) if q is not None else words_q
-            if q is not None:
-                plan.concepts.append(Concept(span, q))
+                loose = [self.concept((word,), language) for word in span if word not in _STOP]
+                mine = _with_loose(mine, [a for a, _ in loose if a is not None], self.weights.loose)
+                theirs = _with_loose(theirs, [b for _, b in loose if b is not None], self.weights.loose)
+            if mine is not None or theirs is not None:
+                plan.concepts.append(Concept(span, mine, theirs))
         return plan

@@ -10,7 +10,11 @@ Plain-word queries (:class:`index.query.Plan`) are ranked in two stages:
    of weighted sub-queries (BM25F with per-language statistics), then
 
        score = prior(kind) × Σ_concepts concept × (1 + exact if typed form present)
-               × (share of concepts matched) ** coord × (1 + meta × metadata match)
+               × (share of concepts matched) ** coord × (1 + meta_doc if a named document)
+
+   where a concept counts as matched in full from ``coverage`` times its best score
+   among the candidates (a weak match, such as one generic word of a phrase, counts in
+   part), and a concept named by a document's title counts in each of its clauses
 
    where ``prior`` demotes table-of-contents lines, page footers, headings without body and
    scraps (see :mod:`index.priors`).
@@ -21,6 +25,7 @@ Both end in :func:`index.collapse.fold`, which folds versions and near-duplicate
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -39,7 +44,7 @@ COMMON_FRACTION = 0.25  # first-stage terms in more of all clauses than this are
 COMMON_MIN = 1_000  # ... (when in more than this many: small archives keep them all)
 POSTINGS_BUDGET = 20_000  # ... and the rarest are used up to this many postings
 META_DOCUMENTS = 40  # documents matched by metadata whose clauses join the candidates
-KEEP_PER_HIT, KEEP_MIN = 6, 60  # clauses ranked exactly per hit asked for (room to fold)
+KEEP_PER_HIT, KEEP_MIN = 4, 40  # clauses ranked exactly per hit asked for (room to fold)
 EXACT_COUNT_POSTINGS = 10_000  # count matches exactly up to this many postings, else estimate
 
 
@@ -129,6 +134,25 @@ def candidate_terms(plan: Plan, reader: Any) -> list[tuple[str, str, float]]:
         kept.append((f, t, best[(f, t)]))
         postings += df
     return kept
+
+
+def _score_into(
+    m: Any, docnums: list[int], offset: int, ci: int, n: int, into: dict[int, list[float]]
+) -> None:
+    """Score sorted document numbers (of one segment starting at ``offset``) with a
+    matcher, into ``into[docnum][ci]``."""
+    for docnum in docnums:
+        local = docnum - offset
+        if not m.is_active():
+            break
+        if m.id() < local:
+            m.skip_to(local)
+            if not m.is_active():
+                break
+        if m.id() == local:
+            s = m.score()
+            if s > 0:
+                into.setdefault(docnum, [0.0] * n)[ci] = s
 
 
 def _stem_pattern(word: str, language: str) -> str:
@@ -248,29 +272,31 @@ class Ranker:
         return docs
 
     def _concept_scores(self, plan: Plan, candidates: list[int]) -> dict[int, list[float]]:
+        """Per candidate, the score of each concept: its best sub-query in the query's own
+        language, or else in the other language, the latter capped at ``cross_cap`` times
+        the concept's best own-language score among the candidates (when any has one), so
+        an exact match in the query's language ranks above other-language expansions."""
         n = len(plan.concepts)
-        scores: dict[int, list[float]] = {}
+        mine: dict[int, list[float]] = {}
+        theirs: dict[int, list[float]] = {}
         context = self.searcher.context(needs_current=True)
         for sub, offset in self.searcher.leaf_searchers():
             end = offset + sub.doc_count_all()
-            mine = [d for d in candidates if offset <= d < end]
-            if not mine:
+            local = [d for d in candidates if offset <= d < end]
+            if not local:
                 continue
             for ci, concept in enumerate(plan.concepts):
-                m = concept.query.matcher(sub, context)
-                for docnum in mine:
-                    local = docnum - offset
-                    if not m.is_active():
-                        break
-                    if m.id() < local:
-                        m.skip_to(local)
-                        if not m.is_active():
-                            break
-                    if m.id() == local:
-                        s = m.score()
-                        if s > 0:
-                            scores.setdefault(docnum, [0.0] * n)[ci] = s
-        return scores
+                for q, into in ((concept.mine, mine), (concept.theirs, theirs)):
+                    if q is not None:
+                        _score_into(q.matcher(sub, context), local, offset, ci, n, into)
+        best_mine = [max((per[ci] for per in mine.values()), default=0.0) for ci in range(n)]
+        cap = [self.weights.cross_cap * b if b > 0 else float("inf") for b in best_mine]
+        out: dict[int, list[float]] = {}
+        for docnum in set(mine) | set(theirs):
+            a = mine.get(docnum, [0.0] * n)
+            b = theirs.get(docnum, [0.0] * n)
+            out[docnum] = [max(a[ci], min(b[ci], cap[ci])) for ci in range(n)]
+        return out
 
     def _bigrams(self, plan: Plan) -> list[tuple[int, int, re.Pattern[str]]]:
         """Pairs of consecutive typed concepts, and a pattern finding their words next to
@@ -314,41 +340,51 @@ class Ranker:
                 for docnum in clauses:
                     per = per_doc.setdefault(docnum, [0.0] * n)
                     per[ci] = max(per[ci], w.meta * (best[ci] or fallback))
+        # how fully each clause matches each concept: a weak match (a generic word of a
+        # phrase, a low-weight expansion) counts as part of a match
+        best_of = [max((per[ci] for per in per_doc.values()), default=0.0) for ci in range(n)]
+        full = [w.coverage * b for b in best_of]
+
+        def coverage(per: list[float]) -> float:
+            return sum(
+                min(1.0, s / full[ci]) if full[ci] > 0 else float(s > 0) for ci, s in enumerate(per)
+            ) / n
+
+        # the highest score each candidate can reach (every typed form and word pair found
+        # in its text, no demotion): candidates are read in that order, and reading stops
+        # when no later one can enter the top ``keep``
         pre = []
         for docnum, per in per_doc.items():
-            matched = sum(1 for s in per if s > 0)
-            base = sum(per) * (matched / n) ** w.coord
-            if docnum in named:
-                base *= 1.0 + w.meta_doc
-            pre.append((base, docnum))
-        pre.sort(key=lambda x: (-x[0], x[1]))
-        top = (1.0 + w.exact) * (1.0 + w.bigram * len(bigrams))
+            factor = coverage(per) ** w.coord * (1.0 + w.meta_doc if docnum in named else 1.0)
+            bound = sum(per) * (1.0 + w.exact) + w.bigram * sum(
+                min(per[i], per[j]) for i, j, _ in bigrams
+            )
+            pre.append((bound * factor, factor, docnum))
+        pre.sort(key=lambda x: (-x[0], x[2]))
         out: list[Scored] = []
-        floor = 0.0
-        for base, docnum in pre:
-            if len(out) >= keep and base * top < floor:
+        scores: list[float] = []  # a min-heap of the best ``keep`` scores so far
+        for bound, factor, docnum in pre:
+            if len(scores) >= keep and bound < scores[0]:
                 break
             per = per_doc[docnum]
             fields = self.searcher.stored_fields(docnum)
             text = fields.get("text", "")
-            matched = 0
             total = 0.0
-            for ci, s in enumerate(per):
-                if s <= 0:
+            for ci, sc in enumerate(per):
+                if sc <= 0:
                     continue
-                matched += 1
                 rx = exact[ci]
-                total += s * (1.0 + w.exact) if rx is not None and rx.search(text) else s
+                total += sc * (1.0 + w.exact) if rx is not None and rx.search(text) else sc
             for i, j, rx in bigrams:
                 if per[i] > 0 and per[j] > 0 and rx.search(text):
                     total += w.bigram * min(per[i], per[j])
-            score = total * (matched / n) ** w.coord
-            if docnum in named:
-                score *= 1.0 + w.meta_doc
+            score = total * factor
             score *= prior(fields.get("kind", "clause"), fields.get("chars", len(text)), self.priors)
             out.append(Scored(docnum, score, fields))
-            if len(out) >= keep:
-                floor = sorted((x.score for x in out), reverse=True)[keep - 1]
+            if len(scores) < keep:
+                heapq.heappush(scores, score)
+            elif score > scores[0]:
+                heapq.heapreplace(scores, score)
         out.sort(key=lambda s: (-s.score, s.docnum))
         return out
 

@@ -60,16 +60,27 @@ def _constraint(q: wq.Query) -> wq.Query:
     return q
 
 
-def phrase_query(fieldname: str, words: Sequence[str], boost: float = 1.0) -> wq.Query | None:
-    """Adjacent index terms in a field, scored by its words as one concept (the boost is
-    shared by the words, so a phrase weighs like one word)."""
+def phrase_query(
+    fieldname: str,
+    words: Sequence[str],
+    boost: float = 1.0,
+    gain: float = 0.0,
+    positions: bool = True,
+) -> wq.Query | None:
+    """Adjacent index terms in a field, scored by its words as one concept: each word gets
+    ``boost * n ** gain / n`` of the weight (``gain`` 0: the phrase weighs like one of its
+    words; 1: like all of them, as a term rarer than any of its words deserves).
+
+    ``positions`` False checks only the pairs of common words (term lookups), not the
+    pairs that need positions: plain-word searches reward adjacency when ranking (the
+    typed form and word pairs found in the text), which is much cheaper than matching
+    positions for every candidate."""
     if not words:
         return None
     if len(words) == 1:
         return wq.Term(fieldname, words[0], boost=boost)
-    scoring: list[wq.Query] = [
-        wq.Term(fieldname, w, boost=boost / len(words)) for w in dict.fromkeys(words)
-    ]
+    share = boost * len(words) ** gain / len(words)
+    scoring: list[wq.Query] = [wq.Term(fieldname, w, boost=share) for w in dict.fromkeys(words)]
     lang = FIELD_LANGUAGES.get(fieldname)
     if fieldname not in BODY_FIELDS or lang is None:
         return wq.And(scoring)
@@ -78,7 +89,7 @@ def phrase_query(fieldname: str, words: Sequence[str], boost: float = 1.0) -> wq
     for a, b in zip(words, words[1:], strict=False):
         if a in common and b in common:
             pairs.append(_constraint(wq.Term(f"grams_{lang}", f"{a} {b}")))
-        else:
+        elif positions:
             pairs.append(_constraint(wq.Phrase(fieldname, [a, b])))
     return wq.And(scoring + pairs)
 
