@@ -6,11 +6,13 @@ This is a leaf package: it never imports ``contractvault``. Plain dataclasses go
 
 from index.analysis import detect_language
 from index.errors import ClauseIndexError, IndexUnavailable, QueryError
-from index.model import Clause, Hit, IndexDocument, SearchResult
+from index.model import AlsoIn, Clause, Hit, IndexDocument, SearchResult
+from index.query import Weights
 from index.segment import join_pages, segment, tidy_text
 from index.store import ClauseIndex
 
 __all__ = [
+    "AlsoIn",
     "Clause",
     "ClauseIndex",
     "ClauseIndexError",
@@ -19,6 +21,7 @@ __all__ = [
     "IndexUnavailable",
     "QueryError",
     "SearchResult",
+    "Weights",
     "detect_language",
     "join_pages",
     "segment",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -10,7 +11,10 @@ class IndexDocument:
     """One document to index, with the metadata of the contract it belongs to.
 
     ``pages`` holds the extracted text of each page; page numbers are 1-based (index + 1).
-    ``language`` is "sv", "en" or None (detect from the text).
+    ``language`` is "sv", "en" or None (detect from the text). ``supersedes`` is the id of
+    the document this one replaces (a recheck, a new version) and ``family`` the id of the
+    first version of the chain (None: the document is its own first version); versions of
+    one family collapse into one hit.
     """
 
     document_id: str
@@ -23,6 +27,12 @@ class IndexDocument:
     source_path: str
     pages: list[str]
     language: str | None = None
+    supersedes: str | None = None
+    family: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The document as plain JSON-able data."""
+        return asdict(self)
 
 
 @dataclass
@@ -42,8 +52,29 @@ class Clause:
 
 
 @dataclass
+class AlsoIn:
+    """A passage folded into a hit: the same text in another version or document.
+
+    ``relation`` is "earlier version", "later version", "same text" (another document) or
+    "repeated" (the same document carries the text twice).
+    """
+
+    document_id: str
+    clause: str | None
+    relation: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """The entry as plain JSON-able data."""
+        return asdict(self)
+
+
+@dataclass
 class Hit:
-    """One clause that matched a search."""
+    """One clause that matched a search.
+
+    ``also_in`` lists the passages folded into this hit (versions and near-duplicates),
+    unless the search asked for all versions.
+    """
 
     contract_id: str
     document_id: str
@@ -56,12 +87,39 @@ class Hit:
     snippet: str
     text: str
     source_path: str
+    also_in: list[AlsoIn] = field(default_factory=list)
+    start: int | None = None  # character range of the passage in the joined document text
+    end: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The hit as in the CLI contract: ``also_in`` is the list of other document ids."""
+        out = asdict(self)
+        out["also_in"] = list(dict.fromkeys(
+            a.document_id for a in self.also_in if a.document_id != self.document_id
+        ))
+        return out
 
 
 @dataclass
 class SearchResult:
-    """The answer to one search: ``total`` matching clauses, the best ``hits`` first."""
+    """The answer to one search: ``total`` matching clauses, the best ``hits`` first.
+
+    ``language`` is the language the query was read as ("sv", "en" or "mixed");
+    ``folded`` counts the passages folded into hits as versions or near-duplicates.
+    """
 
     query: str
     total: int
     hits: list[Hit]
+    language: str | None = None
+    folded: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        """The result as plain JSON-able data (hits as in :meth:`Hit.as_dict`)."""
+        return {
+            "query": self.query,
+            "total": self.total,
+            "hits": [h.as_dict() for h in self.hits],
+            "language": self.language,
+            "folded": self.folded,
+        }

@@ -1,272 +1,379 @@
-"""Turning a user's query string into a Whoosh query.
+"""Plain-word queries: the query's language, its concepts, and their weighted sub-queries.
 
-Two modes:
+Stop words and question words are dropped; every remaining word, identifier or
+vocabulary phrase becomes one *concept*. A concept is a disjunction max (the best sub-query
+counts, see :class:`index.matching.DisMax`) of weighted sub-queries, strongest first:
 
-* Plain words (the usual case, natural questions included): stop words and question words
-  are dropped; every remaining word, identifier or synonym phrase becomes one "concept";
-  concepts are OR-ed and ranked with BM25F, so clauses matching more concepts rank higher.
-  A concept that is in the synonym list searches all its terms in both languages (the best
-  one counts); a Swedish compound also searches its parts, at a lower weight; identifiers
-  (clause numbers, diarienummer, dates, SFS numbers) search the text and the clause number.
-* Whoosh syntax, used when the query has double quotes, AND/OR/NOT, a known ``field:``,
-  a leading +/- or a trailing ``*``: phrases, boolean operators, wildcards and fields
-  (text, heading, number/clause, title, supplier, board, doc_type/type, contract, document)
-  work as in Whoosh (words without an operator must all match, as in Whoosh); unfielded
-  words search text, headings, clause numbers and titles.
+1. the words as typed, in the query's language (stemmed: "uppsägningen" finds
+   "uppsägning"; a clause with the very form typed gets a small extra when ranking);
+2. derivations in that language (noun ↔ verb: "uppsägning" ↔ "säga upp") and the parts of a
+   Swedish compound ("uppsägningstid" → "uppsägning" + "tid");
+3. synonyms in that language (domain groups, see ``synonyms.toml``);
+4. the words typed, found in text of the other language (names, acronyms: "GDPR");
+5. synonyms and glossary translations in the other language (lowest).
 
-Phrases in clause text are looked up in an index of adjacent word pairs (``pairs_sv``,
-``pairs_en``) instead of Whoosh's position matching, which is slow on large archives.
+The query's language comes from its words (function words, å/ä/ö, the vocabulary and how
+often each word occurs in Swedish and in English clauses of the index); when the words do
+not tell, the query is "mixed" and both languages count as its own.
+Identifiers (clause numbers, diarienummer, dates, SFS numbers) search clause text,
+headings and clause numbers.
 """
 
 from __future__ import annotations
 
-import copy
+import math
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.qparser import MultifieldPlugin, QueryParser, syntax
-from whoosh.qparser.plugins import PhrasePlugin, Plugin
 
 from index.analysis import (
     ENGLISH_STOP_WORDS,
     QUESTION_WORDS,
     SWEDISH_STOP_WORDS,
     is_identifier,
-    match_key,
     split_compound,
+    stemmer,
     tokenize,
 )
 from index.errors import QueryError
-from index.synonyms import SynonymTable, synonym_table
-
-BODY_FIELDS = ("body_sv", "body_en")
-HEADING_FIELDS = ("heading_sv", "heading_en")
-TEXT_FIELDS = (*BODY_FIELDS, *HEADING_FIELDS, "meta")
-
-# Relative weight of where a word matches; BM25F length normalisation already favours
-# short fields, so headings get only a moderate extra boost.
-FIELD_BOOSTS = {
-    "body_sv": 1.0,
-    "body_en": 1.0,
-    "heading_sv": 1.5,
-    "heading_en": 1.5,
-    "meta": 0.6,
-    "number": 4.0,
-    "pairs_sv": 1.0,
-    "pairs_en": 1.0,
-}
-SYNONYM_WEIGHT = 0.85  # a synonym counts a little less than the word the user typed
-COMMON_FRACTION = 0.25  # first-stage words in more of all clauses than this are skipped
-POSTINGS_BUDGET = 8_000  # ... and the rarest words are used up to this many postings
-LOOSE_WORD_WEIGHT = 0.4  # the single words of a matched synonym phrase
-PART_WEIGHT = 0.8  # the parts of a compound count a little less than the whole word
-
-# User-facing field names in Whoosh syntax, mapped to schema fields.
-FIELD_ALIASES: dict[str, tuple[str, ...]] = {
-    "text": BODY_FIELDS,
-    "body": BODY_FIELDS,
-    "heading": HEADING_FIELDS,
-    "number": ("number",),
-    "clause": ("number",),
-    "title": ("title",),
-    "supplier": ("supplier",),
-    "board": ("board",),
-    "doc_type": ("doc_type",),
-    "type": ("doc_type",),
-    "contract": ("contract_id",),
-    "contract_id": ("contract_id",),
-    "document": ("document_id",),
-    "document_id": ("document_id",),
-}
-_PLACEHOLDER = {"text": "text", "body": "text", "heading": "heading"}  # stored fields in schema
-_DEFAULT_SYNTAX_FIELDS = (*BODY_FIELDS, *HEADING_FIELDS, "number", "meta")
+from index.matching import DisMax
+from index.schema import LANGUAGES
+from index.terms import Analysed, doc_frequency, exists, pairs_exist, phrase_query
+from index.vocabulary import DERIVATION, SYNONYM, TRANSLATION, Vocabulary, vocabulary
 
 _STOP = SWEDISH_STOP_WORDS | ENGLISH_STOP_WORDS | QUESTION_WORDS
-_FIELD_RE = re.compile(r"(?<![\w:])([A-Za-z_]+):")
-_SYNTAX_HINT_RE = re.compile(
-    r"\"|\b(AND|OR|NOT)\b|(?:^|\s)[+-]\w|\w\*|(?<![\w:])(" + "|".join(FIELD_ALIASES) + r"):"
+_BARE_NUMBER_RE = re.compile(r"\d{1,4}")
+# Words after which a bare number names a clause ("clause 17", "punkt 4", "artikel 28").
+_CLAUSE_WORDS = frozenset(
+    ["clause", "clauses", "section", "sections", "article", "articles", "paragraph", "annex",
+     "appendix", "schedule", "exhibit", "klausul", "klausulen", "punkt", "punkten", "avsnitt",
+     "artikel", "artikeln", "paragraf", "bilaga", "bilagan", "kapitel", "kap"]
 )
-_IDENT_IN_SYNTAX_RE = re.compile(r"§\s?\d+|\d+(?:[.:/]\d+)+|\b[\w]+(?:-\d+)+\b")
-
-_HOW_TO = (
-    'Write plain words or a question, or use Whoosh syntax: "exact phrase", AND, OR, NOT, '
-    "(grouping), field:value (fields: " + ", ".join(FIELD_ALIASES) + ")."
+# Function words that say which language a question is in.
+_SV_FUNCTION = (SWEDISH_STOP_WORDS - ENGLISH_STOP_WORDS) | frozenset(
+    ["står", "finns", "vilka", "vilken", "vilket", "våra", "vår", "vårt", "hur", "när", "var", "vad", "gäller", "säger"]
+)
+_EN_FUNCTION = (ENGLISH_STOP_WORDS - SWEDISH_STOP_WORDS) | frozenset(
+    ["which", "what", "where", "when", "who", "how", "does", "our", "ours", "we", "us", "find", "show", "says"]
 )
 
 
-class _Or(wq.Or):
-    """An OR that always uses Whoosh's binary union matchers.
+@dataclass(frozen=True)
+class Weights:
+    """Weights of sub-queries and ranking signals (tuned on the tuning half of the
+    development set only; see bench/bench_search_quality.py)."""
 
-    Whoosh otherwise preloads small indexes into an array matcher whose quality bound is the
-    maximum instead of the sum of its parts, so top-k skipping can drop documents that
-    belong in the top k.
-    """
-
-    matcher_type = wq.Or.DEFAULT_MATCHER
-
-
-PAIR_FIELDS = {"body_sv": "pairs_sv", "body_en": "pairs_en"}
-
-
-def phrase_query(fieldname: str, words: Sequence[str], boost: float = 1.0) -> wq.Query | None:
-    """Adjacent words in a field. In clause text this is a lookup of indexed word pairs
-    (fast on large archives); in short fields (headings, titles) all words must occur.
-
-    Whoosh scores several terms as the sum of their scores; the boost is divided so that a
-    phrase counts as one concept, like a single word.
-    """
-    if not words:
-        return None
-    if len(words) == 1:
-        return wq.Term(fieldname, words[0], boost=boost)
-    if fieldname in PAIR_FIELDS:
-        pairs = [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
-        subs = [wq.Term(PAIR_FIELDS[fieldname], p) for p in pairs]
-        if len(subs) == 1:
-            return wq.Term(PAIR_FIELDS[fieldname], pairs[0], boost=boost)
-        return wq.And(subs, boost=boost / len(subs))
-    return wq.And([wq.Term(fieldname, w) for w in words], boost=boost / len(words))
-
-
-def phrases_to_pairs(q: wq.Query) -> wq.Query:
-    """Replace phrase queries by word-pair lookups in clause text and by all-words queries
-    in short fields (see phrase_query): Whoosh's position matching is slow on large
-    archives, most of all in fields repeated on every clause (headings, titles)."""
-    if isinstance(q, wq.Phrase):
-        return phrase_query(q.fieldname, list(q.words), q.boost) or wq.NullQuery
-    return q.apply(phrases_to_pairs)
+    word: float = 1.0  # the words typed, in the query's language
+    part: float = 0.45  # parts of a Swedish compound
+    derivation: float = 0.7  # noun <-> verb in the query's language
+    synonym: float = 0.6  # domain synonyms in the query's language
+    other_word: float = 0.8  # the words typed, in text of the other language
+    cross: float = 0.45  # synonyms and translations in the other language
+    cross_cap: float = 0.9  # other-language matches score at most this share of the best
+    #                         match in the query's own language (when there is one)
+    cognate: float = 0.3  # words of the other language spelled almost alike (modell ~ model)
+    loose: float = 0.2  # the single words of a vocabulary phrase
+    phrase_gain: float = 0.0  # a phrase of n words weighs n ** phrase_gain words
+    heading: float = 1.0  # field weight of headings against clause text
+    number: float = 4.0  # field weight of clause numbers (identifier queries)
+    tiebreak: float = 0.2  # DisMax: what the other matching sub-queries add
+    exact: float = 0.15  # extra per concept found in the very form typed
+    coord: float = 1.5  # exponent of the share of concepts a clause matches
+    coverage: float = 0.5  # a concept counts as matched in full from this share of its best
+    meta: float = 0.4  # a concept in a title counts this much in all clauses (of the best)
+    meta_doc: float = 0.25  # extra for clauses of documents whose title etc. the query names
+    bigram: float = 0.8  # extra for two typed words found next to each other
+    bm25_b: float = 0.65  # BM25 length normalisation
+    bm25_k1: float = 1.2  # BM25 term-frequency saturation
+    pool: int = 300  # candidates scored with the full query
+    priors: tuple[tuple[str, float], ...] = (
+        ("clause", 1.0),
+        ("toc", 0.15),
+        ("footer", 0.1),
+        ("heading", 0.3),
+        ("short", 0.5),
+    )
 
 
-class _ArrayOr(wq.Or):
-    """An OR that preloads scores into arrays: the fastest way in Whoosh to score every
-    document matching a flat list of terms (used unoptimized, for the first stage)."""
+@dataclass
+class Concept:
+    """One thing the user asked for: the words typed, and the queries scoring it in the
+    query's own language(s) (``mine``) and in the other language (``theirs``)."""
 
-    matcher_type = wq.Or.ARRAY_MATCHER
+    typed: tuple[str, ...]
+    mine: wq.Query | None
+    theirs: wq.Query | None
+    identifier: bool = False
+
+    @property
+    def query(self) -> wq.Query:
+        """Everything that matches the concept (one disjunction max)."""
+        parts = [q for q in (self.mine, self.theirs) if q is not None]
+        return parts[0] if len(parts) == 1 else DisMax(parts, tiebreak=0.0)
 
 
-def uses_syntax(qstring: str) -> bool:
-    """True when the query uses Whoosh query syntax rather than plain words."""
-    return bool(_SYNTAX_HINT_RE.search(qstring))
+@dataclass
+class Plan:
+    """A plain-word query made ready to rank: its language, concepts and typed words."""
+
+    text: str
+    language: str
+    concepts: list[Concept] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)  # the searchable words typed
+
+    def query(self) -> wq.Query:
+        """All concepts OR-ed (what a clause must match one of)."""
+        qs = [c.query for c in self.concepts]
+        if not qs:
+            return wq.NullQuery
+        return wq.Or(qs) if len(qs) > 1 else qs[0]
+
+
+COGNATES = 3  # other-language words kept per query word
+
+
+def _edits(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance of two short strings (stops early above ``limit``)."""
+    if a == b:
+        return 0
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        cur = [i]
+        for j, cb in enumerate(b, start=1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if min(cur) > limit:
+            return limit + 1
+        prev = cur
+    return prev[-1]
+
+
+_SKELETON = [("ph", "f"), ("th", "t"), ("c", "k"), ("q", "k"), ("w", "v"), ("z", "s"),
+             ("y", "i"), ("å", "a"), ("ä", "a"), ("ö", "o"), ("é", "e")]
+
+
+def _skeleton(word: str) -> str:
+    """A spelling skeleton for comparing Swedish and English cognates."""
+    for a, b in _SKELETON:
+        word = word.replace(a, b)
+    out: list[str] = []
+    for ch in word:
+        if not out or out[-1] != ch:
+            out.append(ch)
+    return "".join(out)
+
+
+def _with_loose(q: wq.Query | None, loose: list[wq.Query], weight: float) -> wq.Query | None:
+    """A phrase's query, or else its words on their own at a lower weight."""
+    if not loose:
+        return q
+    words_q = wq.Or(loose, boost=weight)
+    return DisMax([q, words_q], tiebreak=0.0) if q is not None else words_q
+
+
+def _fields(lang: str) -> tuple[str, str]:
+    return (f"body_{lang}", f"heading_{lang}")
+
+
+def query_language(words: Sequence[str], reader: Any, vocab: Vocabulary) -> str:
+    """"sv", "en" or "mixed": the language of a query's words (see the module docstring)."""
+    score = 0.0
+    n_sv = n_en = 0
+    if reader is not None:
+        n_sv = doc_frequency(reader, "lang", "sv")
+        n_en = doc_frequency(reader, "lang", "en")
+    for w in words:
+        if is_identifier(w):
+            continue
+        if w in _SV_FUNCTION and w not in _EN_FUNCTION:
+            score += 1.5
+            continue
+        if w in _EN_FUNCTION and w not in _SV_FUNCTION:
+            score -= 1.5
+            continue
+        if any(c in "åäö" for c in w):
+            score += 2.0
+            continue
+        langs = vocab.language_of((w,)) - {"any"}
+        if langs == {"sv"}:
+            score += 1.0
+        elif langs == {"en"}:
+            score -= 1.0
+        if n_sv and n_en:
+            f_sv = doc_frequency(reader, "body_sv", stemmer("swedish").stemWord(w)) / n_sv
+            f_en = doc_frequency(reader, "body_en", stemmer("english").stemWord(w)) / n_en
+            if f_sv or f_en:
+                ratio = math.log((f_sv + 1e-4) / (f_en + 1e-4))
+                score += max(-1.0, min(1.0, ratio / 3))
+    if score >= 0.75:
+        return "sv"
+    if score <= -0.75:
+        return "en"
+    return "mixed"
 
 
 class QueryBuilder:
-    """Builds Whoosh queries for a schema whose text fields use the contract analyzers."""
+    """Builds plain-word query plans for a schema whose text fields use the contract
+    analyzers."""
 
-    def __init__(self, schema: Any, synonyms: SynonymTable | None = None) -> None:
+    def __init__(
+        self, schema: Any, vocab: Vocabulary | None = None, weights: Weights | None = None
+    ) -> None:
         self.schema = schema
-        self.synonyms = synonyms or synonym_table()
+        self.vocab = vocab or vocabulary()
+        self.weights = weights or Weights()
+        self.analysed = Analysed(schema)
         self._reader: Any = None
-        self._analyzed: dict[tuple[str, str], list[str]] = {}
 
-    def _exists(self, fieldname: str, terms: Sequence[str]) -> bool:
-        """False when a term is not in the index at all (that branch cannot match)."""
-        reader = self._reader
-        if reader is None:
-            return True
-        return all(doc_frequency(reader, fieldname, t) > 0 for t in terms)
+    # -- sub-queries ---------------------------------------------------------------------
 
-    # -- plain words ---------------------------------------------------------------------
-
-    def _field_terms(self, fieldname: str, text: str) -> list[str]:
-        """The first (whole-word) token at each position of ``text`` analyzed for a field."""
-        key = (fieldname, text)
-        cached = self._analyzed.get(key)
-        if cached is not None:
-            return cached
-        analyzer = self.schema[fieldname].analyzer
-        by_pos: dict[int, str] = {}
-        for t in analyzer(text, positions=True, mode="query"):
-            by_pos.setdefault(t.pos, t.text)
-        terms = [by_pos[p] for p in sorted(by_pos)]
-        if len(self._analyzed) < 100_000:
-            self._analyzed[key] = terms
-        return terms
-
-    def _text_query(
-        self, text: str, boost: float = 1.0, fields: Sequence[str] = TEXT_FIELDS
-    ) -> wq.Query | None:
-        """A word or phrase searched in text fields (a phrase where several words)."""
+    def text_query(self, text: str, fields: Sequence[str], boost: float) -> wq.Query | None:
+        """Words (a phrase where several) in some text fields, the field weights applied."""
         subs: list[wq.Query] = []
         for fieldname in fields:
-            terms = self._field_terms(fieldname, text)
-            if not terms or not self._exists(fieldname, terms):
+            terms = self.analysed.terms(fieldname, text)
+            if not terms or not exists(self._reader, fieldname, terms):
                 continue
-            if len(terms) > 1 and fieldname in PAIR_FIELDS:
-                pairs = [f"{a} {b}" for a, b in zip(terms, terms[1:], strict=False)]
-                if not self._exists(PAIR_FIELDS[fieldname], pairs):
-                    continue
-            fb = FIELD_BOOSTS[fieldname] * boost
-            if len(terms) == 1:
-                subs.append(wq.Term(fieldname, terms[0], boost=fb))
-            else:
-                phrase = phrase_query(fieldname, terms, fb)
-                if phrase is not None:
-                    subs.append(phrase)
-        if not subs:
-            return None
-        return _Or(subs) if len(subs) > 1 else subs[0]
-
-    def _concept_query(self, groups: Sequence[int], typed: tuple[str, ...]) -> wq.Query | None:
-        """The best of all terms of the synonym groups (disjunction max)."""
-        members: list[wq.Query] = []
-        seen: set[tuple[str, ...]] = set()
-        typed_keys = tuple(match_key(w) for w in typed)
-        for g in groups:
-            for term in self.synonyms.groups[g].terms:
-                if term in seen:
-                    continue
-                seen.add(term)
-                is_typed = tuple(match_key(w) for w in term) == typed_keys
-                # synonyms are searched in clause text and headings; the typed words
-                # also in titles (keeps the query small on large archives)
-                q = self._text_query(
-                    " ".join(term),
-                    1.0 if is_typed else SYNONYM_WEIGHT,
-                    TEXT_FIELDS if is_typed else (*BODY_FIELDS, *HEADING_FIELDS),
-                )
-                if q is not None:
-                    members.append(q)
-        if not members:
-            return None
-        return wq.DisjunctionMax(members, tiebreak=0.1)
-
-    def _identifier_query(self, ident: str) -> wq.Query | None:
-        subs: list[wq.Query] = [
-            wq.Term(f, ident, boost=FIELD_BOOSTS[f])
-            for f in (*BODY_FIELDS, *HEADING_FIELDS, "number")
-            if self._exists(f, [ident])
-        ]
-        if not subs:
-            return None
-        return _Or(subs) if len(subs) > 1 else subs[0]
-
-    def _word_query(self, word: str) -> wq.Query | None:
-        whole = self._text_query(word)
-        parts = split_compound(word)
-        if not parts:
-            return whole
-        part_queries: list[wq.Query] = []
-        for _surface, base in parts:
-            if base in _STOP:
+            if not pairs_exist(self._reader, fieldname, terms):
                 continue
-            groups = self.synonyms.lookup((match_key(base),))
-            q = self._concept_query(groups, (base,)) if groups else self._text_query(base)
+            fb = boost * (self.weights.heading if fieldname.startswith("heading") else 1.0)
+            q = phrase_query(
+                fieldname, terms, fb, gain=self.weights.phrase_gain, positions=False
+            )
             if q is not None:
-                part_queries.append(q)
-        if not part_queries:
-            return whole
-        parts_q = _Or(part_queries, boost=PART_WEIGHT)
-        if whole is None:
-            return parts_q
-        return wq.DisjunctionMax([whole, parts_q], tiebreak=0.0)
+                subs.append(q)
+        if not subs:
+            return None
+        return wq.Or(subs) if len(subs) > 1 else subs[0]
 
-    def plain(self, qstring: str, reader: Any = None) -> wq.Query:
-        """The query for plain words or a natural-language question.
+    def _in(self, text: str, langs: Sequence[str], boost: float) -> list[wq.Query]:
+        out = []
+        for lang in langs:
+            q = self.text_query(text, _fields(lang), boost)
+            if q is not None:
+                out.append(q)
+        return out
+
+    def _tiers(self, wanted: list[tuple[str, str, float]]) -> list[tuple[str, wq.Query]]:
+        """Sub-queries (with their language) for (text, language, weight) wishes; a wish
+        whose index terms another one already searches in the same language keeps only the
+        higher weight (synonyms and translations often stem alike: termination, terminate,
+        terminated)."""
+        best: dict[tuple[str, tuple[str, ...]], tuple[float, str]] = {}
+        for text, lang, weight in wanted:
+            terms = tuple(self.analysed.terms(f"body_{lang}", text))
+            if not terms:
+                continue
+            key = (lang, terms)
+            if key not in best or best[key][0] < weight:
+                best[key] = (weight, text)
+        out = []
+        for (lang, _terms), (weight, text) in best.items():
+            out += [(lang, q) for q in self._in(text, [lang], weight)]
+        return out
+
+    def _parts_query(self, word: str, boost: float) -> wq.Query | None:
+        """The parts of a Swedish compound, all of them in a clause."""
+        parts = [base for _surface, base in split_compound(word) if base not in _STOP]
+        if len(parts) < 2:
+            return None
+        subs = []
+        for base in parts:
+            q = self.text_query(base, _fields("sv"), boost / len(parts))
+            if q is None:
+                return None
+            subs.append(q)
+        return wq.And(subs)
+
+    def concept(self, span: tuple[str, ...], language: str) -> tuple[wq.Query | None, wq.Query | None]:
+        """The weighted sub-queries of one concept, as disjunction maxes: those in the
+        query's own language(s), and those in the other language."""
+        w = self.weights
+        own = list(LANGUAGES) if language == "mixed" else [language]
+        other = [lang for lang in LANGUAGES if lang not in own]
+        text = " ".join(span)
+        wanted: list[tuple[str, str, float]] = [(text, lang, w.word) for lang in own]
+        for e in self.vocab.lookup(span) or []:
+            words = " ".join(e.words)
+            if e.lang == "any":
+                wanted += [(words, lang, w.synonym) for lang in own]
+                wanted += [(words, lang, w.cross) for lang in other]
+                continue
+            same = e.lang in own
+            if e.kind == DERIVATION:
+                weight = w.derivation if same else w.cross
+            elif e.kind in (SYNONYM, TRANSLATION):
+                weight = w.synonym if same else w.cross
+            else:
+                weight = w.cross
+            wanted.append((words, e.lang, weight))
+        wanted += [(text, lang, w.other_word) for lang in other]
+        if len(span) == 1 and w.cognate > 0:
+            for lang in other:
+                wanted += [(c, lang, w.cognate) for c in self.cognates(span[0], lang)]
+        tiers = self._tiers(wanted)
+        mine = [q for lang, q in tiers if lang in own]
+        theirs = [q for lang, q in tiers if lang not in own]
+        if len(span) == 1 and "sv" in own:
+            parts = self._parts_query(span[0], w.part)
+            if parts is not None:
+                mine.append(parts)
+        return self._dismax(mine), self._dismax(theirs)
+
+    def _dismax(self, tiers: list[wq.Query]) -> wq.Query | None:
+        return DisMax(tiers, tiebreak=self.weights.tiebreak) if tiers else None
+
+    def cognates(self, word: str, lang: str) -> list[str]:
+        """Index terms of ``lang``'s clause text spelled almost like ``word`` ("kontrollen"
+        ~ "control", "licensen" ~ "license"): compared as spelling skeletons (c = k,
+        ph = f, double letters single, å/ä/ö as a/a/o), the same first three letters and
+        at most one edit from the word's stem in either language. A generic bridge
+        between Swedish and English for words the glossary lacks, at a translation's
+        weight; the word as the other language's analyzer reads it is already searched."""
+        if self._reader is None or len(word) < 6 or not word.isalpha():
+            return []
+        fieldname = f"body_{lang}"
+        same = set(self.analysed.terms(fieldname, word))
+        stems = {stemmer("swedish").stemWord(word), stemmer("english").stemWord(word)}
+        skeletons = {_skeleton(s) for s in stems if len(s) >= 5}
+        found: dict[str, int] = {}
+        prefixes = {s[:3] for s in stems} | {s[:3].replace("k", "c") for s in stems}
+        for prefix in prefixes:
+            for raw in self._reader.expand_prefix(fieldname, prefix):
+                term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+                if term in same or not term.isalpha() or len(term) < 5:
+                    continue
+                sk = _skeleton(term)
+                if any(abs(len(sk) - len(s)) <= 1 and _edits(sk, s, 1) <= 1 for s in skeletons):
+                    found[term] = doc_frequency(self._reader, fieldname, term)
+        return sorted(found, key=lambda t: -found[t])[:COGNATES]
+
+    def identifier(self, ident: str, label: bool = True) -> wq.Query | None:
+        """An identifier in clause text, headings or the clause number (``label`` False:
+        not the clause number — a bare number that no clause word precedes, "SOC 2",
+        "30 dagar", is text, not a clause label)."""
+        subs: list[wq.Query] = []
+        for f in ("body_sv", "body_en", "heading_sv", "heading_en", "number"):
+            if (f == "number" and not label) or not exists(self._reader, f, [ident]):
+                continue
+            boost = self.weights.number if f == "number" else (
+                self.weights.heading if f.startswith("heading") else 1.0
+            )
+            subs.append(wq.Term(f, ident, boost=boost))
+        if not subs:
+            return None
+        return wq.Or(subs) if len(subs) > 1 else subs[0]
+
+    # -- the plan ------------------------------------------------------------------------
+
+    def plain(self, qstring: str, reader: Any = None) -> Plan:
+        """The plan of a plain-word query or a natural-language question.
 
         With ``reader``, branches for terms that are not in the index are left out (they
-        could not match; leaving them out keeps the query small and fast).
+        could not match; leaving them out keeps the query small and fast). Raises
+        :class:`QueryError` when the query has no searchable word.
         """
         self._reader = reader
         try:
@@ -274,270 +381,53 @@ class QueryBuilder:
         finally:
             self._reader = None
 
-    def _plain(self, qstring: str) -> wq.Query:
-        words = tokenize(qstring)
-        table = self.synonyms
-        concepts: list[wq.Query | None] = []
-        searchable = 0
+    def _spans(self, words: list[str]) -> list[tuple[tuple[str, ...], bool]]:
+        """The query's concepts as (words, is a vocabulary phrase), stop words dropped."""
+        out: list[tuple[tuple[str, ...], bool]] = []
         i = 0
         while i < len(words):
-            matched = False
-            for n in range(min(table.max_len, len(words) - i), 0, -1):
+            for n in range(min(self.vocab.max_len, len(words) - i), 1, -1):
                 span = tuple(words[i : i + n])
-                if n == 1 and (span[0] in _STOP or is_identifier(span[0])):
-                    break
-                groups = table.lookup(tuple(match_key(w) for w in span))
-                if groups:
-                    searchable += 1
-                    q = self._concept_query(groups, span)
-                    if n > 1:
-                        # the words of a phrase also count on their own, at a lower weight
-                        # ("automatic renewal" still finds "renews automatically")
-                        loose = [
-                            wq_
-                            for w in span
-                            if w not in _STOP and (wq_ := self._word_query(w)) is not None
-                        ]
-                        if loose:
-                            words_q = _Or(loose, boost=LOOSE_WORD_WEIGHT)
-                            q = _Or([q, words_q]) if q is not None else words_q
-                    if q is not None:
-                        concepts.append(q)
+                if span[0] in _STOP or span[-1] in _STOP:
+                    continue
+                if self.vocab.lookup(span) is not None:
+                    out.append((span, True))
                     i += n
-                    matched = True
                     break
-            if matched:
-                continue
-            word = words[i]
-            i += 1
-            if is_identifier(word):
-                searchable += 1
-                concepts.append(self._identifier_query(word))
-            elif word not in _STOP and len(word) > 1:
-                searchable += 1
-                concepts.append(self._word_query(word))
-        if not searchable:
+            else:
+                word = words[i]
+                i += 1
+                if is_identifier(word) or (word not in _STOP and len(word) > 1):
+                    out.append(((word,), False))
+        return out
+
+    def _plain(self, qstring: str) -> Plan:
+        words = tokenize(qstring)
+        spans = self._spans(words)
+        if not spans:
             raise QueryError(
                 f"no searchable words in {qstring!r}: it has only very common words "
                 "(stop words). Add a more specific word, e.g. 'uppsägning' or 'liability cap'."
             )
-        found = [c for c in concepts if c is not None]
-        if not found:
-            return wq.NullQuery  # nothing the user asked for occurs in the index
-        return _Or(found) if len(found) > 1 else found[0]
-
-    # -- Whoosh syntax -------------------------------------------------------------------
-
-    def syntax(self, qstring: str, reader: Any = None) -> wq.Query:
-        """The query for a string in Whoosh query syntax (validated first)."""
-        validate_syntax(qstring)
-        parser = QueryParser(None, self.schema, group=syntax.AndGroup)
-        parser.add_plugin(_AliasPlugin())
-        parser.add_plugin(_Multifield(list(_DEFAULT_SYNTAX_FIELDS), fieldboosts=FIELD_BOOSTS))
-        try:
-            q = parser.parse(_protect_identifiers(qstring))
-        except (ValueError, TypeError, AttributeError, IndexError, KeyError) as exc:
-            raise QueryError(f"could not parse {qstring!r}: {exc}. {_HOW_TO}") from exc
-        if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
-            raise QueryError(f"nothing to search for in {qstring!r}. {_HOW_TO}")
-        return phrases_to_pairs(q)
-
-
-def _protect_identifiers(qstring: str) -> str:
-    """Quote identifiers outside phrases so the parser keeps "2001:453" or "§ 33" whole."""
-    out: list[str] = []
-    for n, chunk in enumerate(qstring.split('"')):
-        if n % 2:
-            out.append('"' + chunk + '"')
-            continue
-        out.append(_IDENT_IN_SYNTAX_RE.sub(lambda m: f'"{m.group(0)}"', chunk))
-    return "".join(out)
-
-
-def validate_syntax(qstring: str) -> None:
-    """Raise :class:`QueryError` for malformed Whoosh syntax, saying how to write it."""
-    if qstring.count('"') % 2:
-        raise QueryError(
-            f'unbalanced double quote in {qstring!r}: a phrase needs an opening and a closing ", '
-            'e.g. "third country".'
-        )
-    outside = re.sub(r'"[^"]*"', " ", qstring)
-    depth = 0
-    for ch in outside:
-        depth += {"(": 1, ")": -1}.get(ch, 0)
-        if depth < 0:
-            raise QueryError(
-                f"unbalanced parenthesis in {qstring!r}: a ')' has no '(' before it; "
-                "e.g. (uppsägning OR termination) AND notice."
-            )
-    if depth:
-        raise QueryError(
-            f"unbalanced parenthesis in {qstring!r}: a '(' is never closed; "
-            "e.g. (uppsägning OR termination) AND notice."
-        )
-    tokens = re.findall(r"\(|\)|[^\s()]+", outside)
-    binary = {"AND", "OR"}
-    prev: str | None = None
-    for tok in tokens:
-        if tok in binary and (prev is None or prev in binary or prev in ("(", "NOT")):
-            raise QueryError(
-                f"{tok} in {qstring!r} has nothing on its left: write it between two terms, "
-                "e.g. liability AND cap."
-            )
-        if tok == ")" and prev in (*binary, "NOT"):
-            raise QueryError(f"{prev} in {qstring!r} has nothing on its right. {_HOW_TO}")
-        prev = tok
-    if prev in (*binary, "NOT"):
-        raise QueryError(
-            f"{prev} at the end of {qstring!r} has nothing on its right: "
-            f"write a term after it, e.g. liability {prev} cap."
-        )
-    for m in _FIELD_RE.finditer(outside):
-        name = m.group(1)
-        after = outside[m.end() : m.end() + 1]
-        if name.lower() not in FIELD_ALIASES:
-            raise QueryError(
-                f"unknown field {name!r} in {qstring!r}; searchable fields are "
-                + ", ".join(FIELD_ALIASES)
-                + " (write the word without a colon to search it as text)."
-            )
-        if not after or after.isspace() or after == ")":
-            raise QueryError(
-                f"field {name!r} in {qstring!r} has no value: write it as {name}:value, "
-                f'e.g. {name}:"some words".'
-            )
-
-
-class _Multifield(MultifieldPlugin):
-    """Unfielded words search all default fields; unfielded "phrases" search clause text
-    (as word pairs) only: headings and titles repeat on many clauses, which makes phrase
-    matching there slow and adds little."""
-
-    def do_multifield(self, parser: Any, group: Any) -> Any:
-        for i, node in enumerate(group):
-            if isinstance(node, syntax.GroupNode):
-                group[i] = self.do_multifield(parser, node)
-            elif node.has_fieldname and node.fieldname is None:
-                phrase = isinstance(node, PhrasePlugin.PhraseNode)
-                newnodes = []
-                for fname in BODY_FIELDS if phrase else self.fieldnames:
-                    newnode = copy.copy(node)
-                    newnode.set_fieldname(fname)
-                    newnode.set_boost(self.boosts.get(fname, 1.0))
-                    newnodes.append(newnode)
-                group[i] = self.group(newnodes)
-        return group
-
-
-class _AliasPlugin(Plugin):
-    """Maps user-facing field names to schema fields; "text"/"heading" search both languages."""
-
-    def filters(self, parser: Any) -> list[tuple[Any, int]]:
-        return [(self._rename, 99), (self._expand, 105)]
-
-    def _rename(self, parser: Any, group: Any) -> Any:
-        for node in group:
-            if isinstance(node, syntax.GroupNode):
-                self._rename(parser, node)
-            elif isinstance(node, syntax.FieldnameNode):
-                name = node.fieldname.lower()
-                if name in _PLACEHOLDER:
-                    node.fieldname = _PLACEHOLDER[name]
-                elif name in FIELD_ALIASES:
-                    node.fieldname = FIELD_ALIASES[name][0]
-        return group
-
-    def _expand(self, parser: Any, group: Any) -> Any:
-        for i, node in enumerate(group):
-            if isinstance(node, syntax.GroupNode):
-                group[i] = self._expand(parser, node)
-            elif node.has_fieldname and node.fieldname in ("text", "heading"):
-                targets = BODY_FIELDS if node.fieldname == "text" else HEADING_FIELDS
-                copies = []
-                for fname in targets:
-                    c = copy.copy(node)
-                    c.set_fieldname(fname)
-                    copies.append(c)
-                group[i] = syntax.OrGroup(copies)
-        return group
-
-
-def doc_frequency(reader: Any, fieldname: str, text: str) -> int:
-    """A term's document frequency, cached on the reader (it cannot change under it)."""
-    cache = reader.__dict__.setdefault("_clause_index_df", {})
-    key = (fieldname, text)
-    df = cache.get(key)
-    if df is None:
-        df = cache[key] = reader.doc_frequency(fieldname, text)
-    return df
-
-
-def candidate_terms(q: wq.Query, reader: Any) -> list[tuple[str, str, float]]:
-    """Single terms for the fast first stage of a search.
-
-    Every term of ``q`` (for a phrase, its rarest word or word pair), rarest first, while
-    their postings add up to at most POSTINGS_BUDGET (always at least one term); words in
-    more than COMMON_FRACTION of all clauses are left out when rarer ones remain. Clauses
-    that only contain very common words would rank low anyway.
-    """
-    seen: dict[tuple[str, str], float] = {}
-    for leaf in q.leaves():
-        if isinstance(leaf, wq.Term):
-            options = [(leaf.fieldname, leaf.text)]
-        elif isinstance(leaf, wq.Phrase):
-            options = [(leaf.fieldname, w) for w in leaf.words]
-        else:
-            continue
-        options = [o for o in options if doc_frequency(reader, *o)] or options
-        field, text = min(options, key=lambda o: doc_frequency(reader, *o))
-        boost = FIELD_BOOSTS.get(field, 1.0)
-        seen[(field, text)] = max(seen.get((field, text), 0.0), boost)
-    scored = sorted(
-        ((doc_frequency(reader, f, t), f, t, b) for (f, t), b in seen.items()),
-        key=lambda x: x[0],
-    )
-    common = COMMON_FRACTION * max(1, reader.doc_count_all())
-    kept: list[tuple[str, str, float]] = []
-    postings = 0
-    for df, f, t, b in scored:
-        if kept and (df > common or postings + df > POSTINGS_BUDGET):
-            break
-        kept.append((f, t, b))
-        postings += df
-    return kept
-
-
-def flat_terms_query(terms: Sequence[tuple[str, str, float]]) -> wq.Query:
-    """A flat OR of single terms (with boosts): fast to rank with top-k pruning."""
-    if not terms:
-        return wq.NullQuery
-    subs = [wq.Term(f, t, boost=b) for f, t, b in terms]
-    return _ArrayOr(subs) if len(subs) > 1 else subs[0]
-
-
-def filter_query(
-    *,
-    doc_type: str | None,
-    supplier: str | None,
-    board: str | None,
-    contract_id: str | None,
-    include_secret: bool,
-) -> tuple[wq.Query | None, wq.Query | None]:
-    """The metadata restrictions as (clauses allowed, clauses masked out).
-
-    Secret clauses are masked out (a small set) rather than the rest allowed (a large one).
-    """
-    parts: list[wq.Query] = []
-    if doc_type:
-        parts.append(wq.Term("doc_type", doc_type.strip().lower()))
-    if contract_id:
-        parts.append(wq.Term("contract_id", contract_id))
-    for fieldname, value in (("supplier", supplier), ("board", board)):
-        if value:
-            words = [w.lower() for w in re.findall(r"\w+", value)]
-            if not words:
-                raise QueryError(f"the {fieldname} filter {value!r} has no letters or digits")
-            parts.extend(wq.Term(fieldname, w) for w in words)
-    allow = (wq.And(parts) if len(parts) > 1 else parts[0]) if parts else None
-    mask = None if include_secret else wq.Term("secret", "1")
-    return allow, mask
+        language = query_language(words, self._reader, self.vocab)
+        plan = Plan(qstring, language, words=[w for s, _ in spans for w in s])
+        for i, (span, phrase) in enumerate(spans):
+            if len(span) == 1 and is_identifier(span[0]):
+                before = spans[i - 1][0][-1] if i else ""
+                label = not _BARE_NUMBER_RE.fullmatch(span[0]) or len(spans) == 1 or (
+                    before in _CLAUSE_WORDS
+                )
+                q = self.identifier(span[0], label=label)
+                if q is not None:
+                    plan.concepts.append(Concept(span, q, None, identifier=True))
+                continue
+            mine, theirs = self.concept(span, language)
+            if phrase:
+                # the words of a phrase also count on their own, at a lower weight
+                # ("automatic renewal" still finds "renews automatically")
+                loose = [self.concept((word,), language) for word in span if word not in _STOP]
+                mine = _with_loose(mine, [a for a, _ in loose if a is not None], self.weights.loose)
+                theirs = _with_loose(theirs, [b for _, b in loose if b is not None], self.weights.loose)
+            if mine is not None or theirs is not None:
+                plan.concepts.append(Concept(span, mine, theirs))
+        return plan

@@ -1,79 +1,50 @@
 """The clause index: a Whoosh index of clauses that can always be rebuilt from its source.
 
-On-disk layout under ``path``::
+:class:`ClauseIndex` is the public face; the work is done in passes of their own:
+:mod:`index.generations` (folders, the one write lock, the rebuild journal),
+:mod:`index.schema` (fields and records), :mod:`index.query` and :mod:`index.syntax`
+(queries), :mod:`index.ranking` and :mod:`index.collapse` (scoring and folding) and
+:mod:`index.hits` (snippets).
 
-    CURRENT                 name of the live generation (replaced atomically)
-    STRUCTURE.lock          held while a generation is created or swapped (file lock)
-    gen-<time>-<rand>/      a complete Whoosh index
-        schema_version.json the schema version marker
-        WRITELOCK           Whoosh's own write lock
-
-A rebuild writes a new generation in a sibling directory and then atomically replaces
-``CURRENT`` (``os.replace``), so searches never see a half-built index. The index is
-rebuilt automatically from ``source`` when it is missing, of an older schema version, or
-corrupt. Writers (add, remove, metadata updates) take Whoosh's write lock, retrying with
-exponential backoff on ``LockError``; they re-check ``CURRENT`` after taking it, so a
-rebuild that swapped generations meanwhile does not swallow their changes.
-
-Searching (plain words): candidates come from a flat OR of the query's rarest terms
-(TF-IDF, Whoosh's array matcher), then the best 100 candidates are scored with the full
-query (BM25F with per-language statistics, synonym disjunctions, compound parts, word-pair
-phrases). Snippets mark matched words with guillemets: «uppsägning».
+The index is rebuilt automatically from ``source`` when it is missing, of an older schema
+version, or corrupt; searches never see a half-built index (a rebuild writes a new
+generation and swaps it in atomically). Every writer holds the index's one write lock; a
+rebuild replays the changes writers made while it ran before it swaps (see
+:mod:`index.generations`).
 """
 
 from __future__ import annotations
 
+import bisect
 import contextlib
-import json
 import logging
-import math
 import os
 import pickle
-import random
-import shutil
 import struct
-import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from whoosh import index as windex
 from whoosh import query as wq
-from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.filedb.filestore import FileStorage
-from whoosh.highlight import ContextFragmenter, Formatter, get_text, highlight
 from whoosh.index import LockError
-from whoosh.scoring import BM25F, TF_IDF, BM25FScorer
-from whoosh.searching import Searcher
 
-from index.analysis import (
-    contract_analyzer,
-    detect_language,
-    keyword_analyzer,
-    number_analyzer,
-    word_pairs,
-)
+from index.collapse import fold
 from index.errors import IndexUnavailable, QueryError
-from index.model import Hit, IndexDocument, SearchResult
-from index.query import (
-    QueryBuilder,
-    candidate_terms,
-    doc_frequency,
-    filter_query,
-    flat_terms_query,
-    uses_syntax,
-)
-from index.segment import segment, tidy_text
+from index.generations import Generations
+from index.hits import highlight_terms, make_hit
+from index.matching import LanguageBM25F
+from index.model import IndexDocument, SearchResult
+from index.query import QueryBuilder, Weights
+from index.ranking import Filters, Ranker, Scored, filter_query
+from index.schema import FIELD_LANGUAGES, SCHEMA_VERSION, build_schema, clause_records, rekeyed
+from index.syntax import parse_syntax, uses_syntax
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 Source = Callable[[], tuple[int, Iterable[IndexDocument]]]
-
-POINTER = "CURRENT"
-MARKER = "schema_version.json"
-STRUCTURE_LOCK = "STRUCTURE"
 
 # What a damaged index can raise while being opened or read.
 CORRUPTION_ERRORS: tuple[type[BaseException], ...] = (
@@ -91,79 +62,8 @@ CORRUPTION_ERRORS: tuple[type[BaseException], ...] = (
     windex.IndexError,
 )
 
-DOC_TYPE_WORDS = {
-    "huvudavtal": "huvudavtal enterprise agreement main agreement",
-    "pub-avtal": "pub-avtal personuppgiftsbiträdesavtal dpa data processing agreement",
-    "scc": "scc standard contractual clauses model contract clauses",
-    "tillagg": "tillägg amendment addendum",
-    "sla": "sla service level agreement servicenivåer",
-    "bilaga": "bilaga annex appendix",
-    "fullmakt": "fullmakt power of attorney",
-    "villkor": "villkor terms online terms",
-    "ovrigt": "",
-}
-
-SNIPPET_CHARS = 240
-CANDIDATE_POOL = 100  # clauses scored with the full query (see ClauseIndex._two_stage)
-EXACT_COUNT_POSTINGS = 10_000  # count matches exactly up to this many postings, else estimate
-
-
-class _GuillemetFormatter(Formatter):
-    """Marks matched words «like this» (plain text, safe in terminals and JSON)."""
-
-    between = " … "
-
-    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
-        return "«" + get_text(text, token, replace) + "»"
-
-
-_LANGUAGE_FIELDS = {
-    "body_sv": "sv",
-    "heading_sv": "sv",
-    "pairs_sv": "sv",
-    "body_en": "en",
-    "heading_en": "en",
-    "pairs_en": "en",
-}
-
-
-class LanguageBM25F(BM25F):
-    """BM25F where a per-language field's statistics count only clauses in that language.
-
-    Whoosh divides a field's total length (and computes IDF) over all documents; for
-    ``body_en`` in an archive of mostly Swedish clauses that makes every English clause
-    look several times longer than average and buries it. Here the average length and the
-    IDF of ``body_en``/``heading_en`` use the number of English clauses, and likewise for
-    Swedish.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._stats: dict[tuple[str, Any], Any] = {}  # per searcher: this object is per searcher
-
-    def _stat(self, key: tuple[str, Any], compute: Callable[[], Any]) -> Any:
-        if key not in self._stats:
-            if len(self._stats) > 100_000:
-                self._stats.clear()
-            self._stats[key] = compute()
-        return self._stats[key]
-
-    def scorer(self, searcher: Any, fieldname: str, text: str, qf: int = 1) -> Any:
-        scorer = super().scorer(searcher, fieldname, text, qf=qf)
-        lang = _LANGUAGE_FIELDS.get(fieldname)
-        if lang is None or not isinstance(scorer, BM25FScorer):
-            return scorer
-        parent = searcher.get_parent()
-        n = self._stat(("n", lang), lambda: parent.doc_frequency("lang", lang))
-        if n > 0:
-            length = self._stat(("len", fieldname), lambda: parent.field_length(fieldname))
-            scorer.avgfl = (length / n) or 1
-            df = self._stat(("df", (fieldname, text)), lambda: parent.doc_frequency(fieldname, text))
-            scorer.idf = math.log(n / (df + 1)) + 1 if df < n else 1.0
-        return scorer
-
-
 MAX_SEGMENTS = 8  # searches open one matcher tree per segment; keep them few
+PARALLEL_FROM = 300  # documents from which a rebuild uses several processes
 
 
 def merge_policy(writer: Any, segments: list[Any]) -> list[Any]:
@@ -186,126 +86,42 @@ def merge_policy(writer: Any, segments: list[Any]) -> list[Any]:
     return [seg for seg in segments if seg not in merge]
 
 
-def build_schema() -> Schema:
-    """The Whoosh schema of clause documents (one Whoosh document per clause)."""
-    return Schema(
-        clause_id=ID(stored=True, unique=True),
-        document_id=ID(stored=True),
-        contract_id=ID(stored=True),
-        doc_type=ID(stored=True),
-        secret=ID(),
-        first=ID(),
-        lang=ID(stored=True),
-        supplier=TEXT(analyzer=keyword_analyzer(), stored=True),
-        board=TEXT(analyzer=keyword_analyzer(), stored=True),
-        title=TEXT(analyzer=contract_analyzer("mixed"), stored=True),
-        source_path=STORED,
-        number=TEXT(analyzer=number_analyzer(), stored=True),
-        heading=STORED,
-        text=STORED,
-        page=STORED,
-        start=STORED,
-        end=STORED,
-        body_sv=TEXT(analyzer=contract_analyzer("sv")),
-        body_en=TEXT(analyzer=contract_analyzer("en")),
-        heading_sv=TEXT(analyzer=contract_analyzer("sv")),
-        heading_en=TEXT(analyzer=contract_analyzer("en")),
-        # adjacent word pairs of the clause text: phrase searches become term lookups
-        pairs_sv=KEYWORD(commas=True, lowercase=False, scorable=True),
-        pairs_en=KEYWORD(commas=True, lowercase=False, scorable=True),
-        meta=TEXT(analyzer=contract_analyzer("mixed")),
-    )
-
-
-def _analysed_fields(lang: str, text: str, heading: str) -> dict[str, str]:
-    """The language-specific indexed fields of one clause."""
-    return {
-        f"body_{lang}": text,
-        f"heading_{lang}": heading,
-        f"pairs_{lang}": ",".join(word_pairs(text, lang)),
-    }
-
-
-def _meta_text(title: str, supplier: str | None, doc_type: str) -> str:
-    return " ".join(
-        part for part in (title, supplier or "", DOC_TYPE_WORDS.get(doc_type, doc_type)) if part
-    )
-
-
-def clause_records(doc: IndexDocument) -> list[dict[str, Any]]:
-    """The Whoosh documents (field dicts) for every clause of ``doc``."""
-    clauses = segment(doc.pages)
-    if doc.language in ("sv", "en"):
-        lang = doc.language
-    else:
-        lang = detect_language("\n".join(doc.pages)[:20000])
-    doc_type = (doc.doc_type or "").strip().lower()
-    meta = _meta_text(doc.title, doc.supplier, doc_type)
-    records = []
-    for n, clause in enumerate(clauses):
-        text = tidy_text(clause.text)
-        if not text:
-            continue
-        heading = clause.heading or ""
-        records.append(
-            {
-                "clause_id": f"{doc.document_id}#{n}",
-                "document_id": doc.document_id,
-                "contract_id": doc.contract_id,
-                "doc_type": doc_type,
-                "secret": "1" if doc.secret else "0",
-                "first": "1" if not records else "0",
-                "lang": lang,
-                "supplier": doc.supplier or "",
-                "board": doc.board or "",
-                "title": doc.title,
-                "source_path": doc.source_path,
-                "number": clause.number or "",
-                "heading": heading,
-                "text": text,
-                "page": clause.page,
-                "start": clause.start,
-                "end": clause.end,
-                "meta": meta,
-                **_analysed_fields(lang, text, heading),
-            }
-        )
-    return records
-
-
-def _disjunctive(q: Any) -> bool:
-    """True for a query that is only ORs of single terms: it can take the fast two-stage
-    path (a quoted phrase that is one word after stop words, words in several fields)."""
-    if isinstance(q, wq.Term) or q is wq.NullQuery:
-        return True
-    if type(q) in (wq.Or, wq.DisjunctionMax) or isinstance(q, wq.Or) and not q.minmatch:
-        return all(_disjunctive(sub) for sub in q.children())
-    return False
-
-
 class ClauseIndex:
     """Clause-level full-text search over all contracts (Swedish and English).
 
     ``path`` is a folder owned by the index. ``source`` returns the total number of
     documents and the documents themselves; it is used to rebuild the index when it is
-    missing, of an older schema version, or corrupt. Opening is lazy: nothing touches the
-    disk until the first call.
+    missing, of an older schema version, or corrupt. ``doc_type_words`` gives, per
+    document type, the words a user may call it by (searched with titles and suppliers);
+    ``rebuild_hint`` ends messages that ask for a rebuild (the caller knows its command).
+    Opening is lazy: nothing touches the disk until the first call.
     """
 
-    SCHEMA_VERSION: int = 1
-    LOCK_TIMEOUT: float = 60.0  # seconds a writer waits for the write lock in total
-    LOCK_BASE_DELAY: float = 0.01
-    LOCK_MAX_DELAY: float = 0.5
+    SCHEMA_VERSION: int = SCHEMA_VERSION
 
-    def __init__(self, path: Path, source: Source | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        source: Source | None = None,
+        *,
+        doc_type_words: Mapping[str, str] | None = None,
+        rebuild_hint: str = "rebuild it from its source",
+        weights: Weights | None = None,
+        processes: int | None = None,
+    ) -> None:
         self.path = Path(path)
         self._source = source
+        self.doc_type_words = dict(doc_type_words or {})
+        self.rebuild_hint = rebuild_hint
+        self.weights = weights or Weights()
+        self.processes = processes if processes is not None else min(2, os.cpu_count() or 1)
+        self.generations = Generations(self.path, self.SCHEMA_VERSION, build_schema)
         self._ix: Any = None
         self._gen: str | None = None
         self._searcher: Any = None
+        self._ranker: Ranker | None = None
         self._builder: QueryBuilder | None = None
         self._filters: dict[tuple[int, str], set[int]] = {}
-        self._fast: tuple[Any, Any] | None = None
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -318,6 +134,7 @@ class ClauseIndex:
             with contextlib.suppress(*CORRUPTION_ERRORS):
                 self._ix.close()
         self._searcher = None
+        self._ranker = None
         self._ix = None
         self._gen = None
 
@@ -327,145 +144,66 @@ class ClauseIndex:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _read_pointer(self) -> str | None:
-        try:
-            name = (self.path / POINTER).read_text(encoding="utf-8").strip()
-        except FileNotFoundError:
-            return None
-        if not name or not (self.path / name).is_dir():
-            return None
-        return name
-
-    def _gen_version(self, gen: str) -> int | None:
-        try:
-            data = json.loads((self.path / gen / MARKER).read_text(encoding="utf-8"))
-            return int(data["schema_version"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
-
-    def _backoff(self, what: str) -> Iterator[int]:
-        """Yields attempt numbers, sleeping with exponential backoff and jitter in between."""
-        deadline = time.monotonic() + self.LOCK_TIMEOUT
-        attempt = 0
-        while True:
-            yield attempt
-            attempt += 1
-            if time.monotonic() >= deadline:
-                raise IndexUnavailable(
-                    f"could not get the {what} of the clause index at {self.path} after "
-                    f"{attempt} attempts in {self.LOCK_TIMEOUT:.0f} s; another process is "
-                    "writing to it (or a rebuild is running). Try again later."
-                )
-            delay = min(self.LOCK_MAX_DELAY, self.LOCK_BASE_DELAY * 2 ** min(attempt, 16))
-            time.sleep(delay * (0.5 + random.random()))
-
-    @contextlib.contextmanager
-    def _file_lock(self, directory: Path, name: str, what: str) -> Iterator[None]:
-        lock = FileStorage(str(directory)).lock(name)
-        for _ in self._backoff(what):
-            if lock.acquire():
-                break
-        try:
-            yield
-        finally:
-            lock.release()
-
-    def _new_generation(self) -> tuple[str, Any]:
-        """Create an empty index in a fresh sibling directory (not yet live)."""
-        self.path.mkdir(parents=True, exist_ok=True)
-        gen = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{random.randrange(16**6):06x}"
-        gen_dir = self.path / (gen + ".tmp")
-        gen_dir.mkdir()
-        ix = windex.create_in(str(gen_dir), build_schema())
-        (gen_dir / MARKER).write_text(
-            json.dumps({"schema_version": self.SCHEMA_VERSION}), encoding="utf-8"
-        )
-        return gen, ix
-
-    def _publish(self, gen: str) -> None:
-        """Make ``gen`` live: rename its temp dir, then swap the pointer atomically."""
-        (self.path / (gen + ".tmp")).replace(self.path / gen)
-        tmp_pointer = self.path / f"{POINTER}.{os.getpid()}.tmp"
-        tmp_pointer.write_text(gen, encoding="utf-8")
-        tmp_pointer.replace(self.path / POINTER)
-
-    def _cleanup(self, keep: set[str]) -> None:
-        """Remove old generations (keeping the live one and the one before it)."""
-        for entry in self.path.iterdir():
-            if entry.is_dir() and entry.name.startswith("gen-") and entry.name not in keep:
-                shutil.rmtree(entry, ignore_errors=True)
-
-    def _problem(self) -> str | None:
-        """Why the live index cannot be used as it is, or None when it looks fine."""
-        gen = self._read_pointer()
-        if gen is None:
-            return "missing"
-        version = self._gen_version(gen)
-        if version != self.SCHEMA_VERSION:
-            return f"schema version {version}, expected {self.SCHEMA_VERSION}"
-        return None
+    def ready(self) -> bool:
+        """True when a generation of the current schema is live: searching needs neither a
+        rebuild nor a source. Creates and rebuilds nothing."""
+        return self.generations.problem() is None
 
     def _ensure_ready(self) -> str:
-        """Make sure a usable generation is live (creating or rebuilding it); return its name."""
-        problem = self._problem()
+        """Make sure a usable generation is live (creating or rebuilding it); its name."""
+        gens = self.generations
+        problem = gens.problem()
         if problem is None:
-            gen = self._read_pointer()
+            gen = gens.live()
             if gen is not None:
                 return gen
         if problem == "missing" and self._source is None:
-            with self._file_lock(self._lock_dir(), STRUCTURE_LOCK, "structure lock"):
-                gen = self._read_pointer()
-                if gen is None:
-                    gen, ix = self._new_generation()
-                    ix.close()
-                    self._publish(gen)
-                return gen
+            return gens.create_empty()
         if self._source is None:
             raise IndexUnavailable(
-                f"the clause index at {self.path} cannot be used ({problem}) and no source was "
-                "given to rebuild it from; rebuild it (contractvault reindex)."
+                f"the clause index at {self.path} cannot be used ({problem}) and no source "
+                f"was given to rebuild it from; {self.rebuild_hint}."
             )
         self.rebuild(_only_if_needed=True)
-        gen = self._read_pointer()
+        gen = gens.live()
         if gen is None:
             raise IndexUnavailable(f"rebuilding the clause index at {self.path} failed")
         return gen
 
-    def _lock_dir(self) -> Path:
-        """The folder holding the structure lock (the index folder, created if needed)."""
-        self.path.mkdir(parents=True, exist_ok=True)
-        return self.path
-
-    def _open(self) -> Any:
-        gen = self._ensure_ready()
+    def _open(self, gen: str | None = None) -> Any:
+        gen = gen or self._ensure_ready()
         if self._ix is None or self._gen != gen:
             self.close()
-            self._ix = windex.open_dir(str(self.path / gen))
+            self._ix = self.generations.open(gen)
             self._gen = gen
-            self._builder = None
         return self._ix
 
     def _get_searcher(self) -> Any:
         ix = self._open()
-        if self._searcher is None:
-            self._searcher = ix.searcher(weighting=LanguageBM25F())
-        elif not self._searcher.up_to_date():
+        if self._searcher is not None and not self._searcher.up_to_date():
             # A fresh searcher rather than refresh(): Whoosh's refresh fails on an index
             # that had no segments yet.
             self._searcher.close()
-            self._searcher = ix.searcher(weighting=LanguageBM25F())
+            self._searcher = None
+        if self._searcher is None:
+            w = self.weights
+            self._searcher = ix.searcher(
+                weighting=LanguageBM25F(FIELD_LANGUAGES, B=w.bm25_b, K1=w.bm25_k1)
+            )
+            self._ranker = None
+            self._filters.clear()
         return self._searcher
 
     def _recover(self, exc: BaseException) -> None:
         """After a read error: rebuild from source, or raise IndexUnavailable."""
         failed_gen = self._gen
         self.close()
-        if self._read_pointer() != failed_gen:
+        if self.generations.live() != failed_gen:
             return  # another process swapped generations meanwhile; just reopen
         if self._source is None:
             raise IndexUnavailable(
                 f"the clause index at {self.path} is damaged ({type(exc).__name__}: {exc}) "
-                "and no source was given to rebuild it from; rebuild it (contractvault reindex)."
+                f"and no source was given to rebuild it from; {self.rebuild_hint}."
             ) from exc
         log.warning("clause index %s is damaged (%r); rebuilding from source", self.path, exc)
         self.rebuild(_damaged=failed_gen)
@@ -473,58 +211,62 @@ class ClauseIndex:
     # -- writing -------------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def _writer(self) -> Iterator[Any]:
-        """A Whoosh writer on the live generation, with backoff on LockError."""
+    def _writer(self, change: dict[str, Any]) -> Iterator[Any]:
+        """A Whoosh writer on the live generation, under the index's write lock; the change
+        is journalled first when a rebuild is running."""
         recovered = False
-        for _ in self._backoff("write lock"):
+        while True:
+            self._ensure_ready()
+            lock = self.generations.write_lock()
+            lock.__enter__()
             try:
-                ix = self._open()
-                writer = ix.writer(timeout=0.0)
-            except LockError:
-                continue
+                gen = self.generations.live()
+                if gen is None:
+                    raise FileNotFoundError(f"no live generation in {self.path}")
+                writer = self._open(gen).writer(timeout=self.generations.LOCK_TIMEOUT)
+                break
+            except LockError as exc:
+                lock.__exit__(None, None, None)
+                raise IndexUnavailable(
+                    f"the clause index at {self.path} is locked by a writer that does not "
+                    f"take its write lock: {exc}"
+                ) from exc
             except CORRUPTION_ERRORS as exc:
+                lock.__exit__(None, None, None)
                 if recovered:
                     raise IndexUnavailable(
-                        f"the clause index at {self.path} is still unusable after a rebuild: "
-                        f"{exc}"
+                        f"the clause index at {self.path} is unusable: {exc}; {self.rebuild_hint}."
                     ) from exc
                 recovered = True
                 self._recover(exc)
-                continue
-            if self._read_pointer() != self._gen:
-                writer.cancel()  # a rebuild swapped generations while we waited
-                self.close()
-                continue
-            break
+            except BaseException:
+                lock.__exit__(None, None, None)
+                raise
         try:
+            self.generations.journal(change)
             yield writer
+            writer.commit(mergetype=merge_policy)
         except BaseException:
-            writer.cancel()
+            with contextlib.suppress(Exception):
+                writer.cancel()
             raise
-        writer.commit(mergetype=merge_policy)
-        self._searcher = None
+        finally:
+            lock.__exit__(None, None, None)
 
     def add(self, docs: Sequence[IndexDocument], progress: Progress | None = None) -> int:
         """Index ``docs``, replacing any clauses already indexed for the same document_id.
 
-        Returns the number of clauses indexed. All documents are committed together.
+        Returns the number of clauses indexed. All documents are committed together, with
+        one writer (index a batch at once rather than one document at a time).
         """
-        prepared = [(doc.document_id, clause_records(doc)) for doc in docs]
-        total = len(prepared)
-        count = 0
-        with self._writer() as writer:
-            for done, (document_id, records) in enumerate(prepared, start=1):
-                writer.delete_by_term("document_id", document_id)
-                for rec in records:
-                    writer.add_document(**rec)
-                count += len(records)
-                if progress is not None:
-                    progress(done, total)
-        return count
+        prepared = [(doc.document_id, clause_records(doc, self.doc_type_words)) for doc in docs]
+        change = {"op": "add", "docs": [doc.as_dict() for doc in docs]}
+        with self._writer(change) as writer:
+            return _add_prepared(writer, prepared, progress)
 
     def remove(self, document_id: str) -> None:
         """Remove every clause of a document."""
-        with self._writer() as writer:
+        with self._writer({"op": "remove", "document_id": document_id}) as writer:
             writer.delete_by_term("document_id", document_id)
 
     def update_metadata(
@@ -542,29 +284,16 @@ class ClauseIndex:
         so the caller does not need to re-send the documents. ``title`` None keeps each
         document's title.
         """
-        with self._writer() as writer:
-            searcher = writer.searcher()
-            try:
-                stored = [
-                    dict(searcher.stored_fields(docnum))
-                    for docnum in searcher.document_numbers(contract_id=contract_id)
-                ]
-            finally:
-                searcher.close()
-            for rec in stored:
-                lang = rec.get("lang") or "sv"
-                doc_type = rec.get("doc_type") or ""
-                new_title = title if title is not None else rec.get("title", "")
-                rec.update(
-                    supplier=supplier or "",
-                    board=board or "",
-                    title=new_title,
-                    secret="1" if secret else "0",
-                    meta=_meta_text(new_title, supplier, doc_type),
-                )
-                rec.update(_analysed_fields(lang, rec.get("text", ""), rec.get("heading", "")))
-                rec["first"] = "1" if rec["clause_id"].endswith("#0") else "0"
-                writer.update_document(**rec)
+        change = {
+            "op": "meta",
+            "contract_id": contract_id,
+            "supplier": supplier,
+            "board": board,
+            "secret": secret,
+            "title": title,
+        }
+        with self._writer(change) as writer:
+            _apply_metadata(writer, change, self.doc_type_words)
 
     def rebuild(
         self,
@@ -575,50 +304,68 @@ class ClauseIndex:
     ) -> int:
         """Rebuild the whole index from ``source`` in a new generation and swap it in.
 
-        Returns the number of clauses indexed. Writers wait (with backoff) while a rebuild
-        runs; searches keep using the previous generation until the swap.
+        Returns the number of clauses indexed. Writers go on writing to the live
+        generation meanwhile; their changes are replayed into the new one before the swap.
+        Searches keep using the previous generation until the swap.
         """
         if self._source is None:
             raise IndexUnavailable(
                 f"cannot rebuild the clause index at {self.path}: no source was given"
             )
-        with self._file_lock(self._lock_dir(), STRUCTURE_LOCK, "structure lock"):
-            if _only_if_needed and self._problem() is None:
+        gens = self.generations
+        with gens.structure_lock():
+            if _only_if_needed and gens.problem() is None:
                 return 0  # another process rebuilt it while we waited
-            if _damaged is not None and self._read_pointer() != _damaged:
+            if _damaged is not None and gens.live() != _damaged:
                 return 0  # already replaced
-            old = self._read_pointer()
-            # Hold the old generation's write lock so no add lands there during the rebuild.
-            hold: contextlib.AbstractContextManager[None] = (
-                self._file_lock(self.path / old, "WRITELOCK", "write lock")
-                if old is not None
-                else contextlib.nullcontext()
-            )
-            with hold:
-                gen, ix = self._new_generation()
-                try:
-                    total, documents = self._source()
-                    count = 0
-                    writer = ix.writer(limitmb=256)
-                    try:
-                        for done, doc in enumerate(documents, start=1):
-                            for rec in clause_records(doc):
-                                writer.add_document(**rec)
-                                count += 1
-                            if progress is not None:
-                                progress(done, total)
-                    except BaseException:
-                        writer.cancel()
-                        raise
-                    writer.commit()
+            old = gens.live()
+            gen, ix = gens.new()
+            try:
+                with gens.write_lock():
+                    gens.start_journal(gen)
+                count = self._build(ix, progress)
+                with gens.write_lock():
+                    for change in gens.journalled(gen):
+                        _replay(ix, change, self.doc_type_words)
                     ix.close()
-                except BaseException:
-                    shutil.rmtree(self.path / (gen + ".tmp"), ignore_errors=True)
-                    raise
-                self._publish(gen)
+                    gens.publish(gen)
+                    gens.end_journal(gen)
+            except BaseException:
+                with contextlib.suppress(Exception), gens.write_lock():
+                    gens.end_journal(gen)
+                with contextlib.suppress(Exception):
+                    ix.close()
+                gens.discard(gen)
+                raise
             self.close()
-            self._cleanup(keep={gen} | ({old} if old and old != _damaged else set()))
+            gens.cleanup(keep={gen} | ({old} if old and old != _damaged else set()))
             return count
+
+    def _build(self, ix: Any, progress: Progress | None) -> int:
+        """Index every document of the source into a fresh index (several processes for a
+        large source: Whoosh's multi-process writer, one segment per process)."""
+        assert self._source is not None
+        total, documents = self._source()
+        procs = self.processes if total >= PARALLEL_FROM else 1
+        if procs > 1:
+            writer = ix.writer(procs=procs, multisegment=True, limitmb=128, batchsize=200)
+        else:
+            writer = ix.writer(limitmb=256)
+        count = 0
+        try:
+            for done, doc in enumerate(documents, start=1):
+                # one group: a document's clauses stay consecutive in one segment
+                with writer.group():
+                    for rec in clause_records(doc, self.doc_type_words):
+                        writer.add_document(**rec)
+                        count += 1
+                if progress is not None:
+                    progress(done, total)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        return count
 
     # -- reading -------------------------------------------------------------------------
 
@@ -632,13 +379,16 @@ class ClauseIndex:
         contract_id: str | None = None,
         include_secret: bool = False,
         limit: int = 10,
+        all_versions: bool = False,
     ) -> SearchResult:
         """Search clauses; the best ``limit`` hits first, with highlighted snippets.
 
-        Secret documents are left out unless ``include_secret``. ``total`` is the number of
-        clauses containing the query's distinctive words; it is exact unless counting would
-        cost more than the search (very common words), where it is an estimate. Snippets
-        mark matches «like this». Raises :class:`QueryError` for a malformed query.
+        Secret documents are left out unless ``include_secret``. Versions of a document
+        and near-duplicate passages fold into one hit (listed in ``Hit.also_in``) unless
+        ``all_versions``. ``total`` is the number of clauses containing the query's
+        distinctive words; it is exact unless counting would cost more than the search
+        (very common words), where it is an estimate. Snippets mark matches «like this».
+        Raises :class:`QueryError` for a malformed query.
         """
         if not query or not query.strip():
             raise QueryError("empty query: write some words, e.g. 'uppsägningstid'")
@@ -655,13 +405,8 @@ class ClauseIndex:
         while True:
             try:
                 searcher = self._get_searcher()
-                builder = self._query_builder(searcher.schema)
-                if uses_syntax(query):
-                    q = builder.syntax(query, reader=searcher.reader())
-                else:
-                    q = builder.plain(query, reader=searcher.reader())
                 flt = (self._docset(searcher, allow_q), self._docset(searcher, mask_q))
-                return self._run(searcher, query, q, flt, limit)
+                return self._search(searcher, query, flt, limit, all_versions)
             except CORRUPTION_ERRORS as exc:
                 if recovered:
                     raise IndexUnavailable(
@@ -671,24 +416,94 @@ class ClauseIndex:
                 recovered = True
                 self._recover(exc)
 
-    def _query_builder(self, schema: Any) -> QueryBuilder:
-        if self._builder is None:
-            self._builder = QueryBuilder(schema)
-        return self._builder
+    def _search(
+        self, searcher: Any, query: str, flt: Filters, limit: int, all_versions: bool
+    ) -> SearchResult:
+        from whoosh.query.qcore import QueryError as WhooshQueryError
 
-    def _candidate_searcher(self, searcher: Any) -> Any:
-        """A searcher on the same reader that ranks candidates by TF-IDF: no field-length
-        lookups, about a third faster; the final ranking is BM25F."""
-        fast = self._fast
-        if fast is None or fast[0] is not searcher:
-            fast = self._fast = (
-                searcher,
-                Searcher(searcher.reader(), weighting=TF_IDF(), closereader=False),
+        if self._ranker is None or self._ranker.searcher is not searcher:
+            self._ranker = Ranker(searcher, self.weights)
+        if self._builder is None:
+            self._builder = QueryBuilder(searcher.schema, weights=self.weights)
+        ranker = self._ranker
+        language = None
+        try:
+            if uses_syntax(query):
+                q = parse_syntax(query, searcher.schema, self._documents_matching(searcher))
+                queries = [q]
+                if q is wq.NullQuery or (flt[0] is not None and not flt[0]):
+                    return SearchResult(query=query, total=0, hits=[])
+                ranked, total = ranker.syntax(q, flt, limit)
+            else:
+                plan = self._builder.plain(query, reader=searcher.reader())
+                language = plan.language
+                queries = [c.query for c in plan.concepts]
+                if flt[0] is not None and not flt[0]:
+                    return SearchResult(query=query, total=0, hits=[], language=language)
+                ranked, total = ranker.plain(plan, flt, limit)
+        except WhooshQueryError as exc:
+            raise QueryError(f"cannot run {query!r}: {exc}") from exc
+        groups, folded = fold(
+            ranked,
+            limit,
+            all_versions=all_versions,
+            next_clause=lambda s: self._next_clause(searcher, s, flt),
+        )
+        terms = highlight_terms(queries)
+        hits = [make_hit(searcher.schema, g, terms) for g in groups]
+        return SearchResult(query=query, total=total, hits=hits, language=language, folded=folded)
+
+    def _documents_matching(self, searcher: Any) -> Callable[[wq.Query], list[str]]:
+        def documents(q: wq.Query) -> list[str]:
+            return sorted(
+                {searcher.stored_fields(d)["document_id"] for d in searcher.docs_for_query(q)}
             )
-        return fast[1]
+
+        return documents
+
+    def _next_clause(self, searcher: Any, s: Scored, flt: Filters) -> Scored | None:
+        """The clause after ``s`` in its document (None when there is none or it is
+        filtered out)."""
+        want_doc, want_n = s.fields.get("document_id"), (s.fields.get("n") or 0) + 1
+        reader = searcher.reader()
+        candidates: Iterable[int] = [s.docnum + 1]
+        if s.docnum + 1 >= reader.doc_count_all() or reader.is_deleted(s.docnum + 1):
+            candidates = searcher.docs_for_query(wq.Term("document_id", want_doc))
+        for docnum in candidates:
+            if docnum >= reader.doc_count_all() or reader.is_deleted(docnum):
+                continue
+            fields = searcher.stored_fields(docnum)
+            if fields.get("document_id") == want_doc and fields.get("n") == want_n:
+                if (flt[0] is not None and docnum not in flt[0]) or (
+                    flt[1] is not None and docnum in flt[1]
+                ):
+                    return None
+                return Scored(docnum, s.score, fields)
+            if candidates == [s.docnum + 1]:
+                return self._next_clause_slow(searcher, want_doc, want_n, s.score, flt)
+        return None
+
+    def _next_clause_slow(
+        self, searcher: Any, document_id: str, n: int, score: float, flt: Filters
+    ) -> Scored | None:
+        for docnum in searcher.docs_for_query(wq.Term("document_id", document_id)):
+            fields = searcher.stored_fields(docnum)
+            if fields.get("n") == n:
+                if (flt[0] is not None and docnum not in flt[0]) or (
+                    flt[1] is not None and docnum in flt[1]
+                ):
+                    return None
+                return Scored(docnum, score, fields)
+        return None
 
     def _docset(self, searcher: Any, q: Any) -> set[int] | None:
-        """The document numbers matching a filter query, cached per open searcher."""
+        """The clauses of the documents a filter query matches (on their first clauses),
+        cached per open searcher.
+
+        A document's clauses are consecutive document numbers from its first clause to the
+        next document's: they are added together, in one group (one segment), and Whoosh
+        keeps the order of documents when it merges segments.
+        """
         if q is None:
             return None
         key = (id(searcher), repr(q))
@@ -696,135 +511,25 @@ class ClauseIndex:
         if cached is None:
             if len(self._filters) > 64:
                 self._filters.clear()
-            cached = self._filters[key] = set(searcher.docs_for_query(q))
+            cached = self._filters[key] = self._clauses_from_firsts(
+                searcher, sorted(searcher.docs_for_query(q))
+            )
         return cached
 
-    def _run(
-        self,
-        searcher: Any,
-        qstring: str,
-        q: Any,
-        flt: tuple[set[int] | None, set[int] | None],
-        limit: int,
-    ) -> SearchResult:
-        from whoosh.query.qcore import QueryError as WhooshQueryError
-
-        if q is wq.NullQuery or (flt[0] is not None and not flt[0]):
-            return SearchResult(query=qstring, total=0, hits=[])  # nothing can match
-        try:
-            if uses_syntax(qstring) and not _disjunctive(q):
-                # Top-k skipping is exact only with binary union matchers (query._Or);
-                # parsed queries may use Whoosh's array matcher on small indexes.
-                optimize = searcher.doc_count_all() > 5000
-                results = searcher.search(
-                    q, limit=limit, filter=flt[0], mask=flt[1], optimize=optimize
-                )
-                ranked = [(h.docnum, float(h.score or 0.0)) for h in results]
-                total = self._syntax_total(searcher, q, results)
-            else:
-                ranked, total = self._two_stage(searcher, q, flt, limit)
-        except WhooshQueryError as exc:
-            raise QueryError(f"cannot run {qstring!r}: {exc}") from exc
-        terms: dict[str, set[str]] = {}
-        for fieldname, text in q.iter_all_terms():
-            value = text.decode("utf-8") if isinstance(text, bytes) else text
-            if fieldname.startswith("pairs_"):
-                terms.setdefault("body_" + fieldname[6:], set()).update(value.split(" "))
-            else:
-                terms.setdefault(fieldname, set()).add(value)
-        hits = [self._hit(searcher, docnum, score, terms) for docnum, score in ranked]
-        return SearchResult(query=qstring, total=total, hits=hits)
-
-    def _syntax_total(self, searcher: Any, q: Any, results: Any) -> int:
-        """Exact number of matches when counting is cheap; Whoosh's estimate otherwise
-        (counting every match of a very common word costs more than the search)."""
-        if results.has_exact_length():
-            return len(results)
+    def _clauses_from_firsts(self, searcher: Any, firsts: list[int]) -> set[int]:
+        key = (id(searcher), "first")
+        every = self._filters.get(key)
+        if every is None:
+            every = self._filters[key] = set(searcher.docs_for_query(wq.Term("first", "1")))
+        ordered = sorted(every)
         reader = searcher.reader()
-        postings = sum(doc_frequency(reader, f, t) for f, t in q.iter_all_terms())
-        if postings <= EXACT_COUNT_POSTINGS:
-            return len(results)
-        return max(results.scored_length(), int(results.estimated_length()))
-
-    def _two_stage(
-        self, searcher: Any, q: Any, flt: tuple[set[int] | None, set[int] | None], limit: int
-    ) -> tuple[list[tuple[int, float]], int]:
-        """Top clauses for a plain-word query, and the number of clauses matching any word.
-
-        Whoosh can skip whole posting blocks (top-k "block-max" pruning) only for a flat OR
-        of terms, so candidates come from that flat query first; then only the candidates
-        are scored with the full query (synonym disjunctions, phrases, compound parts).
-        This keeps latency low on large archives where common words match most clauses.
-        """
-        reader = searcher.reader()
-        leaves = candidate_terms(q, reader)
-        flat = flat_terms_query(leaves)
-        pool = max(CANDIDATE_POOL, limit * 5)
-        fast = self._candidate_searcher(searcher)
-        if isinstance(flat, wq.Term):
-            # one word: block-max pruning finds the best candidates without scoring all
-            first = fast.search(flat, limit=pool, filter=flt[0], mask=flt[1])
-            df = doc_frequency(reader, flat.fieldname, flat.text)
-            total = len(first) if df <= EXACT_COUNT_POSTINGS else df
-        else:
-            # several words: unoptimized on purpose, the array matcher scores all matches
-            # fast and the number of matches comes for free
-            first = fast.search(flat, limit=pool, filter=flt[0], mask=flt[1], optimize=False)
-            total = len(first)
-        candidates = sorted(h.docnum for h in first)
-        scores: dict[int, float] = {}
-        context = searcher.context(needs_current=True)
-        for sub, offset in searcher.leaf_searchers():
-            end = offset + sub.doc_count_all()
-            mine = [d for d in candidates if offset <= d < end]
-            if not mine:
-                continue
-            m = q.matcher(sub, context)
-            for docnum in mine:
-                local = docnum - offset
-                if not m.is_active():
-                    break
-                if m.id() < local:
-                    m.skip_to(local)
-                    if not m.is_active():
-                        break
-                if m.id() == local:
-                    scores[docnum] = m.score()
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-        return ranked, total
-
-    def _hit(self, searcher: Any, docnum: int, score: float, terms: dict[str, set[str]]) -> Hit:
-        f = searcher.stored_fields(docnum)
-        text = f.get("text", "")
-        lang = f.get("lang") or "sv"
-        fieldname = f"body_{lang}"
-        snippet = ""
-        if text and terms.get(fieldname):
-            snippet = highlight(
-                text,
-                terms[fieldname],
-                searcher.schema[fieldname].analyzer,
-                ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70),
-                _GuillemetFormatter(),
-                top=2,
-            )
-        if not snippet:
-            snippet = text[:SNIPPET_CHARS] + ("…" if len(text) > SNIPPET_CHARS else "")
-        number = f.get("number") or None
-        heading = f.get("heading") or None
-        return Hit(
-            contract_id=f.get("contract_id", ""),
-            document_id=f.get("document_id", ""),
-            title=f.get("title", ""),
-            doc_type=f.get("doc_type", ""),
-            supplier=f.get("supplier") or None,
-            clause=number or heading,
-            page=f.get("page"),
-            score=float(score),
-            snippet=" ".join(snippet.split()),
-            text=text,
-            source_path=f.get("source_path", ""),
-        )
+        total = reader.doc_count_all()
+        out: set[int] = set()
+        for f in firsts:
+            i = bisect.bisect_right(ordered, f)
+            end = ordered[i] if i < len(ordered) else total
+            out.update(d for d in range(f, end) if not reader.is_deleted(d))
+        return out
 
     def document_ids(self) -> set[str]:
         """The ids of every document with clauses in the live generation (for checking that
@@ -847,11 +552,12 @@ class ClauseIndex:
 
         Does not rebuild or create anything.
         """
-        gen = self._read_pointer()
+        gens = self.generations
+        gen = gens.live()
         out: dict[str, Any] = {
             "path": str(self.path),
             "schema_version": self.SCHEMA_VERSION,
-            "index_schema_version": self._gen_version(gen) if gen else None,
+            "index_schema_version": gens.version(gen) if gen else None,
             "generation": gen,
             "documents": 0,
             "clauses": 0,
@@ -859,12 +565,12 @@ class ClauseIndex:
             "needs_rebuild": True,
             "reason": None,
         }
-        problem = self._problem()
+        problem = gens.problem()
         if problem is not None:
             out["reason"] = problem
             return out
         try:
-            ix = windex.open_dir(str(self.path / str(gen)))
+            ix = gens.open(str(gen))
             with ix.searcher() as s:
                 out["clauses"] = s.doc_count()
                 out["documents"] = sum(1 for _ in s.docs_for_query(wq.Term("first", "1")))
@@ -875,3 +581,75 @@ class ClauseIndex:
         out["ok"] = True
         out["needs_rebuild"] = False
         return out
+
+
+def _add_prepared(
+    writer: Any, prepared: Sequence[tuple[str, list[dict[str, Any]]]], progress: Progress | None
+) -> int:
+    count = 0
+    total = len(prepared)
+    for done, (document_id, records) in enumerate(prepared, start=1):
+        writer.delete_by_term("document_id", document_id)
+        with writer.group():  # a document's clauses stay consecutive (see ClauseIndex._docset)
+            for rec in records:
+                writer.add_document(**rec)
+        count += len(records)
+        if progress is not None:
+            progress(done, total)
+    return count
+
+
+def _apply_metadata(writer: Any, change: Mapping[str, Any], doc_type_words: Mapping[str, str]) -> None:
+    """Re-key every clause of a contract with new metadata (within one writer)."""
+    searcher = writer.searcher()
+    try:
+        documents = sorted({
+            searcher.stored_fields(docnum)["document_id"]
+            for docnum in searcher.document_numbers(d_contract=change["contract_id"])
+        })
+        stored = [
+            dict(searcher.stored_fields(docnum))
+            for document_id in documents
+            for docnum in sorted(searcher.document_numbers(document_id=document_id))
+        ]
+    finally:
+        searcher.close()
+    if not stored:
+        return
+    for document_id in documents:
+        writer.delete_by_term("document_id", document_id)
+    stored.sort(key=lambda rec: (rec.get("document_id", ""), rec.get("n") or 0))
+    for document_id in documents:
+        with writer.group():
+            for rec in stored:
+                if rec.get("document_id") != document_id:
+                    continue
+                writer.add_document(
+                    **rekeyed(
+                        rec,
+                        supplier=change.get("supplier"),
+                        board=change.get("board"),
+                        secret=bool(change.get("secret")),
+                        title=change.get("title"),
+                        doc_type_words=doc_type_words,
+                    )
+                )
+
+
+def _replay(ix: Any, change: Mapping[str, Any], doc_type_words: Mapping[str, str]) -> None:
+    """Apply one journalled change to a generation being rebuilt (its own commit, so a
+    later change sees an earlier one)."""
+    writer = ix.writer()
+    try:
+        op = change.get("op")
+        if op == "add":
+            docs = [IndexDocument(**d) for d in change.get("docs", [])]
+            _add_prepared(writer, [(d.document_id, clause_records(d, doc_type_words)) for d in docs], None)
+        elif op == "remove":
+            writer.delete_by_term("document_id", change["document_id"])
+        elif op == "meta":
+            _apply_metadata(writer, change, doc_type_words)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()

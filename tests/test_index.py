@@ -431,3 +431,58 @@ def test_corpus_files_segment(tmp_path):
     for path in sorted(CORPUS.glob("*.txt")):
         clauses = segment(path.read_text(encoding="utf-8").split("\f"))
         assert len(clauses) >= 10, path.name
+
+
+def test_one_pass_analysis_matches_the_query_analyzer():
+    """Indexing analyses clause text in one pass (index.fields); queries use the analyzer
+    chain. Both must give the same terms at the same positions, or searches miss."""
+    from index.analysis import contract_analyzer
+    from index.fields import analyse
+
+    texts = [
+        (SV_DPA.pages[0] + SV_DPA.pages[1], "sv"),
+        (EN_DPA.pages[0], "en"),
+        ("Personuppgiftsbiträdesavtalet enligt § 33 och KS-2023-00815, 2024-03-05; "
+         "e-post/sms-tjänst och IT-säkerhet. Don't re-use the sub-processor's data.", "sv"),
+        ("The sub-processor's obligations under Clause 8.3.4 (2001:453) and § 5 a.", "en"),
+    ]
+    for text, lang in texts:
+        expected: dict[str, list[int]] = {}
+        for t in contract_analyzer(lang)(text, positions=True, mode="index"):
+            expected.setdefault(t.text, []).append(t.pos)
+        positions, firsts = analyse(text, lang)
+        assert dict(positions) == expected, lang
+        assert len(firsts) == 1 + max(p for ps in expected.values() for p in ps)
+
+
+@pytest.mark.slow
+def test_parallel_rebuild_keeps_filters_and_secrecy_per_document(tmp_path):
+    """A rebuild of a large source runs several processes (Whoosh's multi-process writer);
+    filters and secrecy, kept per document, still select exactly a document's clauses."""
+    docs = [
+        doc(
+            f"d{n}",
+            [f"1. Villkor\n1.1 Avtal {n} gäller leverans av tjänst nummer {n}.\n\n"
+             f"2. Sekretess\n2.1 Uppgifter i avtal {n} om sekretess och tystnadsplikt.\n"],
+            contract_id=f"c{n % 50}",
+            secret=n % 7 == 0,
+            supplier="Nimbus Cloud Ltd" if n % 2 else "Molnia AB",
+            language="sv",
+        )
+        for n in range(320)
+    ]
+    ix = ClauseIndex(tmp_path / "ix", source=lambda: (len(docs), docs), processes=2)
+    assert ix.rebuild() == 640
+    assert ix.status()["documents"] == 320
+    hits = ix.search("sekretess", contract_id="c3", include_secret=True, limit=50).hits
+    assert {h.document_id for h in hits} == {f"d{n}" for n in range(320) if n % 50 == 3}
+    hits = ix.search("sekretess", limit=400, all_versions=True).hits
+    assert len(hits) == len([n for n in range(320) if n % 7])
+    assert not any(int(h.document_id[1:]) % 7 == 0 for h in hits)
+    nimbus = ix.search("sekretess", supplier="nimbus", limit=400, all_versions=True).hits
+    assert {h.supplier for h in nimbus} == {"Nimbus Cloud Ltd"}
+    ix.update_metadata("c1", supplier="Molnia AB", board=None, secret=True)
+    hits = ix.search("sekretess", limit=400, all_versions=True).hits
+    assert not any(int(h.document_id[1:]) % 50 == 1 for h in hits)
+    again = ix.search("leverans", contract_id="c1", include_secret=True, limit=50, all_versions=True)
+    assert {h.document_id for h in again.hits} == {f"d{n}" for n in range(320) if n % 50 == 1}

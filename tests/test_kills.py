@@ -108,7 +108,7 @@ def test_killed_adds_leave_every_sealed_document_searchable_and_no_worker_alive(
         assert [h["source_path"] for h in hits] == [name], (name, hits)
     report = cli.json("verify")
     assert report["ok"], report["failures"]
-    from contractvault.storage.clauses import unindexed_documents
+    from contractvault.storage.index_queue import unindexed_documents
 
     with Vault.open(initialised) as vault:
         assert unindexed_documents(vault.engine, vault.clause_index) == ([], [])

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from contractvault.cli.common import JsonFlag, console, open_vault, print_json
-from contractvault.records.contracts import (
-    ContractFields,
-    create_contract,
-    update_contract,
-)
+
+# The library is imported in each command, not here: `contractvault --help` and `search`
+# must not pay for the database layer.
+if TYPE_CHECKING:
+    from contractvault.records.contracts import ContractFields
 
 app = typer.Typer(name="contract", help="Create and change contracts.", no_args_is_help=True)
 Opt = typer.Option
@@ -35,6 +35,8 @@ Value = Annotated[int | None, Opt("--value", help="Contract value (avtalsvärde)
 
 
 def _fields(**kw: object) -> ContractFields:
+    from contractvault.records.contracts import ContractFields
+
     return ContractFields(**kw)  # type: ignore[arg-type]
 
 
@@ -55,6 +57,8 @@ def contract_new(ctx: typer.Context, title: str, supplier: Supplier = None, boar
                    renewal_months=renewal_months, deletion_days=deletion_days, owner=owner,
                    secret=secret, value_sek=value)
     with open_vault(ctx) as vault:
+        from contractvault.records.contracts import create_contract
+
         cid = create_contract(vault, title, meta)
     if json_out:
         print_json({"contract_id": cid})
@@ -80,6 +84,8 @@ def contract_set(ctx: typer.Context, contract_id: str, title: Annotated[str | No
                    renewal_months=renewal_months, deletion_days=deletion_days, owner=owner,
                    secret=secret, value_sek=value)
     with open_vault(ctx) as vault:
+        from contractvault.records.contracts import update_contract
+
         cid = update_contract(vault, contract_id, meta)
     if json_out:
         print_json({"contract_id": cid})

@@ -8,11 +8,6 @@ import typer
 from rich.table import Table
 
 from contractvault.cli.common import JsonFlag, console, open_vault, print_json
-from contractvault.records.contracts import (
-    ListFilter,
-    list_contracts,
-    show,
-)
 
 app = typer.Typer()
 Opt = typer.Option
@@ -45,6 +40,8 @@ def list_cmd(ctx: typer.Context, supplier: Supplier = None, board: Board = None,
              doc_type: Annotated[str | None, Opt("--doc-type", help="Only contracts with a document of this type.")] = None,
              category: Category = None, json_out: JsonFlag = False) -> None:
     """List contracts and their documents."""
+    # imported here: `contractvault --help` and `search` must not pay for the database layer
+    from contractvault.records.contracts import ListFilter, list_contracts
     from contractvault.records.vocabularies import normalize_doc_type
 
     flt = ListFilter(supplier=supplier, board=board, category=category,
@@ -71,6 +68,8 @@ def show_cmd(ctx: typer.Context, item_id: Annotated[str, typer.Argument(metavar=
              json_out: JsonFlag = False) -> None:
     """Show a contract (C-…), document (D-…) or evidence record (E-…)."""
     with open_vault(ctx) as vault:
+        from contractvault.records.contracts import show
+
         data = show(vault, item_id).as_dict()
     if json_out:
         print_json(data)

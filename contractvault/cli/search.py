@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from contractvault.cli.common import JsonFlag, console, open_vault, print_json, progress_bar
+from contractvault.cli.common import JsonFlag, console, open_vault, print_json, progress_bar, state
 
 app = typer.Typer()
 Opt = typer.Option
@@ -29,14 +29,16 @@ def search_cmd(
     board: Annotated[str | None, Opt("--board")] = None,
     limit: Annotated[int, Opt("--limit", help="At most N hits.")] = 10,
     include_secret: Annotated[bool, Opt("--include-secret", help="Include contracts marked secret.")] = False,
+    all_versions: Annotated[bool, Opt("--all-versions", help="Show each version and near-duplicate as a hit of its own.")] = False,
     json_out: JsonFlag = False,
 ) -> None:
     """Search clauses across all contracts (Swedish and English)."""
-    from contractvault.records.search import search
+    from contractvault.records.search import search_archive
 
-    with open_vault(ctx) as vault:
-        data = search(vault, query, doc_type=doc_type, supplier=supplier, board=board,
-                      include_secret=include_secret, limit=limit).as_dict()
+    data = search_archive(state(ctx).vault_path, query, lambda: open_vault(ctx),
+                          doc_type=doc_type, supplier=supplier, board=board,
+                          include_secret=include_secret, limit=limit,
+                          all_versions=all_versions).as_dict()
     if json_out:
         print_json(data)
         return
@@ -51,6 +53,12 @@ def search_cmd(
         console.print(f"[bold]{h['document_id']}[/] {h['title']} ({h['doc_type']}, "
                       f"{h['supplier'] or '–'}) {where}")
         console.print("   " + _rich_snippet(h["snippet"]))
+        if h.get("also_in_detail"):
+            also = ", ".join(f"{a['document_id']} ({a['relation']})" for a in h["also_in_detail"])
+            console.print(f"   [dim]also in {also}[/]")
+    if data.get("folded"):
+        console.print(f"[dim]{data['folded']} more passages are versions or near-duplicates of "
+                      "these hits; --all-versions shows each.[/]")
 
 
 @app.command("reindex")

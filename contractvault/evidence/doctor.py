@@ -28,7 +28,7 @@ from contractvault.evidence.interrupted import find_interrupted, seal_interrupte
 from contractvault.evidence.sealing import repair_index
 from contractvault.ids import document_ref, evidence_ref
 from contractvault.models import AuthorityDecision, Document, Evidence, EvidenceArtifact
-from contractvault.storage.clauses import unindexed_documents
+from contractvault.storage.index_queue import unindexed_documents
 from contractvault.storage.ledger import LedgerEntry, write_lock
 from contractvault.storage.rowseal import SEALED_TABLES, row_label, sealed_row
 from contractvault.vault import Subject, Vault

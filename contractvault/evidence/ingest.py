@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from contractvault.errors import UsageError
-from contractvault.evidence.sealing import index_sealed, seal_document
+from contractvault.evidence.sealing import seal_documents
 from contractvault.ids import contract_ref, document_ref, evidence_ref
 from contractvault.models import Document, DocumentPage
 from contractvault.records import refs
@@ -25,10 +25,12 @@ from contractvault.records.extract import (
 )
 from contractvault.records.vocabularies import normalize_doc_type
 from contractvault.util import Progress, utc_now
-from contractvault.vault import ArtifactSpec, Subject, Vault
+from contractvault.vault import ArtifactSpec, SealSpec, Subject, Vault
 
 # Below this many files a worker pool costs more than it saves.
 POOL_THRESHOLD = 4
+# Files sealed (one transaction, one ledger write) and indexed (one index writer) together.
+SEAL_BATCH = 32
 
 
 @dataclass
@@ -126,61 +128,85 @@ def add_files(vault: Vault, files: Iterable[Path], *, doc_type: str, contract: s
     # blob by a rename, so the sealed hash is always the hash of the stored bytes.
     stage = vault.new_temp_dir("add-")
     try:
+        batch: list[ExtractedDocument] = []
         for done, (path, extracted) in enumerate(zip(paths, extract_all(paths, stage), strict=True),
                                                  start=1):
             if isinstance(extracted, ExtractionError):
                 msg = extracted.why + (f". {extracted.hint}" if extracted.hint else "")
                 result.errors.append({"file": str(path), "error": msg})
             else:
-                contract_pk = _seal_one(vault, extracted, result, doc_type=doc_type,
-                                        contract_pk=contract_pk, new_title=new_title,
-                                        supplier=supplier)
+                batch.append(extracted)
+            if batch and (len(batch) >= SEAL_BATCH or done == total):
+                contract_pk = _seal_batch(vault, batch, result, doc_type=doc_type,
+                                          contract_pk=contract_pk, new_title=new_title,
+                                          supplier=supplier)
+                batch = []
             if progress:
                 progress(done, total)
     finally:
         vault.remove_temp_dir(stage)
-    # One index writer for the whole batch instead of one per file (each document also
-    # carries a durable to-index mark from its seal, should this process die first).
-    index_sealed(vault, result.document_ids)
     return result
 
 
-def _seal_one(vault: Vault, doc: ExtractedDocument, result: AddResult, *, doc_type: str,
-              contract_pk: int | None, new_title: str | None, supplier: str | None) -> int | None:
+def _seal_batch(vault: Vault, docs: list[ExtractedDocument], result: AddResult, *,
+                doc_type: str, contract_pk: int | None, new_title: str | None,
+                supplier: str | None) -> int | None:
+    """Seal a batch of extracted files, each as its own record, in one transaction; then
+    index them with one writer. A file already stored in the contract is skipped with a
+    warning."""
+    fresh: list[ExtractedDocument] = []
+    stored: dict[str, str] = {}
     if contract_pk is not None:
         with vault.session() as s:
-            dup = s.exec(select(Document).where(Document.contract_id == contract_pk,
-                                                Document.blob_sha256 == doc.sha256)).first()
-        if dup is not None:
-            result.warnings.append({"file": str(doc.path), "warning":
-                                    f"already stored in {contract_ref(contract_pk)} as "
-                                    f"{document_ref(dup.id or 0)}; not added again"})
-            return contract_pk
-    for w in doc.warnings:
-        result.warnings.append({"file": str(doc.path), "warning": w})
+            rows = s.exec(select(Document).where(
+                Document.contract_id == contract_pk,
+                col(Document.blob_sha256).in_([d.sha256 for d in docs]))).all()
+        stored = {r.blob_sha256: document_ref(r.id or 0) for r in rows}
+    here: dict[str, str] = {}
+    for doc in docs:
+        if doc.sha256 in stored or doc.sha256 in here:
+            why = (f"already stored in {contract_ref(contract_pk or 0)} as {stored[doc.sha256]}"
+                   if doc.sha256 in stored else f"the same file as {here[doc.sha256]}")
+            result.warnings.append({"file": str(doc.path), "warning": f"{why}; not added again"})
+            continue
+        here[doc.sha256] = str(doc.path)
+        for w in doc.warnings:
+            result.warnings.append({"file": str(doc.path), "warning": w})
+        fresh.append(doc)
+    if not fresh:
+        return contract_pk
+    holder = {"pk": contract_pk}  # the first record of a new contract creates it
 
-    def build(s: Session) -> Subject:
-        pk = contract_pk
-        if pk is None:
-            assert new_title is not None
-            pk = new_contract_row(s, new_title, ContractFields(supplier=supplier)).id
-        assert pk is not None
-        row = add_document_rows(s, vault, contract_id=pk, doc=doc, doc_type=doc_type,
-                                title=doc.path.stem, source_name=doc.path.name, origin="add")
-        return Subject(contract_id=pk, document_id=row.id)
+    def builder(doc: ExtractedDocument) -> Callable[[Session], Subject]:
+        def build(s: Session) -> Subject:
+            if holder["pk"] is None:
+                assert new_title is not None
+                holder["pk"] = new_contract_row(s, new_title, ContractFields(supplier=supplier)).id
+            pk = holder["pk"]
+            assert pk is not None
+            row = add_document_rows(s, vault, contract_id=pk, doc=doc, doc_type=doc_type,
+                                    title=doc.path.stem, source_name=doc.path.name, origin="add")
+            return Subject(contract_id=pk, document_id=row.id)
 
-    sealed = seal_document(
-        vault, kind="add", index=False,
-        artifacts=[ArtifactSpec(doc.path.name, doc.media_type, doc.sha256, doc.size)],
-        context={"how": "add", "who": vault.user, "doc_type": doc_type,
-                 "source_name": doc.path.name, "page_count": len(doc.pages),
-                 "has_text": doc.has_text, "text_sha256": doc.text_sha256},
-        build_rows=build,
-    )
-    assert sealed.subject.contract_id is not None and sealed.subject.document_id is not None
-    if sealed.timestamp_warning:
-        result.warnings.append({"file": str(doc.path), "warning": sealed.timestamp_warning})
-    result.contract_id = contract_ref(sealed.subject.contract_id)
-    result.document_ids.append(document_ref(sealed.subject.document_id))
-    result.evidence_ids.append(evidence_ref(sealed.seq))
-    return sealed.subject.contract_id
+        return build
+
+    specs = [
+        SealSpec(
+            kind="add",
+            artifacts=[ArtifactSpec(doc.path.name, doc.media_type, doc.sha256, doc.size)],
+            context={"how": "add", "who": vault.user, "doc_type": doc_type,
+                     "source_name": doc.path.name, "page_count": len(doc.pages),
+                     "has_text": doc.has_text, "text_sha256": doc.text_sha256},
+            build_rows=builder(doc),
+        )
+        for doc in fresh
+    ]
+    for doc, sealed in zip(fresh, seal_documents(vault, specs), strict=True):
+        assert sealed.subject.contract_id is not None and sealed.subject.document_id is not None
+        if sealed.timestamp_warning:
+            result.warnings.append({"file": str(doc.path), "warning": sealed.timestamp_warning})
+        result.contract_id = contract_ref(sealed.subject.contract_id)
+        result.document_ids.append(document_ref(sealed.subject.document_id))
+        result.evidence_ids.append(evidence_ref(sealed.seq))
+        contract_pk = sealed.subject.contract_id
+    return contract_pk

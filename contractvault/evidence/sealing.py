@@ -19,9 +19,9 @@ from contractvault.authority.store import decision_ref, link_decision_row
 from contractvault.errors import ContractVaultError
 from contractvault.ids import document_ref, parse_ref
 from contractvault.models import Document
-from contractvault.storage.clauses import index_backlog, mark_for_index, unindexed_documents
+from contractvault.storage.index_queue import index_backlog, mark_for_index, unindexed_documents
 from contractvault.storage.rowseal import sealed_row
-from contractvault.vault import SEAL_SEQ, ArtifactSpec, RowBuilder, Sealed, Subject, Vault
+from contractvault.vault import SEAL_SEQ, ArtifactSpec, RowBuilder, Sealed, SealSpec, Subject, Vault
 from index.errors import ClauseIndexError
 
 
@@ -34,6 +34,27 @@ def seal_document(vault: Vault, *, kind: str, artifacts: list[ArtifactSpec],
     checks every column. `index=False` leaves indexing to the caller, for a batch that
     indexes its documents together (`index_sealed`); the mark is written either way.
     """
+    sealed = vault.seal(kind=kind, artifacts=artifacts, context=context,
+                        build_rows=_with_marks(build_rows, decision_id))
+    if index and sealed.subject.document_id is not None:
+        index_sealed(vault, [document_ref(sealed.subject.document_id)])
+    return sealed
+
+
+def seal_documents(vault: Vault, specs: list[SealSpec]) -> list[Sealed]:
+    """Seal a batch of records about documents (one lock, one transaction, one ledger
+    write; each still a record of its own, each with its to-index mark), then index their
+    documents with one index writer."""
+    sealed = vault.seal_many([SealSpec(sp.kind, sp.artifacts, sp.context,
+                                       _with_marks(sp.build_rows, None)) for sp in specs])
+    index_sealed(vault, [document_ref(x.subject.document_id) for x in sealed
+                         if x.subject.document_id is not None])
+    return sealed
+
+
+def _with_marks(build_rows: RowBuilder, decision_id: int | None) -> RowBuilder:
+    """`build_rows`, plus in the same transaction: the document's sealed form, its
+    to-index mark and the link to its authority decision."""
 
     def build(s: Session) -> Subject:
         subject = build_rows(s)
@@ -51,10 +72,7 @@ def seal_document(vault: Vault, *, kind: str, artifacts: list[ArtifactSpec],
             subject.context["authority_decision"] = decision_ref(decision_id)
         return subject
 
-    sealed = vault.seal(kind=kind, artifacts=artifacts, context=context, build_rows=build)
-    if index and sealed.subject.document_id is not None:
-        index_sealed(vault, [document_ref(sealed.subject.document_id)])
-    return sealed
+    return build
 
 
 def index_sealed(vault: Vault, document_ids: list[str]) -> int:

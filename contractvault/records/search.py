@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from contractvault.config import VaultPaths
 from contractvault.errors import ContractVaultError, UsageError
 from contractvault.ids import contract_ref, parse_ref
-from contractvault.models import Contract
 from contractvault.records.vocabularies import normalize_doc_type
-from contractvault.storage.clauses import (
-    ClauseIndex,
-    index_backlog,
-    index_documents_from_db,
-    unindexed_documents,
-)
+from contractvault.storage.clauses import REBUILD_HINT, ClauseIndex, archive_index
 from contractvault.util import Progress
-from contractvault.vault import Vault
-from index.errors import ClauseIndexError, QueryError
+from index.errors import ClauseIndexError, IndexUnavailable, QueryError
+
+# No database imports at module level: `contractvault search` answers from the index alone
+# (it knows secrecy and metadata) and must start fast.
+if TYPE_CHECKING:
+    from contractvault.models import Contract
+    from contractvault.vault import Vault
 
 
 def clause_index(vault: Vault) -> ClauseIndex:
@@ -28,6 +31,8 @@ def clause_index(vault: Vault) -> ClauseIndex:
 
 def index_documents(vault: Vault, document_ids: list[str], progress: Progress | None = None) -> int:
     """Index (or re-index) documents by id; returns the number of clauses indexed."""
+    from contractvault.storage.clause_source import index_documents_from_db
+
     pks = [parse_ref(d, "document")[1] for d in document_ids]
     docs = list(index_documents_from_db(vault.engine, pks))
     if not docs:
@@ -36,7 +41,7 @@ def index_documents(vault: Vault, document_ids: list[str], progress: Progress | 
         return clause_index(vault).add(docs, progress=progress)
     except ClauseIndexError as exc:
         raise ContractVaultError("the documents are stored and sealed, but indexing failed",
-                                 str(exc), "Run 'contractvault reindex'") from exc
+                                 str(exc), REBUILD_HINT.capitalize()) from exc
 
 
 def refresh_contract(vault: Vault, c: Contract) -> None:
@@ -51,7 +56,7 @@ def refresh_contract(vault: Vault, c: Contract) -> None:
                                             secret=c.secret)
     except ClauseIndexError as exc:
         raise ContractVaultError("the contract is changed, but its search index is not",
-                                 str(exc), "Run 'contractvault reindex'") from exc
+                                 str(exc), REBUILD_HINT.capitalize()) from exc
 
 
 def reindex(vault: Vault, progress: Progress | None = None) -> dict[str, Any]:
@@ -60,6 +65,8 @@ def reindex(vault: Vault, progress: Progress | None = None) -> dict[str, Any]:
     Documents sealed while the rebuild read the database are indexed afterwards, into the
     new generation, as is everything still queued: a rebuild never drops what was sealed.
     """
+    from contractvault.storage.index_queue import index_backlog, unindexed_documents
+
     idx = clause_index(vault)
     clauses = idx.rebuild(progress=progress)
     try:
@@ -86,9 +93,16 @@ class SearchHit:
     snippet: str
     text: str
     source_path: str | None
+    also_in: list[dict[str, Any]] = field(default_factory=list)  # {document_id, clause, relation}
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The hit as in the CLI contract: ``also_in`` the ids of the other documents with
+        the same passage (versions, copies); ``also_in_detail`` says which and why."""
+        out = asdict(self)
+        out["also_in"] = list(dict.fromkeys(
+            a["document_id"] for a in self.also_in if a["document_id"] != self.document_id))
+        out["also_in_detail"] = self.also_in
+        return out
 
 
 @dataclass
@@ -98,33 +112,74 @@ class SearchResult:
     query: str
     total: int
     hits: list[SearchHit] = field(default_factory=list)
+    folded: int = 0  # passages folded into the hits as versions or near-duplicates
+    language: str | None = None  # the language the query was read as
 
     def as_dict(self) -> dict[str, Any]:
-        return {"query": self.query, "total": self.total, "hits": [h.as_dict() for h in self.hits]}
+        return {"query": self.query, "total": self.total, "folded": self.folded,
+                "language": self.language, "hits": [h.as_dict() for h in self.hits]}
 
 
-def search(vault: Vault, query: str, *, doc_type: str | None = None, supplier: str | None = None,
-           board: str | None = None, include_secret: bool = False, limit: int = 10) -> SearchResult:
-    """Clause search across all contracts."""
+def _search(idx: ClauseIndex, query: str, *, doc_type: str | None, supplier: str | None,
+            board: str | None, include_secret: bool, limit: int, all_versions: bool) -> SearchResult:
     if not query.strip():
         raise UsageError("the query is empty", "", "Search for words, e.g. 'uppsägning'")
     if limit < 1:
         raise UsageError("--limit must be at least 1")
+    try:
+        result = idx.search(
+            query, doc_type=normalize_doc_type(doc_type) if doc_type else None, supplier=supplier,
+            board=board, include_secret=include_secret, limit=limit, all_versions=all_versions)
+    except QueryError as exc:
+        raise UsageError("cannot understand the query", str(exc)) from exc
+    return SearchResult(query=result.query, total=result.total, folded=result.folded,
+                        language=result.language, hits=[
+        SearchHit(contract_id=h.contract_id, document_id=h.document_id, title=h.title,
+                  doc_type=h.doc_type, supplier=h.supplier, clause=h.clause, page=h.page,
+                  score=round(float(h.score), 4), snippet=h.snippet, text=h.text,
+                  source_path=h.source_path, also_in=[a.as_dict() for a in h.also_in])
+        for h in result.hits])
+
+
+def search(vault: Vault, query: str, *, doc_type: str | None = None, supplier: str | None = None,
+           board: str | None = None, include_secret: bool = False, limit: int = 10,
+           all_versions: bool = False) -> SearchResult:
+    """Clause search across all contracts of an open vault. Versions and near-duplicates
+    fold into one hit (``also_in``) unless ``all_versions``."""
+    from contractvault.storage.index_queue import index_backlog
+
     with contextlib.suppress(ClauseIndexError):
         # Documents a killed indexer left queued are found too (a failure here only
         # means they are found on a later search).
         index_backlog(vault.engine, clause_index(vault))
     try:
-        result = clause_index(vault).search(
-            query, doc_type=normalize_doc_type(doc_type) if doc_type else None, supplier=supplier,
-            board=board, include_secret=include_secret, limit=limit)
-    except QueryError as exc:
-        raise UsageError("cannot understand the query", str(exc)) from exc
+        return _search(clause_index(vault), query, doc_type=doc_type, supplier=supplier,
+                       board=board, include_secret=include_secret, limit=limit,
+                       all_versions=all_versions)
     except ClauseIndexError as exc:
-        raise ContractVaultError("search failed", str(exc), "Run 'contractvault reindex'") from exc
-    return SearchResult(query=result.query, total=result.total, hits=[
-        SearchHit(contract_id=h.contract_id, document_id=h.document_id, title=h.title,
-                  doc_type=h.doc_type, supplier=h.supplier, clause=h.clause, page=h.page,
-                  score=round(float(h.score), 4), snippet=h.snippet, text=h.text,
-                  source_path=h.source_path)
-        for h in result.hits])
+        raise ContractVaultError("search failed", str(exc), REBUILD_HINT.capitalize()) from exc
+
+
+def search_archive(root: Path, query: str, open_vault: Callable[[], AbstractContextManager[Vault]],
+                   *, doc_type: str | None = None, supplier: str | None = None,
+                   board: str | None = None, include_secret: bool = False, limit: int = 10,
+                   all_versions: bool = False) -> SearchResult:
+    """Clause search of the vault at ``root`` from its index alone, without opening the
+    database (the index knows each clause's secrecy and metadata); when the index cannot
+    answer by itself (missing, of an older schema, damaged, or no vault there) the vault is
+    opened with ``open_vault`` and searched as by :func:`search`, rebuilding the index."""
+    paths = VaultPaths(Path(root).expanduser())
+    if paths.marker.is_file():
+        idx = archive_index(paths.index)
+        try:
+            if idx.ready():
+                return _search(idx, query, doc_type=doc_type, supplier=supplier, board=board,
+                               include_secret=include_secret, limit=limit,
+                               all_versions=all_versions)
+        except IndexUnavailable:
+            pass  # damaged: the vault's own index rebuilds it from the database
+        finally:
+            idx.close()
+    with open_vault() as vault:
+        return search(vault, query, doc_type=doc_type, supplier=supplier, board=board,
+                      include_secret=include_secret, limit=limit, all_versions=all_versions)

@@ -1,116 +1,48 @@
 """The vault's clause index: the `index` leaf package over the vault's folder, fed from the
-database when it must rebuild itself (missing, old or damaged).
+database (storage/clause_source.py) when it must rebuild itself (missing, old or damaged).
 
-Sealed documents wait in `cv_index_queue` until they are in the index: the mark is
-written in the seal's own transaction and removed only after the index has them, so a
-killed `add`, a full disk or a crash between sealing and indexing loses nothing; the next
-indexer (add, capture, search, reindex, verify, doctor --fix) completes the queue.
+This module stays light (no database imports): a search answers from the index alone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import delete
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, func, select
+from index import ClauseIndex
 
-from contractvault.ids import contract_ref, document_ref
-from contractvault.models import Contract, Document, DocumentPage, IndexQueue
-from contractvault.util import utc_now
-from index import ClauseIndex, IndexDocument, segment, tidy_text
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
-__all__ = ["ClauseIndex", "IndexDocument", "index_backlog", "index_documents_from_db",
-           "mark_for_index", "open_clause_index", "queued_for_index", "unindexed_documents"]
+__all__ = ["DOC_TYPE_WORDS", "REBUILD_HINT", "ClauseIndex", "archive_index", "open_clause_index"]
 
+REBUILD_HINT = "run 'contractvault reindex'"
 
-def _index_document(d: Document, c: Contract, pages: list[str]) -> IndexDocument:
-    assert d.id is not None and c.id is not None
-    return IndexDocument(
-        document_id=document_ref(d.id), contract_id=contract_ref(c.id), title=d.title or c.title,
-        doc_type=d.doc_type, supplier=c.supplier, board=c.board, secret=c.secret,
-        source_path=d.source_name, pages=pages, language=d.language,
-    )
-
-
-def index_documents_from_db(engine: Engine, doc_pks: list[int] | None = None) -> Iterator[IndexDocument]:
-    """The documents with text (all, or those of `doc_pks`) as the index takes them."""
-    with Session(engine) as s:
-        q = select(Document, Contract).join(Contract, col(Contract.id) == col(Document.contract_id))
-        q = q.where(Document.has_text == True)  # noqa: E712 - SQL expression
-        if doc_pks is not None:
-            q = q.where(col(Document.id).in_(doc_pks))
-        for d, c in s.exec(q.order_by(col(Document.id))).all():
-            pages = list(s.exec(select(DocumentPage.text).where(DocumentPage.document_id == d.id)
-                                .order_by(col(DocumentPage.page_no))))
-            yield _index_document(d, c, pages)
-
-
-def _source(engine: Engine) -> Callable[[], tuple[int, Iterable[IndexDocument]]]:
-    def source() -> tuple[int, Iterable[IndexDocument]]:
-        with Session(engine) as s:
-            total = s.exec(select(func.count()).select_from(Document)
-                           .where(Document.has_text == True)).one()  # noqa: E712
-        return total, index_documents_from_db(engine)
-
-    return source
+# Words a user may call each document type by (the canonical types of
+# records/vocabularies.DOC_TYPES), searched with titles and suppliers: the index knows no
+# document types of its own.
+DOC_TYPE_WORDS: dict[str, str] = {
+    "huvudavtal": "huvudavtal enterprise agreement main agreement",
+    "pub-avtal": "pub-avtal personuppgiftsbiträdesavtal dpa data processing agreement",
+    "scc": "scc standard contractual clauses model contract clauses",
+    "tillagg": "tillägg amendment addendum",
+    "sla": "sla service level agreement servicenivåer",
+    "bilaga": "bilaga annex appendix",
+    "fullmakt": "fullmakt power of attorney",
+    "villkor": "villkor terms online terms",
+    "ovrigt": "",
+}
 
 
 def open_clause_index(folder: Path, engine: Engine) -> ClauseIndex:
     """The clause index in `folder`; it rebuilds itself from `engine`'s documents when needed."""
-    return ClauseIndex(folder, source=_source(engine))
+    from contractvault.storage.clause_source import database_source
+
+    return ClauseIndex(folder, source=database_source(engine), doc_type_words=DOC_TYPE_WORDS,
+                       rebuild_hint=REBUILD_HINT)
 
 
-# --- the to-index queue ------------------------------------------------------------------
-
-
-def mark_for_index(s: Session, document_pk: int) -> None:
-    """Note, inside a sealing transaction, that a document is still to be indexed."""
-    if s.get(IndexQueue, document_pk) is None:
-        s.add(IndexQueue(document_id=document_pk, queued_at=utc_now()))
-
-
-def queued_for_index(engine: Engine) -> list[int]:
-    """Documents sealed but not yet known to be in the index."""
-    with Session(engine) as s:
-        return list(s.exec(select(IndexQueue.document_id).order_by(col(IndexQueue.document_id))))
-
-
-def index_backlog(engine: Engine, index: ClauseIndex, doc_pks: list[int] | None = None) -> int:
-    """Index `doc_pks` and every queued document, then clear their marks; returns the
-    number of clauses indexed. Adding a document twice replaces it, so two processes
-    completing the same queue at once do no harm."""
-    pks = sorted(set(doc_pks or []) | set(queued_for_index(engine)))
-    if not pks:
-        return 0
-    docs = list(index_documents_from_db(engine, pks))
-    count = index.add(docs) if docs else 0
-    # Only after the index has them: a failure above leaves every mark in place.
-    with Session(engine) as s:
-        for start in range(0, len(pks), 500):
-            s.exec(delete(IndexQueue).where(col(IndexQueue.document_id).in_(pks[start:start + 500])))
-        s.commit()
-    return count
-
-
-def unindexed_documents(engine: Engine, index: ClauseIndex,
-                        doc_pks: set[int] | None = None) -> tuple[list[int], list[int]]:
-    """(missing, queued): sealed documents with text that the index lacks, without and
-    with a to-index mark. `doc_pks` limits the check to those documents."""
-    # In this order: a document sealed meanwhile is either still queued when the queue is
-    # read, or was indexed before that, and so is in the index read after it.
-    with Session(engine) as s:
-        q = select(Document.id).where(Document.has_text == True,  # noqa: E712 - SQL expression
-                                      col(Document.evidence_seq).is_not(None))
-        pks = [pk for pk in s.exec(q) if pk is not None and (doc_pks is None or pk in doc_pks)]
-    queued = set(queued_for_index(engine))
-    indexed = index.document_ids()
-    absent = [pk for pk in sorted(pks) if document_ref(pk) not in indexed]
-    missing = [pk for pk in absent if pk not in queued]
-    if missing:
-        # A text that yields no clause at all (only symbols) is never in the index.
-        found = {d.document_id for d in index_documents_from_db(engine, missing)
-                 if any(tidy_text(c.text) for c in segment(d.pages))}
-        missing = [pk for pk in missing if document_ref(pk) in found]
-    return missing, [pk for pk in absent if pk in queued]
+def archive_index(folder: Path) -> ClauseIndex:
+    """The clause index in `folder` without its database: it answers searches but cannot
+    rebuild itself (check ``ready()`` first)."""
+    return ClauseIndex(folder, doc_type_words=DOC_TYPE_WORDS, rebuild_hint=REBUILD_HINT)

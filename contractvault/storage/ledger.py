@@ -128,6 +128,14 @@ class LedgerFile:
             fh.flush()
             os.fsync(fh.fileno())
 
+    def append_many(self, entries: list[LedgerEntry]) -> None:
+        """Append lines in order with one fsync (a torn last line has its pending note)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with open(self.records, "ab") as fh:
+            fh.write(b"".join(e.line() for e in entries))
+            fh.flush()
+            os.fsync(fh.fileno())
+
     def append_checkpoint(self, checkpoint: dict[str, Any]) -> None:
         """Append a signed checkpoint line."""
         with open(self.checkpoints, "ab") as fh:
@@ -154,8 +162,12 @@ class LedgerFile:
 
     def write_pending(self, entry: LedgerEntry) -> Path:
         """Note a signed entry before its database commit."""
-        path = self.pending / f"{entry.seq}.json"
-        atomic_write(path, entry.line())
+        return self.write_pending_many([entry])
+
+    def write_pending_many(self, entries: list[LedgerEntry]) -> Path:
+        """Note signed entries (one line each, in order) before their database commit."""
+        path = self.pending / f"{entries[0].seq}.json"
+        atomic_write(path, b"".join(e.line() for e in entries))
         return path
 
     def clear_pending(self, path: Path) -> None:
@@ -164,6 +176,14 @@ class LedgerFile:
             path.unlink()
         fsync_dir(path.parent)
 
+    def clear_pending_many(self, paths: list[Path]) -> None:
+        """The entries are in the ledger file: forget their notes (one directory fsync)."""
+        for path in paths:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+        if paths:
+            fsync_dir(paths[0].parent)
+
     def pending_entries(self) -> list[tuple[Path, LedgerEntry]]:
         """Notes left by writers that were killed."""
         if not self.pending.is_dir():
@@ -171,7 +191,8 @@ class LedgerFile:
         out = []
         for path in sorted(self.pending.glob("*.json"), key=lambda p: int(p.stem)):
             try:
-                out.append((path, LedgerEntry.parse(path.read_bytes())))
+                lines = [ln for ln in path.read_bytes().splitlines() if ln.strip()]
+                out.extend((path, LedgerEntry.parse(line)) for line in lines)
             except (ValueError, json.JSONDecodeError):
                 # A note is written atomically, so an unreadable one was never used.
                 path.unlink()

@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from contractvault.evidence.verify.state import VerifierState
 from contractvault.ids import document_ref
-from contractvault.storage.clauses import index_backlog, unindexed_documents
+from contractvault.storage.index_queue import index_backlog, unindexed_documents
 from index.errors import ClauseIndexError
 
 

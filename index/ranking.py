@@ -1,0 +1,420 @@
+"""Ranking clauses: candidates first, then every candidate scored with the full query.
+
+Plain-word queries (:class:`index.query.Plan`) are ranked in two stages:
+
+1. *Candidates*: a flat OR of the query's single terms (their rarest first, within a
+   postings budget), ranked by TF-IDF, which Whoosh can do fast (block-max pruning for one
+   term, a preloaded array for several). Clauses of documents whose title, supplier or type
+   match the query join the candidates.
+2. *Scoring*: each candidate gets, per concept, the score of the concept's disjunction max
+   of weighted sub-queries (BM25F with per-language statistics), then
+
+       score = prior(kind) × Σ_concepts concept × (1 + exact if typed form present)
+               × (share of concepts matched) ** coord × (1 + meta_doc if a named document)
+
+   where a concept counts as matched in full from ``coverage`` times its best score
+   among the candidates (a weak match, such as one generic word of a phrase, counts in
+   part), and a concept named by a document's title counts in each of its clauses
+
+   where ``prior`` demotes table-of-contents lines, page footers, headings without body and
+   scraps (see :mod:`index.priors`).
+
+Whoosh-syntax queries are ranked by Whoosh (BM25F), then the priors are applied.
+Both end in :func:`index.collapse.fold`, which folds versions and near-duplicates.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.scoring import TF_IDF
+from whoosh.searching import Searcher
+
+from index.errors import QueryError
+from index.priors import prior
+from index.query import Plan, Weights
+from index.terms import doc_frequency
+
+COMMON_FRACTION = 0.25  # first-stage terms in more of all clauses than this are skipped...
+COMMON_MIN = 1_000  # ... (when in more than this many: small archives keep them all)
+POSTINGS_BUDGET = 20_000  # ... and the rarest are used up to this many postings
+META_DOCUMENTS = 40  # documents matched by metadata whose clauses join the candidates
+KEEP_PER_HIT, KEEP_MIN = 4, 40  # clauses ranked exactly per hit asked for (room to fold)
+EXACT_COUNT_POSTINGS = 10_000  # count matches exactly up to this many postings, else estimate
+
+
+@dataclass
+class Scored:
+    """A clause with its score and stored fields."""
+
+    docnum: int
+    score: float
+    fields: dict[str, Any]
+
+
+Filters = tuple[set[int] | None, set[int] | None]  # (allowed docnums, masked docnums)
+
+
+def filter_query(
+    *,
+    doc_type: str | None,
+    supplier: str | None,
+    board: str | None,
+    contract_id: str | None,
+    include_secret: bool,
+) -> tuple[wq.Query | None, wq.Query | None]:
+    """The metadata restrictions as (documents allowed, documents masked out): queries on
+    documents' first clauses, which the caller turns into sets of clauses.
+
+    Secret documents are masked out (a small set) rather than the rest allowed (a large one).
+    """
+    parts: list[wq.Query] = []
+    if doc_type:
+        parts.append(wq.Term("d_type", doc_type.strip().lower()))
+    if contract_id:
+        parts.append(wq.Term("d_contract", contract_id))
+    for fieldname, value in (("d_supplier", supplier), ("d_board", board)):
+        if value:
+            words = [w.lower() for w in re.findall(r"\w+", value)]
+            if not words:
+                name = fieldname[2:]
+                raise QueryError(f"the {name} filter {value!r} has no letters or digits")
+            parts.extend(wq.Term(fieldname, w) for w in words)
+    allow = (wq.And(parts) if len(parts) > 1 else parts[0]) if parts else None
+    mask = None if include_secret else wq.Term("d_secret", "1")
+    return allow, mask
+
+
+def weighted_leaves(q: Any, factor: float = 1.0) -> list[tuple[str, str, float]]:
+    """The single terms of a query with their effective boosts (compound boosts applied);
+    positional and zero-weight (constraint) leaves are left out."""
+    boost = factor * getattr(q, "boost", 1.0)
+    if boost <= 0:
+        return []
+    if isinstance(q, wq.Term):
+        text = q.text.decode("utf-8") if isinstance(q.text, bytes) else q.text
+        return [(q.fieldname, text, boost)]
+    if isinstance(q, wq.Phrase) or q.is_leaf():
+        return []
+    out: list[tuple[str, str, float]] = []
+    for sub in q.children():
+        out += weighted_leaves(sub, boost)
+    return out
+
+
+def candidate_terms(plan: Plan, reader: Any) -> list[tuple[str, str, float]]:
+    """Single terms for the first stage: every concept's rarest term, then the rest rarest
+    first while their postings fit POSTINGS_BUDGET; words in more than COMMON_FRACTION of
+    all clauses are left out when rarer ones remain."""
+    best: dict[tuple[str, str], float] = {}
+    firsts: set[tuple[str, str]] = set()
+    for concept in plan.concepts:
+        leaves = [(f, t, b) for f, t, b in weighted_leaves(concept.query) if doc_frequency(reader, f, t)]
+        if not leaves:
+            continue
+        top = max(b for _f, _t, b in leaves)
+        strong = [lf for lf in leaves if lf[2] >= 0.99 * top]
+        firsts.add(min(((f, t) for f, t, _ in strong), key=lambda ft: doc_frequency(reader, *ft)))
+        for f, t, b in leaves:
+            best[(f, t)] = max(best.get((f, t), 0.0), b)
+    ordered = sorted(best, key=lambda ft: (ft not in firsts, doc_frequency(reader, *ft)))
+    common = COMMON_FRACTION * max(1, reader.doc_count_all())
+    kept: list[tuple[str, str, float]] = []
+    postings = 0
+    for f, t in ordered:
+        df = doc_frequency(reader, f, t)
+        too_common = df > common and df > COMMON_MIN
+        if (f, t) not in firsts and (too_common or postings + df > POSTINGS_BUDGET):
+            continue
+        kept.append((f, t, best[(f, t)]))
+        postings += df
+    return kept
+
+
+def _score_into(
+    m: Any, docnums: list[int], offset: int, ci: int, n: int, into: dict[int, list[float]]
+) -> None:
+    """Score sorted document numbers (of one segment starting at ``offset``) with a
+    matcher, into ``into[docnum][ci]``."""
+    for docnum in docnums:
+        local = docnum - offset
+        if not m.is_active():
+            break
+        if m.id() < local:
+            m.skip_to(local)
+            if not m.is_active():
+                break
+        if m.id() == local:
+            s = m.score()
+            if s > 0:
+                into.setdefault(docnum, [0.0] * n)[ci] = s
+
+
+def _stem_pattern(word: str, language: str) -> str:
+    """A pattern for a word in any inflection: its stem (the shorter of the Swedish and
+    English ones for a mixed query) followed by letters."""
+    from index.analysis import is_identifier, stemmer
+
+    if is_identifier(word):
+        return r"(?<!\w)" + re.escape(word) + r"(?!\w)"
+    stems = []
+    if language in ("sv", "mixed"):
+        stems.append(stemmer("swedish").stemWord(word))
+    if language in ("en", "mixed"):
+        stems.append(stemmer("english").stemWord(word))
+    stem = min(stems, key=len) or word
+    return r"(?<!\w)" + re.escape(stem) + r"\w*"
+
+
+class _ArrayOr(wq.Or):
+    """An OR that preloads scores into arrays: the fastest way in Whoosh to score every
+    document matching a flat list of terms (used unoptimized, for the first stage)."""
+
+    matcher_type = wq.Or.ARRAY_MATCHER
+
+
+def _flat(terms: Sequence[tuple[str, str, float]]) -> wq.Query:
+    subs = [wq.Term(f, t, boost=b) for f, t, b in terms]
+    if not subs:
+        return wq.NullQuery
+    return _ArrayOr(subs) if len(subs) > 1 else subs[0]
+
+
+class Ranker:
+    """Ranks clauses for one open searcher (create a new one when the searcher changes)."""
+
+    def __init__(self, searcher: Any, weights: Weights) -> None:
+        self.searcher = searcher
+        self.weights = weights
+        self.priors = dict(weights.priors)
+        # TF-IDF needs no field-length lookups: about a third faster for the first stage
+        self.fast = Searcher(searcher.reader(), weighting=TF_IDF(), closereader=False)
+        self._by_document: dict[tuple[str, ...], set[int]] = {}
+
+    # -- plain words ---------------------------------------------------------------------
+
+    def _meta_documents(self, plan: Plan, flt: Filters) -> dict[int, set[str]]:
+        """Per concept, the documents whose metadata (title, supplier, type words) contain
+        it: in those documents every clause counts as matching the concept."""
+        out: dict[int, set[str]] = {}
+        analyzer = self.searcher.schema["meta"].analyzer
+        reader = self.searcher.reader()
+        for ci, concept in enumerate(plan.concepts):
+            if concept.identifier:
+                continue
+            terms = [tok.text for tok in analyzer(" ".join(concept.typed), mode="query")]
+            if not terms or not all(doc_frequency(reader, "meta", t) for t in terms):
+                continue
+            q = wq.And([wq.Term("meta", t) for t in terms]) if len(terms) > 1 else wq.Term("meta", terms[0])
+            docs = set()
+            for docnum in self.searcher.docs_for_query(q):
+                if flt[1] is not None and docnum in flt[1]:
+                    continue
+                docs.add(self.searcher.stored_fields(docnum)["document_id"])
+            if docs:
+                out[ci] = docs
+        return out
+
+    def plain(self, plan: Plan, flt: Filters, limit: int) -> tuple[list[Scored], int]:
+        """The best clauses for a plain-word plan (up to the candidate pool, best first)
+        and the number of clauses matching any of its terms."""
+        searcher, w = self.searcher, self.weights
+        reader = searcher.reader()
+        if not plan.concepts:
+            return [], 0
+        terms = candidate_terms(plan, reader)
+        flat = _flat(terms)
+        pool = max(w.pool, limit * 5)
+        if flat is wq.NullQuery:
+            return [], 0
+        if isinstance(flat, wq.Term):
+            # one term: block-max pruning finds the best candidates without scoring all
+            first = self.fast.search(flat, limit=pool, filter=flt[0], mask=flt[1])
+            df = doc_frequency(reader, flat.fieldname, flat.text)
+            total = len(first) if df <= EXACT_COUNT_POSTINGS else df
+        else:
+            # several terms: the array matcher scores all matches fast, and the number of
+            # matches comes for free
+            first = self.fast.search(flat, limit=pool, filter=flt[0], mask=flt[1], optimize=False)
+            total = len(first)
+        candidates = {h.docnum for h in first}
+        meta = self._meta_documents(plan, flt)
+        documents = set().union(*meta.values()) if meta else set()
+        if documents and len(documents) <= META_DOCUMENTS:
+            # the clauses of those documents that match the rest of the query
+            rest = Plan(plan.text, plan.language, [c for ci, c in enumerate(plan.concepts) if ci not in meta])
+            rest_flat = _flat(candidate_terms(rest, reader)) if rest.concepts else flat
+            allow = self._clauses_of(sorted(documents), flt)
+            if allow and rest_flat is not wq.NullQuery:
+                extra = self.fast.search(rest_flat, limit=pool, filter=allow, optimize=False)
+                candidates.update(h.docnum for h in extra)
+        keep = max(limit * KEEP_PER_HIT, KEEP_MIN)
+        return self._score(plan, sorted(candidates), meta, keep), total
+
+    def _clauses_of(self, document_ids: list[str], flt: Filters) -> set[int]:
+        key = tuple(document_ids)
+        docs = self._by_document.get(key)
+        if docs is None:
+            if len(self._by_document) > 256:
+                self._by_document.clear()
+            q = wq.Or([wq.Term("document_id", d) for d in document_ids])
+            docs = self._by_document[key] = set(self.searcher.docs_for_query(q))
+        docs = set(docs)
+        if flt[0] is not None:
+            docs &= flt[0]
+        if flt[1] is not None:
+            docs -= flt[1]
+        return docs
+
+    def _concept_scores(self, plan: Plan, candidates: list[int]) -> dict[int, list[float]]:
+        """Per candidate, the score of each concept: its best sub-query in the query's own
+        language, or else in the other language, the latter capped at ``cross_cap`` times
+        the concept's best own-language score among the candidates (when any has one), so
+        an exact match in the query's language ranks above other-language expansions."""
+        n = len(plan.concepts)
+        mine: dict[int, list[float]] = {}
+        theirs: dict[int, list[float]] = {}
+        context = self.searcher.context(needs_current=True)
+        for sub, offset in self.searcher.leaf_searchers():
+            end = offset + sub.doc_count_all()
+            local = [d for d in candidates if offset <= d < end]
+            if not local:
+                continue
+            for ci, concept in enumerate(plan.concepts):
+                for q, into in ((concept.mine, mine), (concept.theirs, theirs)):
+                    if q is not None:
+                        _score_into(q.matcher(sub, context), local, offset, ci, n, into)
+        best_mine = [max((per[ci] for per in mine.values()), default=0.0) for ci in range(n)]
+        cap = [self.weights.cross_cap * b if b > 0 else float("inf") for b in best_mine]
+        out: dict[int, list[float]] = {}
+        for docnum in set(mine) | set(theirs):
+            a = mine.get(docnum, [0.0] * n)
+            b = theirs.get(docnum, [0.0] * n)
+            out[docnum] = [max(a[ci], min(b[ci], cap[ci])) for ci in range(n)]
+        return out
+
+    def _bigrams(self, plan: Plan) -> list[tuple[int, int, re.Pattern[str]]]:
+        """Pairs of consecutive typed concepts, and a pattern finding their words next to
+        each other in clause text (up to two words between, any inflection)."""
+        out = []
+        for i in range(len(plan.concepts) - 1):
+            a, b = plan.concepts[i], plan.concepts[i + 1]
+            if a.identifier and b.identifier:
+                continue
+            left, right = _stem_pattern(a.typed[-1], plan.language), _stem_pattern(b.typed[0], plan.language)
+            rx = re.compile(left + r"(?:\W+\w+){0,2}?\W+" + right, re.I)
+            out.append((i, i + 1, rx))
+        return out
+
+    def _score(
+        self, plan: Plan, candidates: list[int], meta: dict[int, set[str]], keep: int
+    ) -> list[Scored]:
+        """The ``keep`` best candidates, exactly: candidates are visited by their score
+        before the stored-text signals (which can only lower a score, or raise it by at
+        most the exact-form and word-pair factors), until no later one can enter the top
+        ``keep``."""
+        w = self.weights
+        n = len(plan.concepts)
+        exact = [
+            None
+            if c.identifier
+            else re.compile(r"(?<!\w)" + r"\W+".join(map(re.escape, c.typed)) + r"(?!\w)", re.I)
+            for c in plan.concepts
+        ]
+        bigrams = self._bigrams(plan)
+        per_doc = self._concept_scores(plan, candidates)
+        named: set[int] = set()  # clauses of documents the query names (title, supplier)
+        if meta:
+            # a concept named by a document's title counts, in each of its clauses, as much
+            # as in the clause that matches it best
+            best = [max((per[ci] for per in per_doc.values()), default=0.0) for ci in range(n)]
+            fallback = max(best) or 1.0
+            for ci, docs in meta.items():
+                clauses = self._clauses_of(sorted(docs), (None, None)).intersection(candidates)
+                named |= clauses
+                for docnum in clauses:
+                    per = per_doc.setdefault(docnum, [0.0] * n)
+                    per[ci] = max(per[ci], w.meta * (best[ci] or fallback))
+        # how fully each clause matches each concept: a weak match (a generic word of a
+        # phrase, a low-weight expansion) counts as part of a match
+        best_of = [max((per[ci] for per in per_doc.values()), default=0.0) for ci in range(n)]
+        full = [w.coverage * b for b in best_of]
+
+        def coverage(per: list[float]) -> float:
+            return sum(
+                min(1.0, s / full[ci]) if full[ci] > 0 else float(s > 0) for ci, s in enumerate(per)
+            ) / n
+
+        # the highest score each candidate can reach (every typed form and word pair found
+        # in its text, no demotion): candidates are read in that order, and reading stops
+        # when no later one can enter the top ``keep``
+        pre = []
+        for docnum, per in per_doc.items():
+            factor = coverage(per) ** w.coord * (1.0 + w.meta_doc if docnum in named else 1.0)
+            bound = sum(per) * (1.0 + w.exact) + w.bigram * sum(
+                min(per[i], per[j]) for i, j, _ in bigrams
+            )
+            pre.append((bound * factor, factor, docnum))
+        pre.sort(key=lambda x: (-x[0], x[2]))
+        out: list[Scored] = []
+        scores: list[float] = []  # a min-heap of the best ``keep`` scores so far
+        for bound, factor, docnum in pre:
+            if len(scores) >= keep and bound < scores[0]:
+                break
+            per = per_doc[docnum]
+            fields = self.searcher.stored_fields(docnum)
+            text = fields.get("text", "")
+            total = 0.0
+            for ci, sc in enumerate(per):
+                if sc <= 0:
+                    continue
+                rx = exact[ci]
+                total += sc * (1.0 + w.exact) if rx is not None and rx.search(text) else sc
+            for i, j, rx in bigrams:
+                if per[i] > 0 and per[j] > 0 and rx.search(text):
+                    total += w.bigram * min(per[i], per[j])
+            score = total * factor
+            score *= prior(fields.get("kind", "clause"), fields.get("chars", len(text)), self.priors)
+            out.append(Scored(docnum, score, fields))
+            if len(scores) < keep:
+                heapq.heappush(scores, score)
+            elif score > scores[0]:
+                heapq.heapreplace(scores, score)
+        out.sort(key=lambda s: (-s.score, s.docnum))
+        return out
+
+    # -- Whoosh syntax -------------------------------------------------------------------
+
+    def syntax(self, q: wq.Query, flt: Filters, limit: int) -> tuple[list[Scored], int]:
+        """The best clauses for a Whoosh-syntax query (priors applied) and the number of
+        clauses matching it (exact when counting is cheap)."""
+        searcher = self.searcher
+        pool = max(self.weights.pool // 3, limit * 5)
+        results = searcher.search(q, limit=pool, filter=flt[0], mask=flt[1])
+        out = []
+        for h in results:
+            fields = searcher.stored_fields(h.docnum)
+            kind = fields.get("kind", "clause")
+            score = float(h.score or 0.0) * prior(kind, fields.get("chars", 0), self.priors)
+            out.append(Scored(h.docnum, score, fields))
+        out.sort(key=lambda s: (-s.score, s.docnum))
+        return out, self._syntax_total(q, results)
+
+    def _syntax_total(self, q: wq.Query, results: Any) -> int:
+        """Exact number of matches when counting is cheap; Whoosh's estimate otherwise
+        (counting every match of a very common word costs more than the search)."""
+        if results.has_exact_length():
+            return len(results)
+        reader = self.searcher.reader()
+        postings = 0
+        for f, t in q.iter_all_terms():
+            text = t.decode("utf-8") if isinstance(t, bytes) else t
+            postings += doc_frequency(reader, f, text)
+        if postings <= EXACT_COUNT_POSTINGS:
+            return len(results)
+        return max(results.scored_length(), int(results.estimated_length()))

@@ -1,0 +1,173 @@
+"""The search vocabulary: domain synonyms, a bilingual glossary and word derivations.
+
+Three sources, each shipped with the package:
+
+* ``synonyms.toml`` — concept groups with Swedish, English and shared terms (hand-written
+  domain knowledge: "pub-avtal" = "dpa" = "data processing agreement");
+* ``glossary.tsv`` — Swedish ↔ English term pairs aligned from texts published in both
+  languages: the GDPR article by article (311 pairs, each with its article) and a Swedish
+  company's Swedish/English terms of service (56 pairs of contract vocabulary the GDPR
+  lacks); columns Swedish, English, kind, source;
+* ``derivations.tsv`` — word families (noun ↔ verb: "uppsägning" | "säga upp" ↔
+  "termination" | "terminate"), each form quoted from the cited text; columns Swedish
+  forms, English forms (``|``-separated), then sources.
+
+Both were built from those bilingual sources, not from the misses of any query.
+
+A query span (one or more words) is looked up by its match keys (language-neutral stems,
+see :func:`index.analysis.match_key`) and gives :class:`Expansion` terms, each with its
+language and kind; :mod:`index.query` weighs them (the words typed count most, other-
+language expansions least).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from index.analysis import match_key, tokenize
+
+SYNONYM = "synonym"
+TRANSLATION = "translation"
+DERIVATION = "derivation"
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """A term to search besides the words typed: raw lowercase words, their language
+    ("sv", "en" or "any") and where it comes from (synonym, translation, derivation)."""
+
+    words: tuple[str, ...]
+    lang: str
+    kind: str
+
+
+@dataclass
+class Vocabulary:
+    """Expansions by the match keys of a query span."""
+
+    by_key: dict[tuple[str, ...], list[Expansion]] = field(default_factory=dict)
+    languages: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
+    max_len: int = 1
+
+    def add(self, key_words: tuple[str, ...], lang: str, expansions: Iterable[Expansion]) -> None:
+        """Record that the span ``key_words`` (raw words, language ``lang``) expands to
+        ``expansions`` (the span itself is left out)."""
+        key = keys_of(key_words)
+        if not key:
+            return
+        self.languages.setdefault(key, set()).add(lang)
+        bucket = self.by_key.setdefault(key, [])
+        seen = {(e.words, e.kind) for e in bucket}
+        for e in expansions:
+            if keys_of(e.words) == key or (e.words, e.kind) in seen:
+                continue
+            seen.add((e.words, e.kind))
+            bucket.append(e)
+        self.max_len = max(self.max_len, len(key))
+
+    def lookup(self, span: tuple[str, ...]) -> list[Expansion] | None:
+        """The expansions of a span of raw query words, or None when it is not a term."""
+        return self.by_key.get(keys_of(span))
+
+    def language_of(self, span: tuple[str, ...]) -> set[str]:
+        """The languages the span is a term of (empty when unknown)."""
+        return self.languages.get(keys_of(span), set())
+
+
+def keys_of(words: Iterable[str]) -> tuple[str, ...]:
+    """The match keys of raw words (language-neutral stems)."""
+    return tuple(match_key(w) for w in words)
+
+
+def _terms(raw: Iterable[object]) -> list[tuple[str, ...]]:
+    out = []
+    for t in raw:
+        words = tuple(tokenize(str(t)))
+        if words:
+            out.append(words)
+    return out
+
+
+def add_synonyms(vocab: Vocabulary, text: str) -> None:
+    """Add the groups of a ``synonyms.toml`` text: every term expands to all others."""
+    data = tomllib.loads(text)
+    for group in data.get("group", []):
+        members: list[Expansion] = []
+        for lang in ("sv", "en", "any"):
+            members += [Expansion(w, lang, SYNONYM) for w in _terms(group.get(lang, []))]
+        for m in members:
+            vocab.add(m.words, m.lang, members)
+
+
+def add_glossary(vocab: Vocabulary, text: str) -> None:
+    """Add Swedish/English pairs, one a line: ``Swedish<TAB>English[<TAB>...]``. Lines
+    starting with # and a first line naming the columns are skipped."""
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = [c.strip() for c in line.split("\t")]
+        if len(cols) < 2 or cols[0].lower() in ("sv", "swedish"):
+            continue
+        sv, en = _terms([cols[0]]), _terms([cols[1]])
+        if sv and en:
+            vocab.add(sv[0], "sv", [Expansion(en[0], "en", TRANSLATION)])
+            vocab.add(en[0], "en", [Expansion(sv[0], "sv", TRANSLATION)])
+
+
+def _trigrams(words: tuple[str, ...]) -> set[str]:
+    joined = "".join(words)
+    return {joined[i : i + 3] for i in range(len(joined) - 2)}
+
+
+def _family(forms: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """The forms of a derivation group that share letters with another form of it (a form
+    that shares none, such as a phrase quoted along with the word, is left out)."""
+    grams = [_trigrams(f) for f in forms]
+    return [
+        f
+        for i, f in enumerate(forms)
+        if any(grams[i] & grams[j] for j in range(len(forms)) if j != i)
+    ]
+
+
+def add_derivations(vocab: Vocabulary, text: str) -> None:
+    """Add word families: ``Swedish forms<TAB>English forms[<TAB>...]``, forms separated by
+    ``|``. Each form expands to the other forms of its language (derivations) and to the
+    forms of the other language (translations)."""
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = [c.strip() for c in line.split("\t")]
+        if len(cols) < 2 or cols[0].lower() in ("sv_forms", "sv"):
+            continue
+        sv = _family(_terms(cols[0].split("|")))
+        en = _family(_terms(cols[1].split("|")))
+        for lang, own, other, olang in (("sv", sv, en, "en"), ("en", en, sv, "sv")):
+            for form in own:
+                vocab.add(
+                    form,
+                    lang,
+                    [Expansion(f, lang, DERIVATION) for f in own if f != form]
+                    + [Expansion(f, olang, TRANSLATION) for f in other],
+                )
+
+
+def _resource(name: str) -> str:
+    try:
+        return resources.files("index").joinpath(name).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    """The shipped vocabulary, loaded once per process."""
+    vocab = Vocabulary()
+    add_synonyms(vocab, _resource("synonyms.toml"))
+    add_glossary(vocab, _resource("glossary.tsv"))
+    add_derivations(vocab, _resource("derivations.tsv"))
+    return vocab

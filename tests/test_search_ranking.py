@@ -1,0 +1,231 @@
+"""Ranking of the clause index: DisMax scoring, language order, stubs, folded versions.
+
+Real Whoosh indexes in tmp_path; the documents are small agreements written for each case.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from whoosh import index as windex
+from whoosh import query as wq
+from whoosh.fields import ID, TEXT, Schema
+
+from index import ClauseIndex, IndexDocument
+from index.matching import DisMax
+
+
+def doc(
+    document_id: str,
+    pages: list[str],
+    *,
+    contract_id: str | None = None,
+    title: str = "Avtal",
+    language: str | None = None,
+    supersedes: str | None = None,
+    family: str | None = None,
+) -> IndexDocument:
+    return IndexDocument(
+        document_id=document_id,
+        contract_id=contract_id or f"c-{document_id}",
+        title=title,
+        doc_type="pub-avtal",
+        supplier=None,
+        board=None,
+        secret=False,
+        source_path=f"{document_id}.txt",
+        pages=pages,
+        language=language,
+        supersedes=supersedes,
+        family=family,
+    )
+
+
+def index_of(tmp_path: Path, docs: list[IndexDocument]) -> ClauseIndex:
+    ix = ClauseIndex(tmp_path / "ix", source=lambda: (len(docs), docs))
+    ix.add(docs)
+    return ix
+
+
+# -- DisMax ---------------------------------------------------------------------------------
+
+
+def test_dismax_scores_only_the_members_on_the_current_document(tmp_path):
+    """Whoosh's DisjunctionMaxMatcher.score() also counts a member positioned on a later
+    document, so a weak match inherits the score of the next strong one; with
+    whoosh.query.DisjunctionMax instead of index.matching.DisMax this test fails."""
+    schema = Schema(id=ID(stored=True), body=TEXT)
+    ix = windex.create_in(str(tmp_path), schema)
+    w = ix.writer()
+    filler = " ".join(f"word{i}" for i in range(60))
+    w.add_document(id="weak", body=f"alpha {filler}")  # one alpha in a long text
+    w.add_document(id="strong", body="beta beta beta beta")
+    w.add_document(id="neither", body=filler)
+    w.add_document(id="both", body="alpha beta")
+    w.commit()
+    with ix.searcher() as s:
+
+        def scores(q: wq.Query) -> dict[str, float]:
+            return {h["id"]: h.score for h in s.search(q, limit=None, optimize=False)}
+
+        alpha = scores(wq.Term("body", "alpha"))
+        beta = scores(wq.Term("body", "beta"))
+        got = scores(DisMax([wq.Term("body", "alpha"), wq.Term("body", "beta")], tiebreak=0.0))
+        want = {k: max(alpha.get(k, 0.0), beta.get(k, 0.0)) for k in set(alpha) | set(beta)}
+        assert set(got) == {"weak", "strong", "both"}
+        for k in want:
+            assert abs(got[k] - want[k]) < 1e-6, (k, got, want)
+        # the weak clause ranks below the strong one instead of tying with it
+        assert got["weak"] < got["strong"]
+        tie = scores(DisMax([wq.Term("body", "alpha"), wq.Term("body", "beta")], tiebreak=0.5))
+        assert abs(tie["both"] - (max(alpha["both"], beta["both"]) + 0.5 * min(alpha["both"], beta["both"]))) < 1e-6
+
+
+def test_a_synonym_group_does_not_tie_every_clause(tmp_path):
+    """One concept with many synonyms: clauses matching different members get different
+    scores (with Whoosh's DisMax they all got the best member's next score)."""
+    pages = [
+        "1. Ansvar\n1.1 Leverantören ansvarar för skadestånd enligt lag, med ett stort antal "
+        "andra ord som gör klausulen lång och tunn på det som efterfrågas i frågan.\n\n"
+        "2. Ansvarsbegränsning\n2.1 Ansvarsbegränsning: leverantörens ansvarsbegränsning "
+        "gäller per år; ansvarsbegränsning gäller inte vid uppsåt.\n\n"
+        "3. Övrigt\n3.1 Begränsning av ansvar framgår av huvudavtalet.\n"
+    ]
+    ix = index_of(tmp_path, [doc("d1", pages, language="sv")])
+    res = ix.search("ansvarsbegränsning")
+    scores = [h.score for h in res.hits]
+    assert res.hits[0].clause == "2.1"
+    assert len({round(s, 6) for s in scores}) == len(scores), scores
+
+
+# -- language order -------------------------------------------------------------------------
+
+
+def test_swedish_exact_match_ranks_above_english_expansions(tmp_path):
+    sv = doc(
+        "sv",
+        [
+            "1. Allmänt\n1.1 Avtalet gäller tills vidare och omfattar tjänsten som beskrivs i "
+            "bilaga 1.\n\n2. Avslut\n2.1 Uppsägning av avtalet ska ske skriftligen med tre "
+            "månaders varsel till motparten.\n"
+        ],
+        language="sv",
+    )
+    en = [
+        doc(
+            f"en{k}",
+            [
+                f"1. Termination\n1.1 Termination. Either party may terminate for convenience; "
+                f"termination takes effect after the notice period ({k}).\n\n2. Fees\n2.1 Fees "
+                "are due monthly.\n"
+            ],
+            language="en",
+        )
+        for k in range(6)
+    ]
+    ix = index_of(tmp_path, [sv, *en])
+    res = ix.search("uppsägning")
+    assert res.language == "sv"
+    assert (res.hits[0].document_id, res.hits[0].clause) == ("sv", "2.1")
+    # the English expansions still come, below (the six copies folded into one hit)
+    english = [h for h in res.hits[1:] if h.document_id.startswith("en")]
+    assert english and len(english[0].also_in) == 5
+    res = ix.search("termination")
+    assert res.language == "en"
+    assert res.hits[0].document_id.startswith("en")
+    assert ("sv", "2.1") in [(h.document_id, h.clause) for h in res.hits]
+
+
+# -- stubs ----------------------------------------------------------------------------------
+
+
+def test_stubs_never_rank_above_the_clause_they_head(tmp_path):
+    toc = doc(
+        "toc",
+        [
+            "Innehåll\n\n1 Bakgrund 2\n2 Leverans 3\n3 Sekretess 4\n4 Uppsägning 5\n5 Övrigt 6\n\n"
+            "1. Bakgrund\n1.1 Avtalet avser drift av ett verksamhetssystem för socialtjänsten "
+            "och gäller från den dag båda parter undertecknat det.\n\n"
+            "2. Leverans\n2.1 Leverantören levererar tjänsten enligt bilaga 1 och ansvarar för "
+            "att den fungerar enligt avtalad servicenivå.\n\n"
+            "3. Sekretess\n3.1 Parterna ska hålla information om den andra parten hemlig och "
+            "får inte lämna ut den till tredje man utan skriftligt medgivande.\n\n"
+            "UPPSÄGNING\n\n"
+            "4.1 Kunden får säga upp avtalet med sex månaders uppsägningstid; uppsägning ska "
+            "vara skriftlig och skickas till leverantörens kontaktperson.\n\n"
+            "Sida 4 av 6\n",
+        ],
+        language="sv",
+    )
+    ix = index_of(tmp_path, [toc])
+    res = ix.search("uppsägning", all_versions=True)
+    labels = [(h.clause, h.text[:40]) for h in res.hits]
+    # the clause first: not the table of contents, the heading or the footer
+    assert res.hits[0].text.startswith("4.1 Kunden"), labels
+
+
+def test_heading_alone_gives_way_to_its_clause(tmp_path):
+    pages = [
+        "1. Changes\n\n"
+        "1.1 The supplier may update the service description from time to time; material "
+        "updates are announced ninety days in advance on the status page.\n\n"
+        "2. Fees\n2.1 Fees are invoiced monthly in arrears and are payable within thirty "
+        "days of the invoice date.\n"
+    ]
+    ix = index_of(tmp_path, [doc("en", pages, language="en")])
+    res = ix.search("changes")
+    assert res.hits, "the clause headed 'Changes' is found through its heading"
+    assert res.hits[0].clause == "1.1"
+    assert all(h.text.strip() != "1. Changes" for h in res.hits)
+
+
+# -- versions and near-duplicates -----------------------------------------------------------
+
+CLAUSES = (
+    "1. Underbiträden\n1.1 Biträdet får anlita underbiträden inom EU/EES efter skriftligt "
+    "godkännande av den personuppgiftsansvarige; en förteckning finns i bilaga 3.\n\n"
+    "2. Säkerhet\n2.1 Biträdet ska vidta lämpliga tekniska och organisatoriska åtgärder för "
+    "att skydda personuppgifterna mot obehörig åtkomst.\n\n"
+)
+
+
+def test_versions_and_duplicates_fold_into_one_hit(tmp_path):
+    v1 = doc("D-1", [CLAUSES], contract_id="c1", language="sv")
+    v2 = doc(
+        "D-2",
+        [CLAUSES + "3. Radering\n3.1 Personuppgifter raderas senast en månad efter avtalets slut.\n"],
+        contract_id="c1",
+        language="sv",
+        supersedes="D-1",
+        family="D-1",
+    )
+    copy = doc("D-3", [CLAUSES], contract_id="c2", language="sv")  # the same DPA, another contract
+    twice = doc("D-4", [CLAUSES + "Bilaga 1 – Utdrag ur avtalet\n\n" + CLAUSES],
+                contract_id="c3", language="sv")
+    other = doc(
+        "D-5",
+        ["1. Underbiträden\n1.1 Leverantören anlitar inga underbiträden för tjänsten.\n"],
+        language="sv",
+    )
+    ix = index_of(tmp_path, [v1, v2, copy, twice, other])
+    alone = ix.search("underbiträden", contract_id="c3").hits
+    assert [(a.document_id, a.relation) for a in alone[0].also_in] == [("D-4", "repeated")]
+    res = ix.search("underbiträden")
+    shown = [(h.document_id, h.clause) for h in res.hits]
+    assert shown.count(("D-5", "1.1")) == 1
+    subs = [h for h in res.hits if "skriftligt godkännande" in h.text]
+    assert len(subs) == 1, shown
+    hit = subs[0]
+    assert hit.document_id == "D-2"  # the newest version is shown
+    also = {(a.document_id, a.relation) for a in hit.also_in}
+    assert ("D-1", "earlier version") in also
+    assert ("D-3", "same text") in also and ("D-4", "same text") in also
+    # D-4 carries the text twice (in the agreement and in its annex): both fold in
+    assert sum(1 for a in hit.also_in if a.document_id == "D-4") == 2
+    assert set(hit.as_dict()["also_in"]) == {"D-1", "D-3", "D-4"}
+    assert res.folded == len(hit.also_in)
+    # --all-versions: each passage is a hit of its own
+    every = ix.search("underbiträden", all_versions=True, limit=20)
+    docs = [h.document_id for h in every.hits if "skriftligt godkännande" in h.text]
+    assert sorted(docs) == ["D-1", "D-2", "D-3", "D-4", "D-4"]
+    assert all(not h.also_in for h in every.hits)
