@@ -16,6 +16,7 @@ from capture.errors import (
     NavigationFailed,
     NoAgreementText,
     SubmitFailed,
+    SubmitNeeded,
     UnsupportedURL,
 )
 from capture.models import (
@@ -43,6 +44,7 @@ __all__ = [
     "NavigationFailed",
     "NoAgreementText",
     "SubmitFailed",
+    "SubmitNeeded",
     "UnsupportedURL",
     "find_browser",
     "run_capture",

@@ -20,6 +20,7 @@ from capture.errors import (
     AmbiguousAcceptControl,
     ControlCovered,
     SubmitFailed,
+    SubmitNeeded,
 )
 from capture.har import Recorder, wants
 from capture.jslib import js, js_el
@@ -34,6 +35,8 @@ DETECT_ATTEMPTS = 3  # looks at a page that has no single candidate yet
 DETECT_RETRY_MS = 500
 
 WAIT_ACCEPT = "Click accept in the browser, then press Enter"
+NOT_ASKED = ("not asked to accept (no --click): the agreement was captured as offered; "
+             "nothing was clicked or sent")
 
 
 def describe_candidates(candidates: list[dict]) -> str:
@@ -101,11 +104,15 @@ class AcceptPass:
                 candidates=public_candidates(candidates),
             )
         frame = hits[0][0]
+        child = frame is not page.main_frame
         found = frame.locator(sel).evaluate(js_el("lib.describe(el)"))
         found.update(selector=sel, auto=False, named=[], frame=frame,
-                     frame_url=None if frame is page.main_frame else frame.url)
-        found["links"] = frame.locator(sel).evaluate(js_el("lib.nearLinks(el)"))
-        found["submit_hint"] = None
+                     frame_url=frame.url if child else None)
+        found["links"] = frame.locator(sel).evaluate(
+            js_el("lib.nearLinks(el, consent.roots(arg))", "consent"), child)
+        submits = frame.evaluate(js("detect.submitButtons(consent.roots(arg))", "detect"), child)
+        found["submit_hint"] = self._submit_hint(
+            found, [], [dict(b, frame=frame) for b in submits if b["selector"] != sel])
         return found
 
     def _detect(self, page: Page) -> dict:
@@ -273,7 +280,10 @@ class AcceptPass:
         main.accept = accept
         if not (ctx.req.click or ctx.req.interactive):
             accept.scroll_box = self._scroll_box(page, control)
-            return  # evidence of the agreement as offered; nothing was accepted
+            # Evidence of the agreement as offered; nothing was accepted.
+            main.acceptance = {"by": None, "clicked": False, "submitted": False, "request": None,
+                               "reason": NOT_ASKED}
+            return
 
         if ctx.req.before_click is not None:
             # Before anything is ticked or clicked: the caller notes the acceptance as
@@ -330,23 +340,78 @@ class AcceptPass:
                 result = ctx.artifact("accept-result.png", 0)
                 page.screenshot(path=str(result.path))
                 main.artifacts.append(result)
-        elif (ctx.req.click and submission is None and accept.kind in ("checkbox", "radio")):
-            hint = accept.submit_hint
-            if hint:
-                how = f"this page confirms with {hint['label']!r} ({hint['selector']})"
-                todo = f"run again with --submit {hint['selector']!r} to send the acceptance"
-            else:
-                how = "nothing on the page was clicked after the box"
-                todo = "name the button that sends it with --submit SELECTOR"
-            ctx.warn(f"the box was ticked but nothing was sent to the site: {how}; {todo}")
         main.submission = submission
+        main.acceptance = self._acceptance(accept, submission)
+        if not main.acceptance["submitted"]:
+            ctx.warn(f"the acceptance was NOT submitted: {main.acceptance['reason']}")
+        elif main.acceptance["reason"]:
+            ctx.warn(main.acceptance["reason"])
         ctx.phase = "after"
         with ctx.step("accept_after"):
             from capture import frames as framelib
 
-            text_after = framelib.page_info(page)["text"]
+            # Read as the text before was: with collapsed content opened, then put back.
+            try:
+                framelib.reveal_collapsed(page)
+                text_after = framelib.page_info(page)["text"]
+            finally:
+                framelib.restore_layout(page)
         if text_after != main.text:
             main.text_after = text_after
+
+    def _acceptance(self, accept: AcceptControl, submission: dict | None) -> dict[str, Any]:
+        """Whether the acceptance reached the site, and if not, why: the record says it plainly,
+        so that a capture never looks like an acceptance that did not happen."""
+        interactive = self.ctx.req.interactive
+        out: dict[str, Any] = {"by": "user" if interactive else "capture",
+                               "clicked": True if interactive else accept.clicked,
+                               "submitted": submission is not None, "request": None,
+                               "reason": None}
+        if submission is not None:
+            status = submission["status"]
+            out["request"] = {"method": submission["method"], "url": submission["url"],
+                              "status": status}
+            if status is None or status >= 400:
+                out["reason"] = (f"the site answered the acceptance request "
+                                 f"{submission['method']} {submission['url']} with "
+                                 f"{'no answer' if status is None else f'status {status}'}")
+            return out
+        box = accept.kind in ("checkbox", "radio")
+        if interactive:
+            out["reason"] = ("no request to the site was recorded while the acceptance was made "
+                             "in the browser")
+        elif box and not accept.clicked:
+            out["reason"] = ("the box was already ticked when the page was opened, so nothing "
+                             "was clicked, and nothing was sent to the site")
+        elif box:
+            hint = accept.submit_hint
+            todo = (f"this page confirms with {hint['label']!r}: run again with --submit "
+                    f"{hint['selector']!r}" if hint else
+                    "no button that sends it was found: name it with --submit SELECTOR")
+            out["reason"] = f"the box was ticked but nothing was sent to the site; {todo}"
+        else:
+            out["reason"] = ("the accept control was clicked but sent no request to the site; "
+                             "the page may send the acceptance only at a later step: name that "
+                             "button with --submit SELECTOR")
+        return out
+
+    def check_complete(self, control: dict) -> None:
+        """Refuse before anything is clicked when the click alone would not send the
+        acceptance: a tick box on a page that confirms it with a button of its own, and no
+        --submit given. Otherwise the box would be ticked and nothing sent."""
+        req = self.ctx.req
+        hint = control.get("submit_hint")
+        if (not req.click or req.interactive or req.submit_selector or not hint
+                or control["kind"] not in ("checkbox", "radio")):
+            return
+        raise SubmitNeeded(
+            f"not accepted: the box {control['selector']!r} ({control['label'][:60]!r}) only "
+            f"ticks, and this page sends the acceptance with {hint['label']!r} "
+            f"({hint['selector']}), but no --submit was given; nothing was clicked: run again "
+            f"with --submit {hint['selector']!r}, or without --click to capture the agreement "
+            "as offered",
+            submit_hint=hint,
+        )
 
     def _tick_extra(self, page: Page, selector: str, main: CapturedPage) -> AcceptControl:
         """Tick one more named box (a second agreement accepted together with the first)."""
@@ -404,8 +469,9 @@ class AcceptPass:
             accept.scroll_box = self._scroll_box(page, control)
         vbox = fresh["vbox"]
         accept.viewport_box = {k: round(v, 1) for k, v in vbox.items()}
-        accept.terms_visible = bool(
-            control["frame"].locator(control["selector"]).evaluate(js_el("lib.termsInView(el)")))
+        accept.terms_visible = bool(control["frame"].locator(control["selector"]).evaluate(
+            js_el("lib.termsInView(el, consent.roots(arg))", "consent"),
+            control["frame"] is not page.main_frame))
         shot = ctx.artifact("accept-viewport.png", 0)
         page.screenshot(path=str(shot.path))
         main.artifacts.append(shot)

@@ -31,6 +31,7 @@ class ConsentPass:
         self.steps: list[dict[str, Any]] = []
         self.artifacts: list[tuple[int, Artifact]] = []
         self._left: set[str] = set()
+        self._settings: set[str] = set()  # dialogs whose settings button was clicked once
         self._shots = 0
 
     def find(self, page: Page) -> list[tuple[Frame, dict]]:
@@ -90,7 +91,7 @@ class ConsentPass:
                 break
             step = self._answer(page, frame, dialog, mode, index, prefix)
             steps.append(step)
-            if not step["dismissed"] and step.get("how") != "settings":
+            if step.get("left_open") or (not step["dismissed"] and step.get("how") != "settings"):
                 self._left.add(self._key(frame, dialog))
         self.steps += steps
         return steps
@@ -119,6 +120,7 @@ class ConsentPass:
             "clicked": None,
             "how": None,
             "dismissed": False,
+            "left_open": False,  # True: it could not be answered as asked and stayed
             "screenshot": shot.name,
         }
 
@@ -133,14 +135,14 @@ class ConsentPass:
             js("consent.choice(arg.selector, arg.mode, arg.child)", "consent"),
             {"selector": dialog["selector"], "mode": mode, "child": child},
         )
+        key = self._key(frame, dialog)
+        if not choice or (choice["how"] == "settings" and key in self._settings):
+            # Nothing to choose, or its settings were opened once and offered nothing either:
+            # clicking them again would loop. The dialog stays, and the record says so.
+            return self._left_open(step, dialog, mode, choice)
+        if choice["how"] == "settings":
+            self._settings.add(key)
         what = dialog.get("platform") or "cookie/consent"
-        if not choice:
-            wanted = "'accept all'" if mode == "accept" else "'reject all' or 'only necessary'"
-            self.ctx.warn(
-                f"a {what} dialog ({dialog['text'][:80]!r}) offers no {wanted} choice that "
-                "could be recognised; it was left as it is"
-            )
-            return step
         step["how"] = choice["how"]
         step["clicked"] = choice["label"]
         try:
@@ -165,4 +167,21 @@ class ConsentPass:
             step["dismissed"] = False
         if choice["how"] == "settings":
             page.wait_for_timeout(300)
+        return step
+
+    def _left_open(self, step: dict[str, Any], dialog: dict, mode: str,
+                   choice: dict | None) -> dict[str, Any]:
+        """Record (and warn) that a consent dialog could not be answered as asked and stays."""
+        what = dialog.get("platform") or "cookie/consent"
+        verb = "accepted" if mode == "accept" else "rejected"
+        wanted = "'accept all'" if mode == "accept" else "'reject all' or 'only necessary'"
+        tried = (f" (its {choice['label']!r} button, clicked once, offered none either)"
+                 if choice else "")
+        reason = (f"the {what} dialog could not be {verb}: it offers no {wanted} choice that "
+                  f"could be recognised{tried}")
+        step.update(left_open=True, dismissed=False, reason=reason)
+        self.ctx.warn(
+            f"{reason}; it was left open ({dialog['text'][:80]!r}), nothing was chosen in it, "
+            "and it shows in the PDF and the screenshots"
+        )
         return step

@@ -103,6 +103,22 @@ const detect = (() => {
       return cs.position === "fixed" && r.width * r.height > 0.25 * innerWidth * innerHeight;
     });
 
+  // Buttons that would send a ticked box (tick-then-submit): a submit button, a form's
+  // button, or one whose label says continue/send/create; none in furniture or consent dialogs.
+  const submitButtons = (dialogs) => {
+    const submits = [];
+    for (const el of queryDeep(BUTTONS.replace(", a[href]", ""))) {
+      if (!shown(el) || dialogs.some((d) => lib.containsDeep(d, el)) || furniture(el)) continue;
+      const label = lib.buttonLabel(el);
+      const type = (el.getAttribute("type") || "").toLowerCase();
+      if (label.length > 60 || lib.NEGATIVE.some((re) => re.test(label))) continue;
+      if (!(type === "submit" || (el.tagName === "BUTTON" && el.form && type !== "button") || SUBMIT.test(label))) continue;
+      const d = describe(el);
+      submits.push({ selector: d.selector, label, disabled: d.disabled, box: d.box, form: !!el.form });
+    }
+    return submits;
+  };
+
   const run = (child) => {
     const dialogs = consent.roots(child);
     const inConsent = (el) => dialogs.some((d) => lib.containsDeep(d, el));
@@ -161,7 +177,7 @@ const detect = (() => {
       d.named = named;
       d.strong = group === "button" ? STRONG_BUTTON.test(clean(label)) : TERMS.test(label);
       d.nearTerms = nearTerms(el);
-      d.links = lib.nearLinks(el);
+      d.links = lib.nearLinks(el, dialogs);
       d.group = group;
       d.el = el;
       candidates.push(d);
@@ -184,17 +200,7 @@ const detect = (() => {
     }
     for (const c of candidates) delete c.el;
 
-    // Buttons that would send a ticked box (tick-then-submit), nearest first.
-    const submits = [];
-    for (const el of queryDeep(BUTTONS.replace(", a[href]", ""))) {
-      if (!shown(el) || inConsent(el) || furniture(el)) continue;
-      const label = lib.buttonLabel(el);
-      const type = (el.getAttribute("type") || "").toLowerCase();
-      if (label.length > 60 || lib.NEGATIVE.some((re) => re.test(label))) continue;
-      if (!(type === "submit" || (el.tagName === "BUTTON" && el.form && type !== "button") || SUBMIT.test(label))) continue;
-      const d = describe(el);
-      submits.push({ selector: d.selector, label, disabled: d.disabled, box: d.box, form: !!el.form });
-    }
+    const submits = submitButtons(dialogs);
     return {
       candidates,
       skipped,
@@ -210,5 +216,5 @@ const detect = (() => {
     furniture: !!furniture(a),
   }));
 
-  return { run, furniture, links };
+  return { run, furniture, links, submitButtons };
 })();

@@ -43,6 +43,18 @@ class SubmitFailed(CaptureError):  # noqa: N818
     """The acceptance did not take effect (box not checked, no request, HTTP error)."""
 
 
+class SubmitNeeded(CaptureError):  # noqa: N818
+    """A tick box would be ticked but nothing sent: the page confirms it with a button of its
+    own and no submit control was named. Raised before anything is clicked.
+
+    ``submit_hint`` is that button: {selector, label, disabled}.
+    """
+
+    def __init__(self, message: str, submit_hint: dict | None = None) -> None:
+        super().__init__(message)
+        self.submit_hint: dict = dict(submit_hint or {})
+
+
 class LinkNotFound(CaptureError):  # noqa: N818
     """A --follow spec matched no link, or several links to different pages."""
 

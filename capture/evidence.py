@@ -1,6 +1,7 @@
-"""The evidence pass of one page: DOM (shadow roots and frames included), visible text, the
-agreement's main content, MHTML, a full-page PNG and a stamped PDF with scroll boxes and
-frames expanded, and the server side of the response."""
+"""The evidence pass of one page: DOM (shadow roots and frames included) and MHTML as the
+site made them; then, with collapsed content opened, the visible text, the agreement's main
+content, a full-page PNG and a stamped PDF with scroll boxes and frames expanded; and the
+server side of the response."""
 
 from __future__ import annotations
 
@@ -119,6 +120,9 @@ class PagePass:
         captured_at = now()
         artifacts: list[Artifact] = []
 
+        # The DOM and MHTML as the site made them; then collapsed content (closed <details>,
+        # accordion and tab panels) is opened for the text, the main content, the PNG and the
+        # PDF, and put back afterwards.
         with step("dom"):
             dom = ctx.artifact(f"{prefix}page.html", index)
             shadow = 0
@@ -128,21 +132,27 @@ class PagePass:
                 shadow = snapshot["shadowRoots"]
             else:
                 dom.path.write_text(page.content(), encoding="utf-8")
-            txt = ctx.artifact(f"{prefix}page.txt", index)
-            txt.path.write_text(info["text"], encoding="utf-8")
             frame_arts, frames = self._frame_doms(page, prefix, index)
-        with step("content"):
-            content = framelib.agreement_content(page)
-            agreement = ctx.artifact(f"{prefix}agreement.txt", index)
-            agreement.path.write_text(content["text"], encoding="utf-8")
         with step("mhtml"):
             mhtml = ctx.artifact(f"{prefix}page.mhtml", index)
             snap = cdp.send("Page.captureSnapshot", {"format": "mhtml"})["data"]
             mhtml.path.write_bytes(snap.encode("utf-8"))
-        # The full-page PNG and the PDF show every scroll box and frame in full.
-        with step("expand"):
-            boxes = framelib.expand_for_print(page)
         try:
+            with step("expand"):
+                opened = framelib.reveal_collapsed(page)
+            if opened:
+                ctx.say(f"Opened {len(opened)} collapsed section(s) for the text and the PDF")
+            with step("text"):
+                text = framelib.page_info(page)["text"] if opened else info["text"]
+                txt = ctx.artifact(f"{prefix}page.txt", index)
+                txt.path.write_text(text, encoding="utf-8")
+            with step("content"):
+                content = framelib.agreement_content(page)
+                agreement = ctx.artifact(f"{prefix}agreement.txt", index)
+                agreement.path.write_text(content["text"], encoding="utf-8")
+            # The full-page PNG and the PDF show every scroll box and frame in full.
+            with step("expand"):
+                boxes = framelib.expand_for_print(page)
             with step("png"):
                 pngs, shot = self._full_png(page, prefix, index)
             with step("pdf"):
@@ -171,7 +181,7 @@ class PagePass:
             server_port=meta["port"],
             tls=meta["tls"],
             title=info["title"],
-            text=info["text"],
+            text=text,
             language=info["lang"] or None,
             artifacts=artifacts,
             accept=None,
@@ -182,8 +192,9 @@ class PagePass:
             content_method=content["method"],
             frames=frames,
             scroll_boxes=boxes,
+            expanded=opened,
             shadow_roots=shadow,
-            terms_version=terms_version(content["text"]) or terms_version(info["text"]),
+            terms_version=terms_version(content["text"]) or terms_version(text),
             screenshot=shot,
         )
 

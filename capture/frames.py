@@ -1,5 +1,6 @@
-"""Frames (same- and cross-origin) and scroll boxes: the text of every frame in its place,
-the agreement's main content, and the layout expanded in full for printing.
+"""Frames (same- and cross-origin), scroll boxes and collapsed content: the text of every
+frame in its place, the agreement's main content, and the layout expanded in full for
+printing.
 
 Each frame is read in itself (Playwright evaluates in cross-origin frames too) and its
 result handed to its parent together with the parent's handle of the <iframe> element, so
@@ -136,14 +137,35 @@ def _expand(frame: Frame, depth: int) -> tuple[list[dict], float]:
     return result["boxes"] + boxes, float(result["height"])
 
 
+def reveal_collapsed(page: Page) -> list[dict]:
+    """Open the collapsed content of every frame (closed <details>, accordion and tab panels,
+    terms in a closed <dialog>) for the text, PDF and PNG; returns what was opened, each with
+    its frame's URL when it is in a child frame. :func:`restore_layout` closes it again."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    opened: list[dict] = []
+    todo: list[tuple[Frame, int]] = [(page.main_frame, 0)]
+    while todo:
+        frame, depth = todo.pop(0)
+        try:
+            found = frame.evaluate(js("layout.reveal(arg)", "layout"), depth > 0)
+        except PlaywrightError:
+            continue  # went away while we looked
+        opened += [{**f, "frame_url": frame.url if depth else None} for f in found]
+        todo += [(child, depth + 1) for child, _ in _children(frame, depth)]
+    return opened
+
+
 def expand_for_print(page: Page) -> list[dict]:
-    """Grow every scroll box and frame to its full content; returns the boxes grown."""
+    """Open collapsed content, grow every scroll box and frame to its full content; returns
+    the scroll boxes grown."""
     boxes, _ = _expand(page.main_frame, 0)
     return boxes
 
 
 def restore_layout(page: Page) -> None:
-    """Undo :func:`expand_for_print` in every frame (styles and scroll positions)."""
+    """Undo :func:`reveal_collapsed` and :func:`expand_for_print` in every frame (styles,
+    attributes and scroll positions)."""
     from playwright.sync_api import Error as PlaywrightError
 
     frames = [page.main_frame]

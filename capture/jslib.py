@@ -24,7 +24,7 @@ _NEEDS = {
     "consent": ("lib", "consent"),
     "detect": ("lib", "consent", "detect"),
     "content": ("lib", "consent", "detect", "readability", "content"),
-    "layout": ("lib", "consent", "layout"),
+    "layout": ("lib", "consent", "detect", "layout"),
 }
 
 

@@ -1,9 +1,12 @@
-// Scroll boxes and frames laid out in full for the PDF and the full-page screenshot, and put
-// back as the site made them afterwards. Needs `lib` and `consent`. Defines `layout`.
+// Collapsed content opened, and scroll boxes and frames laid out in full, for the text, the
+// PDF and the full-page screenshot; put back as the site made them afterwards. Needs `lib`,
+// `consent` and `detect`. Defines `layout`.
 const layout = (() => {
   const { shown, norm, allElements, uniqueSelector } = lib;
   const MARK = "data-contractvault-style";
   const NONE = "\u0000";
+  const OPENED = MARK + "-opened";  // what kind of collapsed content was opened
+  const ATTRS = MARK + "-attrs";  // the attributes opening changed, as they were (JSON)
 
   const clipped = (el) => {
     const cs = getComputedStyle(el);
@@ -55,24 +58,160 @@ const layout = (() => {
     }
   };
 
-  // Terms kept in a closed <dialog> or <details> (opened by a "read the terms" button).
-  const hiddenTerms = () => lib.queryDeep("dialog:not([open]), details:not([open])").filter((el) =>
-    norm(el.textContent).length > 300 && lib.TERMS.test(el.textContent) &&
-    !el.closest("nav, footer, [aria-hidden='true']"));
+  // -- collapsed content ---------------------------------------------------------------
+  // Terms are often in the DOM but collapsed: annexes in a closed <details>, accordion
+  // panels (aria-expanded="false" on their button, the panel hidden or aria-hidden), tab
+  // panels not selected, hidden="until-found", terms in a closed <dialog>. Menus, navigation,
+  // the page's own header and footer and consent dialogs are left as they are.
+  const MIN_COLLAPSED_CHARS = 40;
+  const MENUISH = 'nav, [role="navigation"], [role="menu"], [role="menubar"], [role="listbox"], ' +
+    '[role="tree"], [role="tooltip"], [role="combobox"], [role="search"]';
+  const SKIP_PANEL = /^(SCRIPT|STYLE|TEMPLATE|NOSCRIPT|HTML|BODY|HEAD|DIALOG|IFRAME)$/;
 
-  const reveal = (el) => {
+  const byId = (el, id) => {
+    const root = el.getRootNode();
+    return (root.getElementById ? root.getElementById(id) : null) || document.getElementById(id);
+  };
+  const collapsedNow = (el) => {
+    if (el.hidden || el.getAttribute("aria-hidden") === "true" || el.hasAttribute("inert")) return true;
+    const cs = getComputedStyle(el);
+    if (cs.display === "none" || cs.visibility === "hidden" || cs.visibility === "collapse" ||
+        cs.contentVisibility === "hidden" || parseFloat(cs.opacity) === 0) return true;
+    return el.getBoundingClientRect().height < 2;
+  };
+  const visibleNow = (el) => {
+    const r = el.getBoundingClientRect();
+    if (r.width <= 0 || r.height <= 0) return false;
+    return el.checkVisibility ? el.checkVisibility({ visibilityProperty: true, opacityProperty: true }) : true;
+  };
+  const chars = (el) => norm(el.textContent).length;
+  const label = (s) => norm(s).slice(0, 120);
+
+  // The panels a collapsed control opens: aria-controls, else (the ARIA accordion pattern) the
+  // element after the button or after the heading the button sits in.
+  const panelsOf = (ctrl) => {
+    const ids = (ctrl.getAttribute("aria-controls") || "").split(/\s+/).filter(Boolean);
+    if (ids.length) return ids.map((id) => byId(ctrl, id)).filter(Boolean);
+    const head = ctrl.closest('h1, h2, h3, h4, h5, h6, [role="heading"]');
+    const next = (head || ctrl).nextElementSibling;
+    return next ? [next] : [];
+  };
+
+  // [{el, kind, label}] of the collapsed content in this frame.
+  const collapsed = (child) => {
+    const dialogs = consent.roots(child);
+    const left = (el) => !!lib.closestDeep(el, MENUISH) || !!detect.furniture(el) ||
+      dialogs.some((d) => lib.containsDeep(d, el) || lib.containsDeep(el, d));
+    const found = [];
+    const add = (el, kind, text) => {
+      if (!el || found.some((f) => f.el === el)) return;
+      if ((kind === "panel" || kind === "tabpanel") && SKIP_PANEL.test(el.tagName)) return;
+      if (el.hasAttribute(OPENED) || left(el)) return;
+      found.push({ el, kind, label: label(text) });
+    };
+    for (const el of lib.queryDeep("details:not([open])")) {
+      const summary = [...el.children].find((c) => c.tagName === "SUMMARY");
+      const own = chars(el) - (summary ? chars(summary) : 0);
+      if (own >= MIN_COLLAPSED_CHARS) add(el, "details", summary ? summary.textContent : "");
+    }
+    // A closed <dialog> is often something else (a warning, a form): only terms are opened.
+    for (const el of lib.queryDeep("dialog:not([open])")) {
+      if (chars(el) > 300 && lib.TERMS.test(el.textContent) && !el.closest("[aria-hidden='true']")) {
+        const head = el.querySelector("h1, h2, h3, h4, h5, h6");
+        add(el, "dialog", head ? head.textContent : el.getAttribute("aria-label") || "");
+      }
+    }
+    const controls = lib.queryDeep('[aria-expanded="false"], [role="tab"]:not([aria-selected="true"])');
+    for (const ctrl of controls) {
+      const popup = (ctrl.getAttribute("aria-haspopup") || "false").toLowerCase();
+      if (popup !== "false" || left(ctrl)) continue;
+      const tab = ctrl.getAttribute("role") === "tab";
+      const panels = tab
+        ? (ctrl.getAttribute("aria-controls") || "").split(/\s+/).filter(Boolean).map((id) => byId(ctrl, id)).filter(Boolean)
+        : panelsOf(ctrl);
+      for (const panel of panels) {
+        if (collapsedNow(panel) && chars(panel) >= MIN_COLLAPSED_CHARS) {
+          add(panel, tab ? "tabpanel" : "panel", lib.buttonLabel(ctrl));
+        }
+      }
+    }
+    for (const panel of lib.queryDeep('[role="tabpanel"], [hidden="until-found"]')) {
+      if (!collapsedNow(panel) || chars(panel) < MIN_COLLAPSED_CHARS) continue;
+      const by = (panel.getAttribute("aria-labelledby") || "").split(/\s+/).filter(Boolean)
+        .map((id) => byId(panel, id)).filter(Boolean);
+      add(panel, panel.getAttribute("role") === "tabpanel" ? "tabpanel" : "panel",
+        by.map((b) => b.textContent).join(" ") || panel.getAttribute("aria-label") || "");
+    }
+    return found;
+  };
+
+  const open = (el, kind) => {
     save(el);
-    el.setAttribute(MARK + "-opened", "");
-    el.setAttribute("open", "");
+    if (!el.hasAttribute(ATTRS)) {
+      const old = {};
+      for (const a of ["open", "hidden", "aria-hidden", "inert"]) old[a] = el.getAttribute(a);
+      el.setAttribute(ATTRS, JSON.stringify(old));
+    }
+    el.setAttribute(OPENED, kind);
     const s = el.style;
-    for (const [k, v] of [["position", "static"], ["display", "block"], ["inset", "auto"],
-      ["transform", "none"], ["max-height", "none"], ["height", "auto"], ["overflow", "visible"],
-      ["margin", "1em 0"], ["width", "auto"], ["max-width", "none"]]) {
+    if (kind === "details") {
+      el.setAttribute("open", "");
+      return;
+    }
+    if (kind === "dialog") {
+      el.setAttribute("open", "");
+      for (const [k, v] of [["position", "static"], ["display", "block"], ["inset", "auto"],
+        ["transform", "none"], ["max-height", "none"], ["height", "auto"], ["overflow", "visible"],
+        ["margin", "1em 0"], ["width", "auto"], ["max-width", "none"]]) {
+        s.setProperty(k, v, "important");
+      }
+      return;
+    }
+    for (const a of ["hidden", "aria-hidden", "inert"]) el.removeAttribute(a);
+    if (getComputedStyle(el).display === "none") s.setProperty("display", "block", "important");
+    for (const [k, v] of [["visibility", "visible"], ["height", "auto"], ["max-height", "none"],
+      ["overflow", "visible"], ["opacity", "1"], ["transition", "none"],
+      ["content-visibility", "visible"]]) {
       s.setProperty(k, v, "important");
     }
   };
 
-  // frames: [[iframeElement, contentHeight], ...]. Returns the boxes grown (as they were).
+  const putBack = (el) => {
+    const old = el.getAttribute(MARK);
+    const top = Number(el.getAttribute(MARK + "-top") || 0);
+    if (old === NONE) el.removeAttribute("style");
+    else if (old !== null) el.setAttribute("style", old);
+    const attrs = el.getAttribute(ATTRS);
+    if (attrs) {
+      for (const [a, v] of Object.entries(JSON.parse(attrs))) {
+        if (v === null) el.removeAttribute(a);
+        else el.setAttribute(a, v);
+      }
+    }
+    for (const a of [MARK, MARK + "-top", ATTRS, OPENED]) el.removeAttribute(a);
+    if (el.tagName === "IFRAME") el.removeAttribute("scrolling");
+    el.scrollTop = top;
+  };
+
+  // Open every collapsed part of this frame; returns what was opened. Idempotent: what is
+  // open already is not found again. A part that stays invisible (its container is hidden,
+  // e.g. a dismissed consent dialog's settings) is put back and not reported.
+  const reveal = (child) => {
+    const found = collapsed(child);
+    for (const f of found) open(f.el, f.kind);
+    const opened = [];
+    for (const f of found) {
+      if (visibleNow(f.el)) {
+        opened.push({ selector: uniqueSelector(f.el), kind: f.kind, label: f.label, chars: chars(f.el) });
+      } else {
+        putBack(f.el);
+      }
+    }
+    return opened;
+  };
+
+  // frames: [[iframeElement, contentHeight], ...]. Opens collapsed content first, then grows
+  // the scroll boxes; returns the boxes grown (as they were) and what was opened.
   const expand = (frames, child) => {
     for (const [el, height] of frames || []) {
       if (!el || !height) continue;
@@ -81,12 +220,8 @@ const layout = (() => {
       el.style.setProperty("max-height", "none", "important");
       el.setAttribute("scrolling", "no");
     }
+    const opened = reveal(child);
     const grown = [];
-    for (const el of hiddenTerms()) {
-      grown.push({ el, info: { selector: uniqueSelector(el), closed: el.tagName.toLowerCase(),
-        chars: norm(el.textContent).length } });
-      reveal(el);
-    }
     for (let round = 0; round < 4; round += 1) {
       const found = boxes(child).filter((el) => !grown.some((g) => g.el === el));
       if (!found.length) break;
@@ -95,24 +230,11 @@ const layout = (() => {
         grow(el);
       }
     }
-    return { boxes: grown.map((g) => g.info), ...lib.docSize() };
+    return { boxes: grown.map((g) => g.info), opened, ...lib.docSize() };
   };
 
   const restore = () => {
-    for (const el of lib.queryDeep(`[${MARK}]`)) {
-      const old = el.getAttribute(MARK);
-      const top = Number(el.getAttribute(MARK + "-top") || 0);
-      if (old === NONE) el.removeAttribute("style");
-      else el.setAttribute("style", old);
-      if (el.hasAttribute(MARK + "-opened")) {
-        el.removeAttribute("open");
-        el.removeAttribute(MARK + "-opened");
-      }
-      el.removeAttribute(MARK);
-      el.removeAttribute(MARK + "-top");
-      if (el.tagName === "IFRAME") el.removeAttribute("scrolling");
-      el.scrollTop = top;
-    }
+    for (const el of lib.queryDeep(`[${MARK}]`)) putBack(el);
     return true;
   };
 
@@ -147,7 +269,7 @@ const layout = (() => {
   };
 
   return {
-    expand, restore, boxOf, readToEnd,
+    expand, reveal, restore, boxOf, readToEnd,
     boxes: (child) => [...boxes(child).map(describeBox), ...(child && frameScroll() ? [frameScroll()] : [])],
   };
 })();

@@ -86,7 +86,7 @@ class CapturedPage:
     server_port: int | None
     tls: dict | None
     title: str
-    text: str  # visible text (innerText) as captured, before acceptance
+    text: str  # visible text (collapsed content opened) as captured, before acceptance
     language: str | None
     artifacts: list[Artifact]
     accept: AcceptControl | None
@@ -98,11 +98,17 @@ class CapturedPage:
     content_method: str | None = None  # "readability" or "cleaned" (furniture removed)
     frames: list[dict] = field(default_factory=list)  # [{url, origin, name, chars, artifact}]
     scroll_boxes: list[dict] = field(default_factory=list)  # expanded for PDF and PNG
+    # Collapsed content opened for the text, PDF and PNG, and closed again afterwards:
+    # [{selector, kind (details, dialog, panel, tabpanel), label, chars, frame_url}]
+    expanded: list[dict] = field(default_factory=list)
     shadow_roots: int = 0  # open shadow roots included in the text and DOM
     consent: list[dict] = field(default_factory=list)  # consent dialogs and what was done
     terms_version: dict | None = None  # {statement, date, version} as the page states it
     screenshot: dict | None = None  # {tiles, height, capped}
     also_accepted: list[AcceptControl] = field(default_factory=list)  # extra_accept boxes
+    # Whether the acceptance reached the site: {by, clicked, submitted, request, reason};
+    # ``reason`` says why not when ``submitted`` is false. None on followed pages.
+    acceptance: dict | None = None
 
 
 @dataclass

@@ -215,11 +215,13 @@ const lib = (() => {
   const isDisabled = (el) =>
     !!el.disabled || el.getAttribute("aria-disabled") === "true" || !!el.closest("fieldset:disabled");
 
-  // Links near an element: in its nearest container holding links (a few levels up).
-  const nearLinks = (el) => {
+  // Links near an element: in its nearest container holding links (a few levels up). Links
+  // inside `exclude` (the consent dialogs shown) are never the agreement's.
+  const nearLinks = (el, exclude) => {
+    const outside = (a) => !(exclude || []).some((d) => containsDeep(d, a));
     let node = parentOf(el);
     for (let i = 0; node && i < 5; i += 1, node = parentOf(node)) {
-      const found = [...node.querySelectorAll("a[href]")].filter(shown);
+      const found = [...node.querySelectorAll("a[href]")].filter((a) => shown(a) && outside(a));
       if (found.length) {
         return found.slice(0, 12).map((a) => ({ text: textOf(a).slice(0, 200), href: a.href }));
       }
@@ -275,12 +277,14 @@ const lib = (() => {
   };
 
   // Whether the terms (a terms link, a long text block, or a frame) are in the viewport
-  // within 400 px of `el`: could the person clicking see what they accepted?
-  const termsInView = (el) => {
+  // within 400 px of `el`: could the person clicking see what they accepted? Nothing inside
+  // `exclude` (the consent dialogs shown) counts.
+  const termsInView = (el, exclude) => {
     const r = el.getBoundingClientRect();
     const mid = (r.top + r.bottom) / 2;
     return queryDeep("a[href], p, li, div, td, iframe").some((t) => {
       if (t === el || lib_contains(t, el) || !shown(t)) return false;
+      if ((exclude || []).some((d) => containsDeep(d, t) || containsDeep(t, d))) return false;
       const q = t.getBoundingClientRect();
       if (q.bottom <= 0 || q.top >= innerHeight) return false;
       const near = Math.abs((Math.max(q.top, 0) + Math.min(q.bottom, innerHeight)) / 2 - mid) < 400;
@@ -347,6 +351,8 @@ const lib = (() => {
     copy.style.whiteSpace = cs.whiteSpace;
     copy.style.textTransform = cs.textTransform;
     if (tag === "a" && el.href) copy.setAttribute("href", el.href);
+    // An open <details> shows its content only with the attribute (not by its style).
+    if (tag === "details" && (el.open || shownAnyway)) copy.setAttribute("open", "");
     const kids = [];
     if (el.shadowRoot) {
       for (const child of el.shadowRoot.childNodes) {

@@ -311,6 +311,7 @@ class _Capture:
         if not req.page_only:
             with ctx.step("detect"):
                 control = self.accepting.find(page)
+                self.accepting.check_complete(control)  # refuse before anything is clicked
             if self.accepting.page_changed:
                 with ctx.step("text"):
                     info = read_page(ctx, page, page.url)
@@ -320,6 +321,10 @@ class _Capture:
             requested=req.url, keep=control["keep"] if control else [],
         )
         main.consent = consent_steps
+        if req.page_only:
+            main.acceptance = {"by": None, "clicked": False, "submitted": False, "request": None,
+                               "reason": "captured as a page with nothing to click (page "
+                                         "only): nothing was accepted, clicked or sent"}
         main.artifacts += [a for i, a in self.consent.artifacts if i == 0]
         # Resolve the links before anything is clicked: the acceptance may navigate away.
         with ctx.step("follow"):

@@ -41,6 +41,7 @@ from capture import (
     LinkNotFound,
     NavigationFailed,
     NoAgreementText,
+    SubmitNeeded,
     UnsupportedURL,
     find_browser,
     run_capture,
@@ -377,12 +378,11 @@ def test_without_click_the_server_receives_no_acceptance(site, tmp_path):
 
 
 @pytest.mark.browser
-def test_ticking_without_submit_sends_nothing(site, tmp_path):
-    result = capture(site, tmp_path, "terms.html", click=True)
-    main = result.pages[0]
-    assert main.accept is not None and main.accept.checked_after is True
-    assert site.posts == []  # a ticked box alone is not a submission
-    assert main.submission is None and main.text_after is None
+def test_ticking_without_submit_is_refused_before_the_box_is_ticked(site, tmp_path):
+    # A ticked box alone is not a submission: the page's own "Fortsätt" sends it.
+    with pytest.raises(SubmitNeeded, match="--submit '#fortsatt'"):
+        capture(site, tmp_path, "terms.html", click=True)
+    assert site.posts == []
 
 
 @pytest.mark.browser

@@ -15,6 +15,7 @@ from capture import (
     CaptureRequest,
     ControlCovered,
     InvalidRequest,
+    SubmitNeeded,
     UnsupportedURL,
     run_capture,
     validate_url,
@@ -120,10 +121,11 @@ def test_scroll_box_terms_reach_pdf_and_png_in_full(site, tmp_path):
 
 
 @pytest.mark.browser
-def test_tick_without_submit_warns_that_nothing_was_sent(site, tmp_path):
-    result = run(site, tmp_path, "scrollbox.html", click=True)
+def test_tick_without_submit_is_refused_naming_the_button(site, tmp_path):
+    with pytest.raises(SubmitNeeded, match="#go") as err:
+        run(site, tmp_path, "scrollbox.html", click=True)
+    assert err.value.submit_hint["label"] == "Accept and continue"
     assert site.posts == []
-    assert any("nothing was sent" in w and "#go" in w for w in result.warnings)
 
 
 @pytest.mark.browser

@@ -41,6 +41,8 @@ def capture_cmd(
 ) -> None:
     """Capture a click-through agreement (or with --page-only a published page) as sealed
     evidence; checks the signer's authority first."""
+    from rich.markup import escape
+
     from contractvault.evidence.capture import CaptureOptions, capture_agreement
 
     opts = CaptureOptions(url=url, doc_type=doc_type, contract=contract, new_title=new,
@@ -61,7 +63,15 @@ def capture_cmd(
 
     with open_vault(ctx) as vault:
         outcome = capture_agreement(vault, opts, wait=wait, progress=progress)
+
+    def warn() -> None:
+        for w in outcome.warnings:
+            err_console.print(f"[yellow]warning[/]: {escape(w)}", markup=True)
+
     if json_out:
+        # Warnings go to stderr with --json too (stdout stays one JSON document): a capture
+        # that did not accept must not pass unnoticed in a script.
+        warn()
         print_json(outcome.as_dict())
         return
     console.print(f"Captured {url} into {outcome.contract_id}")
@@ -71,15 +81,27 @@ def capture_cmd(
         a = outcome.accept
         state = "clicked" if a["clicked"] else "not clicked"
         console.print(f"  accept control {a['selector']} «{a['label']}»: {state}, "
-                      f"checked {a['checked_before']} → {a['checked_after']}")
+                      f"checked {a['checked_before']} → {a['checked_after']}", markup=False)
+    done = outcome.acceptance
+    if done and done["submitted"]:
+        req = done["request"]
+        console.print(f"  acceptance: submitted ({req['method']} {req['url']}, "
+                      f"answer {req['status'] or 'none'})")
+    elif done and (done["clicked"] or opts.click):
+        console.print(f"  [bold red]acceptance: NOT submitted[/] — {escape(done['reason'])}",
+                      markup=True)
+    elif done:
+        console.print(f"  acceptance: none — {done['reason']}", markup=False)
     if outcome.authority:
         console.print("  authority: allowed — " + "; ".join(outcome.authority["reasons"]))
     for step in outcome.consent:
-        chose = f"chose «{step['clicked']}»" if step["clicked"] else "left as it was"
+        if step.get("left_open"):
+            chose = "could not be answered, left open (it shows in the PDF)"
+        else:
+            chose = f"chose «{step['clicked']}»" if step["clicked"] else "left as it was"
         console.print(f"  consent dialog ({step['platform'] or 'cookies'}): {chose}")
     console.print(f"  {len(outcome.artifacts)} artifacts sealed")
-    for w in outcome.warnings:
-        err_console.print(f"[yellow]warning[/]: {w}")
+    warn()
 
 
 @app.command("recheck")

@@ -104,6 +104,7 @@ class CaptureOutcome:
     artifacts: list[dict[str, Any]]
     authority: dict[str, Any] | None
     accept: dict[str, Any] | None = None
+    acceptance: dict[str, Any] | None = None  # {by, clicked, submitted, request, reason}
     warnings: list[str] = field(default_factory=list)
     consent: list[dict[str, Any]] = field(default_factory=list)
     dialogs: list[dict[str, Any]] = field(default_factory=list)
@@ -113,7 +114,8 @@ class CaptureOutcome:
         """The JSON of `capture --json` (cli-contract.md), plus what happened on the page."""
         out = {"contract_id": self.contract_id, "document_ids": self.document_ids,
                "evidence_ids": self.evidence_ids, "artifacts": self.artifacts,
-               "authority": self.authority, "accept": self.accept, "consent": self.consent,
+               "authority": self.authority, "accept": self.accept,
+               "acceptance": self.acceptance, "consent": self.consent,
                "dialogs": self.dialogs, "popups": self.popups}
         if self.warnings:
             out["warnings"] = self.warnings
@@ -141,6 +143,8 @@ def map_capture_error(exc: cap.CaptureError) -> ContractVaultError:
     msg = str(exc)
     if isinstance(exc, cap.UnsupportedURL | cap.InvalidRequest):
         return UsageError(msg)
+    if isinstance(exc, cap.SubmitNeeded):
+        return RefusedError(msg, "", "Nothing was sealed")
     if isinstance(exc, cap.ControlCovered):
         return ContractVaultError(msg, "", "Nothing was accepted or sealed")
     if isinstance(exc, cap.AcceptControlNotFound | cap.AmbiguousAcceptControl):
@@ -193,12 +197,15 @@ def _record_refusal(vault: Vault, opts: CaptureOptions, result: AuthorityCheck, 
 def page_context(summary: dict[str, Any], index: int) -> dict[str, Any]:
     """The manifest context of page `index` of a capture (`summary` = result.to_dict())."""
     page_data = {k: v for k, v in summary["pages"][index].items()
-                 if k not in ("artifacts", "text", "text_after", "agreement_text")}
+                 if k not in ("artifacts", "text", "text_after", "agreement_text", "acceptance")}
     out = {"capture_id": summary["capture_id"], "started_at": summary["started_at"],
            "finished_at": summary["finished_at"], "browser": summary["browser"],
            "page": page_data}
     if index == 0:
-        out.update(dialogs=summary.get("dialogs", []), popups=summary.get("popups", []),
+        # Whether the acceptance reached the site, at the top of the record: a capture must
+        # never look like an acceptance that did not happen.
+        out.update(acceptance=summary["pages"][0].get("acceptance"),
+                   dialogs=summary.get("dialogs", []), popups=summary.get("popups", []),
                    warnings=summary.get("warnings", []))
     return out
 
@@ -306,8 +313,11 @@ def capture_agreement(vault: Vault, opts: CaptureOptions, *, wait: Callable[[str
                                  warnings=list(result.warnings), dialogs=result.dialogs,
                                  popups=result.popups,
                                  consent=[c for p in result.pages for c in p.consent])
+        acceptance = result.pages[0].acceptance
+        outcome.acceptance = acceptance
         if opts.click and not checked:
-            outcome.warnings.append("accepted without an authority check: name the signer "
+            done = "accepted" if acceptance and acceptance["submitted"] else "clicked"
+            outcome.warnings.append(f"{done} without an authority check: name the signer "
                                     "with --signer (and --board) to check the register first")
         contract_pk = contract.id if contract else None
         summary = result.to_dict()
