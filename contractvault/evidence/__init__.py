@@ -4,5 +4,6 @@
 `ingest` (add files), `capture` (click-through agreements through the `capture` leaf
 package, and recheck), `corrections` (supersede: a new record pointing at the old),
 `timestamps` (RFC 3161 tokens after sealing and later), `verify` (every check, in passes),
-`doctor` (what killed writers left behind).
+`doctor` (what killed writers left behind), `pades` (PAdES-sealed PDF copies and the
+seal identity).
 """

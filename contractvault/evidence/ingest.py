@@ -12,6 +12,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from contractvault.errors import UsageError
+from contractvault.evidence.pades import make_sealed_copy
 from contractvault.evidence.sealing import index_sealed, seal_document
 from contractvault.ids import contract_ref, document_ref, evidence_ref
 from contractvault.models import Document, DocumentPage
@@ -130,6 +131,15 @@ def _seal_one(vault: Vault, doc: ExtractedDocument, result: AddResult, *, doc_ty
             return contract_pk
     for w in doc.warnings:
         result.warnings.append({"file": str(doc.path), "warning": w})
+    artifacts = [ArtifactSpec(doc.path.name, doc.media_type, doc.sha256, doc.size)]
+    copy = None
+    if doc.media_type == "application/pdf":
+        # A PAdES-sealed copy beside the original: any PDF reader can check it.
+        copy, notes = make_sealed_copy(vault, doc.path.read_bytes(), doc.path.name,
+                                       reason=f"ContractVault: {doc_type}, added by {vault.user}")
+        result.warnings += [{"file": str(doc.path), "warning": n} for n in notes]
+        if copy is not None:
+            artifacts.append(copy.spec)
 
     def build(s: Session) -> Subject:
         pk = contract_pk
@@ -139,16 +149,22 @@ def _seal_one(vault: Vault, doc: ExtractedDocument, result: AddResult, *, doc_ty
         assert pk is not None
         row = add_document_rows(s, vault, contract_id=pk, doc=doc, doc_type=doc_type,
                                 title=doc.path.stem, source_name=doc.path.name, origin="add")
+        if copy is not None:
+            vault.store_file(copy.path, copy.spec.sha256)
         return Subject(contract_id=pk, document_id=row.id)
 
-    sealed = seal_document(
-        vault, kind="add", index=False,
-        artifacts=[ArtifactSpec(doc.path.name, doc.media_type, doc.sha256, doc.size)],
-        context={"how": "add", "who": vault.user, "doc_type": doc_type,
-                 "source_name": doc.path.name, "page_count": len(doc.pages),
-                 "has_text": doc.has_text, "text_sha256": doc.text_sha256},
-        build_rows=build,
-    )
+    try:
+        sealed = seal_document(
+            vault, kind="add", index=False, artifacts=artifacts,
+            context={"how": "add", "who": vault.user, "doc_type": doc_type,
+                     "source_name": doc.path.name, "page_count": len(doc.pages),
+                     "has_text": doc.has_text, "text_sha256": doc.text_sha256,
+                     **({"pdf_seal": copy.seal.as_dict()} if copy is not None else {})},
+            build_rows=build,
+        )
+    finally:
+        if copy is not None:
+            copy.discard()
     assert sealed.subject.contract_id is not None and sealed.subject.document_id is not None
     if sealed.timestamp_warning:
         result.warnings.append({"file": str(doc.path), "warning": sealed.timestamp_warning})

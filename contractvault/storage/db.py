@@ -11,7 +11,14 @@ from sqlmodel import SQLModel, create_engine, select
 
 from contractvault import models  # noqa: F401 - registers the tables on SQLModel.metadata
 from contractvault.errors import ContractVaultError, UsageError
-from contractvault.models import LoginAttempt, Meta, MigrationRecord, User, WebSession
+from contractvault.models import (
+    ExtraTimestampToken,
+    LoginAttempt,
+    Meta,
+    MigrationRecord,
+    User,
+    WebSession,
+)
 from contractvault.util import utc_now
 
 # Named migrations in order. A fresh database gets the current schema from the models and
@@ -34,10 +41,15 @@ def _access(conn: Connection) -> None:
                                                LoginAttempt.__table__])
 
 
+def _extra_timestamps(conn: Connection) -> None:
+    SQLModel.metadata.create_all(conn, tables=[ExtraTimestampToken.__table__])
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("0001_initial", _initial),
     ("0002_contract_value", _contract_value),
     ("0003_access", _access),
+    ("0004_extra_timestamps", _extra_timestamps),  # tokens from a second (third…) TSA
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

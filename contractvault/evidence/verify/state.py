@@ -53,6 +53,8 @@ class VerifyReport:
     blobs: int = 0
     bytes_hashed: int = 0
     timestamps: int = 0
+    kept_checkpoint: dict[str, Any] | None = None  # the outcome for `--checkpoint FILE`
+    tsas: dict[str, int] = field(default_factory=dict)  # verified tokens per TSA URL
 
     @property
     def ok(self) -> bool:
@@ -69,7 +71,8 @@ class VerifyReport:
             "warnings": [w.as_dict() for w in self.warnings],
             "time": self.time_source, "head": self.head, "checkpoint": self.checkpoint,
             "blobs": self.blobs, "bytes_hashed": self.bytes_hashed,
-            "timestamps": self.timestamps,
+            "timestamps": self.timestamps, "kept_checkpoint": self.kept_checkpoint,
+            "tsas": [{"url": u, "tokens": n} for u, n in self.tsas.items()],
         }
 
 
@@ -151,6 +154,8 @@ class VerifierState:
         self.lines: list[_Line] = []
         self.by_seq: dict[int, list[_Line]] = defaultdict(list)
         self.keys: dict[str, Ed25519PublicKey] = {}
+        self.kept: dict[str, Any] | None = None  # the checkpoint someone kept, as checked
+        self.tsa_counts: dict[str, int] = {}  # verified tokens per TSA URL
         # Key that signed each position, and the key active right after it (for checkpoints).
         self.key_at: dict[int, str] = {}
         self.key_after: dict[int, str] = {}
