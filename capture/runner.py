@@ -183,6 +183,10 @@ class _Capture:
                         "height": self.req.viewport_height,
                     },
                     record_har_path=str(har.path),
+                    # Response bodies go into the HAR as served: `export wacz` builds its WARC
+                    # records from them, so they must be recorded now (and never later).
+                    record_har_content="embed",
+                    record_har_mode="full",
                     storage_state=str(self.req.storage_state) if self.req.storage_state else None,
                     accept_downloads=False,
                 )

@@ -83,9 +83,10 @@ class VaultPaths:
     def tsa_config(self) -> Path:
         return self.root / "tsa.json"
 
-    def token(self, seq: int) -> Path:
-        """Where the RFC 3161 token of record `seq` is kept beside the ledger."""
-        return self.ledger / "tokens" / f"{seq}.tsr"
+    def token(self, seq: int, tsa_id: str | None = None) -> Path:
+        """Where the RFC 3161 token of record `seq` is kept beside the ledger: the first
+        token as `<seq>.tsr`, one from a further TSA as `<seq>-<tsa id>.tsr`."""
+        return self.ledger / "tokens" / (f"{seq}-{tsa_id}.tsr" if tsa_id else f"{seq}.tsr")
 
     @property
     def tmp(self) -> Path:

@@ -153,6 +153,22 @@ class TimestampToken(SQLModel, table=True):
     token: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
+class ExtraTimestampToken(SQLModel, table=True):
+    """A token over a record's hash from a further TSA (`TimestampToken` holds the first).
+
+    Two TSAs give two independent clocks and keys: one compromised or gone, the other holds.
+    """
+
+    __tablename__ = "cv_timestamp_extra"
+    __table_args__ = (UniqueConstraint("evidence_seq", "tsa_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    evidence_seq: int = Field(index=True)
+    tsa_id: str = Field(max_length=16)  # tsa_id(tsa_url): names the token file too
+    tsa_url: str = Field(sa_column=Column(Text, nullable=False))
+    gen_time: datetime
+    token: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
 class AuthorityRegisterVersion(SQLModel, table=True):
     """One imported version of the delegation register (TOML kept verbatim)."""
 

@@ -119,11 +119,14 @@ def fsync_dir(folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def atomic_writer(path: Path, mode: int = 0o644, binary: bool = True) -> Iterator[IO[Any]]:
+def atomic_writer(path: Path, mode: int = 0o644, binary: bool = True,
+                  overwrite: bool = True) -> Iterator[IO[Any]]:
     """Open a temp file beside `path`; on success fsync it and `os.replace` it into place.
 
     A crash at any moment leaves either the old file or the new one, never a mix; a
-    leftover temp file is named `.<name>.*.tmp` so `doctor` can sweep it.
+    leftover temp file is named `.<name>.*.tmp` so `doctor` can sweep it. With
+    `overwrite=False` the temp file is hard-linked into place instead, which fails (a
+    UsageError, exit 2) when something appeared at `path` meanwhile: exports never overwrite.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -134,7 +137,17 @@ def atomic_writer(path: Path, mode: int = 0o644, binary: bool = True) -> Iterato
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, mode)
-        os.replace(tmp, path)
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)
+            except FileExistsError as exc:
+                from contractvault.errors import UsageError
+
+                raise UsageError(f"{path} already exists", "an export never overwrites anything",
+                                 "Name a new file, or add --force to replace it") from exc
+            os.unlink(tmp)
         fsync_dir(path.parent)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -147,6 +160,30 @@ def atomic_write(path: Path, data: bytes | str, mode: int = 0o644) -> None:
     payload = data.encode("utf-8") if isinstance(data, str) else data
     with atomic_writer(path, mode=mode) as fh:
         fh.write(payload)
+
+
+def new_output_file(path: Path, force: bool = False) -> Path:
+    """Check an export's `-o FILE` target: new, or with `force` an existing regular file.
+
+    Never overwrites without `force`; never follows a symlink (even with `force`: the link
+    could point anywhere). Write the file with `atomic_writer`, which replaces by rename.
+    """
+    from contractvault.errors import UsageError
+
+    path = Path(path).expanduser().absolute()
+    if path.is_symlink():
+        raise UsageError(f"{path} is a symbolic link", "an export never writes through a link",
+                         "Name a new file")
+    if path.exists():
+        if not force:
+            raise UsageError(f"{path} already exists", "an export never overwrites anything",
+                             "Name a new file, or add --force to replace it")
+        if not path.is_file():
+            raise UsageError(f"{path} is not a regular file", "--force replaces only a file",
+                             "Name a new file")
+    if not path.parent.is_dir():
+        raise UsageError(f"the folder {path.parent} does not exist", "", "Create it first")
+    return path
 
 
 def new_output_dir(path: Path) -> Path:

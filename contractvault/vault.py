@@ -24,7 +24,13 @@ from contractvault import __version__
 from contractvault.config import ENV_DB_URL, ENV_PASSPHRASE, VaultPaths, current_user
 from contractvault.errors import ContractVaultError, NotFoundError, UsageError, VerificationError
 from contractvault.ids import contract_ref, document_ref, evidence_ref
-from contractvault.models import Document, Evidence, EvidenceArtifact, TimestampToken
+from contractvault.models import (
+    Document,
+    Evidence,
+    EvidenceArtifact,
+    ExtraTimestampToken,
+    TimestampToken,
+)
 from contractvault.storage.blobs import BlobStore
 from contractvault.storage.clauses import ClauseIndex, open_clause_index
 from contractvault.storage.db import (
@@ -44,7 +50,9 @@ from contractvault.storage.ledger import (
     record_hash,
     write_lock,
 )
-from contractvault.storage.rfc3161 import Timestamper, TsaConfig, TsaError
+from contractvault.storage.rfc3161 import Timestamper, TsaConfig, TsaError, tsa_id
+from contractvault.storage.sealcert import SealStore
+from contractvault.storage.signednote import checkpoint_text, sign_note
 from contractvault.util import atomic_write, canonical_json, iso_utc, utc_now
 
 MARKER_FORMAT = "contractvault-vault/1"
@@ -137,6 +145,8 @@ class Vault:
         self.blobs = BlobStore(self.paths.blobs)
         self.ledger = LedgerFile(self.paths.ledger)
         self.keys = KeyRing(self.paths.keys, passphrase)
+        # The PDF seal (ECDSA P-256 + certificate): same passphrase as the ledger keys.
+        self.seal_store = SealStore(self.paths.keys / "seal", passphrase)
         self.user = current_user()
         self.timestamper = Timestamper(self.paths.tsa_config, override=tsa)
         self._clause_index: ClauseIndex | None = None
@@ -196,13 +206,16 @@ class Vault:
             kid = vault.keys.generate()
             vault.keys.activate(kid)
             info["first_key_id"] = kid
+            seal_cert = vault.seal_store.create_vault_ca(info["vault_id"])
             atomic_write(paths.marker, json.dumps(info, indent=2) + "\n")
             vault.seal(kind="vault-created", artifacts=[],
                        context={"key_id": kid, "public_key_pem": public_pem(
                            vault.keys.public_key(kid)).decode("ascii"),
                            # Every row that matters is sealed from the first record on, so
                            # verify takes any row no record names for tampering.
-                           "state_sealed": True},
+                           "state_sealed": True,
+                           # The PDF seal's certificate and its vault CA, on the record.
+                           "seal_certificate": seal_cert.as_dict()},
                        build_rows=lambda _s: Subject())
             # An empty index with its schema marker, so the first add does not rebuild.
             vault.clause_index.rebuild()
@@ -406,29 +419,62 @@ class Vault:
         return sealed
 
     def _after_seal(self, sealed: Sealed) -> None:
-        """Trusted time: a token from the configured TSA; failing to get one loses nothing."""
+        """Trusted time: a token from each configured TSA; failing to get one loses nothing."""
         ref = evidence_ref(sealed.seq)
         try:
             config = self.timestamper.config()
-            if not config.url:
-                return
-            if self.timestamper.recently_failed():
-                # One unreachable TSA must not make a bulk add wait out a timeout per file.
-                sealed.timestamp_warning = (f"{ref} is sealed but has no timestamp: the TSA "
-                                            "failed moments ago. Run 'contractvault timestamp' later")
-                return
-            # The record bytes the ledger holds are exactly these; hashing them gives the imprint.
-            url, token, info = self.timestamper.stamp(record_bytes(sealed.record), config)
-            self.store_timestamp(sealed.seq, url, token, info.gen_time)
-        except (TsaError, ContractVaultError) as exc:
+        except ContractVaultError as exc:
             sealed.timestamp_warning = f"{ref} is sealed but has no timestamp: {exc.message}"
+            return
+        missing: list[str] = []
+        for url in config.urls:
+            if self.timestamper.is_down(url):
+                # One unreachable TSA must not make a bulk add wait out a timeout per file.
+                missing.append(f"the TSA at {url} failed moments ago")
+                continue
+            try:
+                # The record bytes the ledger holds are exactly these; their hash is the imprint.
+                _, token, info = self.timestamper.stamp(record_bytes(sealed.record), config, url)
+                self.store_timestamp(sealed.seq, url, token, info.gen_time)
+            except (TsaError, ContractVaultError) as exc:
+                missing.append(exc.message)
+        if missing:
+            sealed.timestamp_warning = (f"{ref} is sealed but lacks a timestamp: "
+                                        + "; ".join(missing)
+                                        + ". Run 'contractvault timestamp' later")
+
+    def token_urls(self, seq: int) -> set[str]:
+        """The TSAs whose tokens record `seq` has."""
+        with self.session() as s:
+            first = s.get(TimestampToken, seq)
+            more = s.exec(select(ExtraTimestampToken.tsa_url)
+                          .where(ExtraTimestampToken.evidence_seq == seq)).all()
+        return ({first.tsa_url} if first is not None else set()) | set(more)
 
     def store_timestamp(self, seq: int, url: str, token: bytes, gen_time: datetime) -> None:
-        """Keep a checked token: first the file beside the ledger, then the database row."""
-        atomic_write(self.paths.token(seq), token, mode=0o444)
+        """Keep a checked token: first the file beside the ledger, then the database row.
+
+        The record's first token is `ledger/tokens/<seq>.tsr` (a TimestampToken row); one
+        from a further TSA is `<seq>-<tsa id>.tsr` (an ExtraTimestampToken row).
+        """
         with self.session() as s:
-            if s.get(TimestampToken, seq) is None:
-                s.add(TimestampToken(evidence_seq=seq, tsa_url=url, gen_time=gen_time, token=token))
+            first = s.get(TimestampToken, seq)
+        if first is None or first.tsa_url == url:
+            atomic_write(self.paths.token(seq), token, mode=0o444)
+            with self.session() as s:
+                if s.get(TimestampToken, seq) is None:
+                    s.add(TimestampToken(evidence_seq=seq, tsa_url=url, gen_time=gen_time,
+                                         token=token))
+                    s.commit()
+            return
+        tid = tsa_id(url)
+        atomic_write(self.paths.token(seq, tid), token, mode=0o444)
+        with self.session() as s:
+            have = s.exec(select(ExtraTimestampToken).where(
+                ExtraTimestampToken.evidence_seq == seq, ExtraTimestampToken.tsa_id == tid)).first()
+            if have is None:
+                s.add(ExtraTimestampToken(evidence_seq=seq, tsa_id=tid, tsa_url=url,
+                                          gen_time=gen_time, token=token))
                 s.commit()
 
     def _finish_rotation_locked(self, last: LedgerEntry | None) -> None:
@@ -464,11 +510,20 @@ class Vault:
         self._after_seal(sealed)
         return sealed
 
+    @property
+    def checkpoint_origin(self) -> str:
+        """The origin (and key name) of the vault's C2SP checkpoint notes."""
+        return f"contractvault/{self.vault_id}"
+
     def _checkpoint(self, head: LedgerEntry) -> None:
         signer = self.keys.signer()
         body = {"seq": head.seq, "head": head.hash, "at": iso_utc(utc_now()),
                 "vault_id": self.vault_id, "key_id": signer.key_id}
         self.ledger.append_checkpoint({**body, "sig": signer.sign(canonical_json(body))})
+        # The same checkpoint as a C2SP signed note, which witnesses can cosign.
+        note = sign_note(checkpoint_text(self.checkpoint_origin, head.seq, head.hash),
+                         self.checkpoint_origin, signer.private_key)
+        atomic_write(self.paths.ledger / "checkpoint.note", note)
 
     def recover_locked(self) -> None:
         """Finish or drop what a killed writer left: called with the write lock held."""

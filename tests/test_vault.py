@@ -157,8 +157,12 @@ def test_identical_file_is_stored_once(cli, initialised: Path, tmp_path: Path) -
     second = cli.json("add", str(copy), "--new", "B", "--doc-type", "huvudavtal")
     assert first["contract_id"] != second["contract_id"]
     blobs = [p for p in (initialised / "blobs").rglob("*") if p.is_file()]
-    assert len(blobs) == 1
-    assert stat.S_IMODE(blobs[0].stat().st_mode) == 0o444
+    original = [p for p in blobs if p.read_bytes() == pdf.read_bytes()]
+    assert len(original) == 1
+    # Besides it only the two sealed copies (each signed at its own moment), no second original.
+    assert len(blobs) == 3
+    assert all(p.read_bytes().startswith(pdf.read_bytes()) for p in blobs)
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o444 for p in blobs)
 
 
 def test_add_to_unknown_contract_is_not_found(cli, initialised: Path, tmp_path: Path) -> None:

@@ -37,13 +37,20 @@ def capture_cmd(
     page_only: Annotated[bool, Opt("--page-only", help="A published page (DPA, sub-processor list, online terms) with nothing to click.")] = False,
     consent: Annotated[str, Opt("--consent", help="Cookie/consent dialogs: reject (only necessary), accept (all) or leave.")] = "reject",
     timeout: Annotated[float | None, Opt("--timeout", metavar="SECONDS", help="Limit for loading the page and each click (default 30).")] = None,
+    report: Annotated[Path | None, Opt("--report", help="Also write the sealed evidence report "
+                                       "(PDF) of the agreement page here.")] = None,
+    lang: Annotated[str, Opt("--lang", help="Language of --report: sv (default) or en.")] = "sv",
+    wacz: Annotated[Path | None, Opt("--wacz", help="Also write the capture as a signed WACZ here.")] = None,
+    force: Annotated[bool, Opt("--force", help="--report/--wacz may replace a regular file.")] = False,
     json_out: JsonFlag = False,
 ) -> None:
     """Capture a click-through agreement (or with --page-only a published page) as sealed
-    evidence; checks the signer's authority first."""
+    evidence; checks the signer's authority first. --report and --wacz write the auditor's
+    files right after."""
     from rich.markup import escape
 
-    from contractvault.evidence.capture import CaptureOptions, capture_agreement
+    from contractvault.evidence.capture import CaptureOptions
+    from contractvault.exports.auditor import capture_with_exports
 
     opts = CaptureOptions(url=url, doc_type=doc_type, contract=contract, new_title=new,
                           supplier=supplier, accept_selector=(accept or [None])[0],
@@ -62,17 +69,20 @@ def capture_cmd(
             err_console.print(f"[dim]{step}[/]")
 
     with open_vault(ctx) as vault:
-        outcome = capture_agreement(vault, opts, wait=wait, progress=progress)
+        made = capture_with_exports(vault, opts, report=report, lang=lang, wacz=wacz, force=force,
+                                    wait=wait, progress=progress)
+    outcome = made.outcome
 
     def warn() -> None:
-        for w in outcome.warnings:
+        for w in [*outcome.warnings, *(made.report.warnings if made.report else []),
+                  *(made.wacz.warnings if made.wacz else [])]:
             err_console.print(f"[yellow]warning[/]: {escape(w)}", markup=True)
 
     if json_out:
         # Warnings go to stderr with --json too (stdout stays one JSON document): a capture
         # that did not accept must not pass unnoticed in a script.
         warn()
-        print_json(outcome.as_dict())
+        print_json(made.as_dict() if (report or wacz) else outcome.as_dict())
         return
     console.print(f"Captured {url} into {outcome.contract_id}")
     for doc, ev in zip(outcome.document_ids, outcome.evidence_ids, strict=True):
@@ -101,6 +111,10 @@ def capture_cmd(
             chose = f"chose «{step['clicked']}»" if step["clicked"] else "left as it was"
         console.print(f"  consent dialog ({step['platform'] or 'cookies'}): {chose}")
     console.print(f"  {len(outcome.artifacts)} artifacts sealed")
+    if made.report:
+        console.print(f"  evidence report {made.report.path} (PAdES {made.report.seal_level})")
+    if made.wacz:
+        console.print(f"  web archive {made.wacz.path} ({made.wacz.signature} signature)")
     warn()
 
 

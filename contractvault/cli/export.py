@@ -1,4 +1,4 @@
-"""`export evidence|diarium|ciceron`."""
+"""`export evidence|diarium|ciceron|report|wacz`."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from contractvault.cli.common import (
 
 app = typer.Typer(name="export", help="Evidence bundles, diarium and Ciceron copies.", no_args_is_help=True)
 Opt = typer.Option
-Opt = typer.Option
+Force = Annotated[bool, Opt("--force", help="Replace an existing regular file (never a link).")]
 OnDate = Annotated[str | None, Opt("--on", help="Reference date YYYY-MM-DD (default today).")]
 ContractArg = Annotated[str, typer.Argument(metavar="ID", help="Contract id, e.g. C-3.")]
 DeficiencyArg = Annotated[str, typer.Argument(metavar="DEFICIENCY",
@@ -90,3 +90,51 @@ def export_ciceron_cmd(ctx: typer.Context,
     console.print(f"Wrote {len(res.contracts)} contract(s) and {len(res.documents)} "
                   f"document(s) to {res.path}. After importing, record each copy with "
                   "'contractvault register ID --ciceron REF'.")
+
+
+@app.command("report")
+def export_report_cmd(
+    ctx: typer.Context,
+    item_id: Annotated[str, typer.Argument(metavar="ID", help="A document (D-…) or evidence (E-…) id.")],
+    out: Annotated[Path, Opt("-o", "--out", help="The PDF file to write.")],
+    lang: Annotated[str, Opt("--lang", help="sv (default) or en.")] = "sv",
+    include_secret: Annotated[bool, Opt("--include-secret", help="Allow a contract marked secret.")] = False,
+    force: Force = False,
+    json_out: JsonFlag = False,
+) -> None:
+    """Write the evidence report: one sealed PDF an auditor reads and any PDF reader checks."""
+    from contractvault.exports.report import export_report
+
+    with open_vault(ctx) as vault:
+        report = export_report(vault, item_id, out, lang=lang, force=force,
+                               include_secret=include_secret)
+    if json_out:
+        print_json(report.as_dict())
+    else:
+        console.print(f"Wrote [bold]{report.path}[/]: evidence report of {report.evidence_id}, "
+                      f"PAdES {report.seal_level}.")
+    for w in report.warnings:
+        err_console.print(f"warning: {w}", markup=False)
+
+
+@app.command("wacz")
+def export_wacz_cmd(
+    ctx: typer.Context,
+    item_id: Annotated[str, typer.Argument(metavar="ID", help="A captured document (D-…) or its evidence (E-…).")],
+    out: Annotated[Path, Opt("-o", "--out", help="The .wacz file to write.")],
+    include_secret: Annotated[bool, Opt("--include-secret", help="Allow a contract marked secret.")] = False,
+    force: Force = False,
+    json_out: JsonFlag = False,
+) -> None:
+    """Write the capture as a signed WACZ web archive (replays in ReplayWeb.page)."""
+    from contractvault.exports.wacz import export_wacz
+
+    with open_vault(ctx) as vault:
+        result = export_wacz(vault, item_id, out, force=force, include_secret=include_secret)
+    if json_out:
+        print_json(result.as_dict())
+    else:
+        console.print(f"Wrote [bold]{result.path}[/]: {result.records} WARC record(s) of "
+                      f"{result.evidence_id}, signed ({result.signature}).")
+    for w in result.warnings:
+        err_console.print(f"warning: {w}", markup=False)

@@ -47,6 +47,12 @@ def _print_report(report: object) -> None:
                                "the local clock",
                  "local-clock": "sealing times rest on the local clock (no TSA timestamps)"}
     console.print(f"Time: {time_text.get(report.time_source, report.time_source)}.")
+    for url, n in report.tsas.items():
+        console.print(f"  {n} verified token(s) from the TSA at {escape(url)}")
+    kept = report.kept_checkpoint or {}
+    for c in kept.get("cosignatures", []):
+        state = {True: "verified", False: "does NOT verify", None: "not checked (no --witness key)"}
+        console.print(f"Cosignature by {escape(c['name'])}: {state[c['verified']]}.")
 
 
 @app.command("verify")
@@ -56,17 +62,27 @@ def verify_cmd(
         metavar="[ID]", help="A contract (C-…), document (D-…) or evidence (E-…) id; all when left out.")] = None,
     checkpoint: Annotated[Path | None, Opt(
         "--checkpoint", help="An older checkpoint you kept (a line of ledger/checkpoints.jsonl, "
-        "or an export's checkpoint.json with checkpoint.sig beside it): check that today's "
-        "ledger still contains it.")] = None,
+        "an export's checkpoint.json with checkpoint.sig beside it, or a C2SP checkpoint note "
+        "ledger/checkpoint.note, cosigned or not): check that today's ledger still contains it.")] = None,
+    witness: Annotated[list[str] | None, Opt(
+        "--witness", metavar="VKEY", help="A witness's verifier key (name+id+key): its "
+        "cosignature on the --checkpoint note must verify. Repeatable.")] = None,
     json_out: JsonFlag = False,
 ) -> None:
     """Re-hash every blob and check signatures, the chain, checkpoints and timestamps.
 
     Exit 0 when everything holds, 4 otherwise (each failure names its record).
     """
+    from contractvault.errors import UsageError
     from contractvault.evidence.verify import load_checkpoint, verify
+    from contractvault.storage.signednote import parse_vkey
 
     kept = load_checkpoint(checkpoint) if checkpoint is not None else None
+    if witness:
+        if kept is None or "note" not in kept:
+            raise UsageError("--witness goes with --checkpoint NOTE", "cosignatures are on "
+                             "checkpoint notes", "Give the cosigned ledger/checkpoint.note")
+        kept["witnesses"] = [parse_vkey(w) for w in witness]
     with open_vault(ctx) as vault:
         with progress_bar("Verifying") as update:
             report = verify(vault, item_id, progress=update, checkpoint=kept)
@@ -86,7 +102,7 @@ def timestamp_cmd(
     tsa: Annotated[str | None, Opt("--tsa", help="Ask this TSA (URL) instead of the configured one.")] = None,
     json_out: JsonFlag = False,
 ) -> None:
-    """Ask the TSA again for tokens that are missing (e.g. it was unreachable when sealing)."""
+    """Ask each TSA again for tokens that are missing (e.g. it was unreachable when sealing)."""
     from contractvault.evidence.timestamps import TsaConfig, timestamp_missing, tsa_config
 
     with open_vault(ctx) as vault:
@@ -99,10 +115,10 @@ def timestamp_cmd(
         print_json(result.as_dict())
     else:
         for item in result.stamped:
-            console.print(f"{item['id']} timestamped at {item['gen_time']}")
+            console.print(f"{item['id']} timestamped at {item['gen_time']} by {item['tsa']}")
         if not result.stamped and not result.errors:
             console.print(f"Nothing to do: {result.already} record(s) already have a token.")
     for e in result.errors:
-        err_console.print(f"contractvault: {e['id']}: {e['error']}", markup=False)
+        err_console.print(f"contractvault: {e['id']} ({e['tsa']}): {e['error']}", markup=False)
     if result.errors:
         raise typer.Exit(ExitCode.UNEXPECTED)

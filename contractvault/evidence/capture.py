@@ -22,6 +22,7 @@ from contractvault.authority.store import check
 from contractvault.errors import ContractVaultError, RefusedError, UsageError
 from contractvault.evidence.ingest import add_document_rows
 from contractvault.evidence.interrupted import AcceptanceGuard
+from contractvault.evidence.pades import Attachment, SealedCopy, make_sealed_copy
 from contractvault.evidence.sealing import seal_document
 from contractvault.ids import contract_ref, document_ref, evidence_ref
 from contractvault.models import Contract
@@ -29,7 +30,7 @@ from contractvault.records import refs
 from contractvault.records.contracts import ContractFields, new_contract_row
 from contractvault.records.extract import ExtractedDocument, text_hash
 from contractvault.records.vocabularies import CATEGORIES, SCOPES, choose, normalize_doc_type
-from contractvault.util import sha256_file
+from contractvault.util import canonical_json, sha256_file
 from contractvault.vault import ArtifactSpec, Sealed, Subject, Vault
 
 CONSENT_MODES = ("reject", "accept", "leave")
@@ -220,8 +221,10 @@ def seal_page(vault: Vault, result: cap.CaptureResult, index: int, summary: dict
               doc_type: str, contract_pk: int | None, opts: CaptureOptions,
               authority: dict[str, Any] | None, origin: str,
               supersedes: int | None = None, extra: dict[str, Any] | None = None,
-              decision_id: int | None = None) -> tuple[Sealed, list[ArtifactSpec]]:
-    """Seal one captured page as a document (the PDF is its blob) with every artifact."""
+              decision_id: int | None = None,
+              warnings: list[str] | None = None) -> tuple[Sealed, list[ArtifactSpec]]:
+    """Seal one captured page as a document (the PDF is its blob) with every artifact, and
+    a PAdES-sealed copy of the PDF (its warnings, e.g. no TSA answered, go to `warnings`)."""
     page = result.pages[index]
     pdf = next(a for a in page.artifacts if a.name.endswith("page.pdf"))
     specs = [ArtifactSpec(a.name, a.media_type, sha256_file(a.path), a.path.stat().st_size)
@@ -233,11 +236,22 @@ def seal_page(vault: Vault, result: cap.CaptureResult, index: int, summary: dict
     extracted = ExtractedDocument(path=pdf.path, sha256=pdf_spec.sha256, size=pdf_spec.size,
                                   media_type="application/pdf", pages=pages,
                                   has_text=bool(pages[0].strip()), text_sha256=text_hash(pages))
+    context = {"how": origin, "who": vault.user, "doc_type": doc_type,
+               "signer": opts.signer, "authority": authority, **page_context(summary, index),
+               "options": opts.recorded(), **(extra or {})}
+    copy, notes = _sealed_copy(vault, page, pdf.path, context)
+    if warnings is not None:
+        warnings.extend(notes)
+    if copy is not None:
+        specs.append(copy.spec)
+        context["pdf_seal"] = copy.seal.as_dict()
 
     def build(s: Session) -> Subject:
         # Blobs are stored under the write lock, so `doctor --fix` never sees them unsealed.
-        for a, spec in zip(page.artifacts, specs, strict=True):
+        for a, spec in zip(page.artifacts, specs, strict=False):
             vault.store_file(a.path, spec.sha256)
+        if copy is not None:
+            vault.store_file(copy.path, copy.spec.sha256)
         pk = contract_pk
         if pk is None:
             assert opts.new_title is not None
@@ -250,16 +264,40 @@ def seal_page(vault: Vault, result: cap.CaptureResult, index: int, summary: dict
                                 capture_id=result.capture_id, supersedes_id=supersedes)
         return Subject(contract_id=pk, document_id=row.id, supersedes=supersedes)
 
-    context = {"how": origin, "who": vault.user, "doc_type": doc_type,
-               "signer": opts.signer, "authority": authority, **page_context(summary, index),
-               "options": opts.recorded(), **(extra or {})}
-    sealed = seal_document(vault, kind="capture", artifacts=specs, context=context,
-                           build_rows=build, decision_id=decision_id)
+    try:
+        sealed = seal_document(vault, kind="capture", artifacts=specs, context=context,
+                               build_rows=build, decision_id=decision_id)
+    finally:
+        if copy is not None:
+            copy.discard()
     return sealed, specs
 
 
+# Embedded in the sealed PDF of the agreement page, so that one file holds the whole capture.
+_EMBEDDED = {"accept-before.png": "The accept box before acceptance",
+             "accept-after.png": "The accept box after acceptance",
+             "accept-result.png": "The page after the acceptance was submitted",
+             "network.har": "The network exchange (HAR, with response bodies)"}
+
+
+def _sealed_copy(vault: Vault, page: cap.CapturedPage, pdf: Path,
+                 context: dict[str, Any]) -> tuple[SealedCopy | None, list[str]]:
+    """The PAdES-sealed copy of a captured page's PDF (screenshots, acceptance, HAR inside)."""
+    attachments = [Attachment(a.name, a.path.read_bytes(), a.media_type.split(";")[0], _EMBEDDED[a.name])
+                   for a in page.artifacts if a.name in _EMBEDDED]
+    if page.role == "main":
+        attachments.append(Attachment("acceptance.json", canonical_json(context), "application/json",
+                                      "The acceptance record: what was clicked, by whom, with "
+                                      "which authority"))
+    reason = (f"ContractVault capture {context.get('capture_id')}: {context.get('doc_type')}"
+              + (f", accepted by {context['signer']}" if context.get("signer") else ""))
+    return make_sealed_copy(vault, pdf.read_bytes(), pdf.name, attachments=attachments,
+                            reason=reason)
+
+
 def capture_agreement(vault: Vault, opts: CaptureOptions, *, wait: Callable[[str], None] | None = None,
-                      progress: Callable[[str], None] | None = None) -> CaptureOutcome:
+                      progress: Callable[[str], None] | None = None,
+                      on_captured: Callable[[], None] | None = None) -> CaptureOutcome:
     """Check authority (if a signer is named), capture, seal every page, index the text.
 
     A refused check raises RefusedError after sealing the refusal: nothing is clicked.
@@ -308,6 +346,8 @@ def capture_agreement(vault: Vault, opts: CaptureOptions, *, wait: Callable[[str
         except BaseException as exc:
             guard.abandon(exc)
             raise
+        if on_captured is not None:
+            on_captured()  # the browser is closed; sealing and indexing follow
         outcome = CaptureOutcome(contract_id=None, document_ids=[], evidence_ids=[],
                                  artifacts=[], authority=authority,
                                  warnings=list(result.warnings), dialogs=result.dialogs,
@@ -327,7 +367,7 @@ def capture_agreement(vault: Vault, opts: CaptureOptions, *, wait: Callable[[str
             sealed, specs = seal_page(vault, result, index, summary, doc_type=page_type,
                                        contract_pk=contract_pk, opts=opts,
                                        authority=authority if page.role == "main" else None,
-                                       origin="capture",
+                                       origin="capture", warnings=outcome.warnings,
                                        decision_id=checked[1] if checked and page.role == "main"
                                        else None)
             contract_pk = sealed.subject.contract_id

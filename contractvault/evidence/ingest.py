@@ -12,6 +12,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from contractvault.errors import UsageError
+from contractvault.evidence.pades import SealedCopy, make_sealed_copy
 from contractvault.evidence.sealing import seal_documents
 from contractvault.ids import contract_ref, document_ref, evidence_ref
 from contractvault.models import Document, DocumentPage
@@ -177,7 +178,19 @@ def _seal_batch(vault: Vault, docs: list[ExtractedDocument], result: AddResult, 
         return contract_pk
     holder = {"pk": contract_pk}  # the first record of a new contract creates it
 
-    def builder(doc: ExtractedDocument) -> Callable[[Session], Subject]:
+    # A PAdES-sealed copy beside each original PDF: any PDF reader can check it. Made
+    # before the write lock is taken (signing and the TSA take time).
+    copies: dict[int, SealedCopy] = {}
+    for n, doc in enumerate(fresh):
+        if doc.media_type == "application/pdf":
+            # From the staged copy: the bytes that are sealed, not the file as it is now.
+            copy, notes = make_sealed_copy(vault, (doc.stored or doc.path).read_bytes(), doc.path.name,
+                                           reason=f"ContractVault: {doc_type}, added by {vault.user}")
+            result.warnings += [{"file": str(doc.path), "warning": w} for w in notes]
+            if copy is not None:
+                copies[n] = copy
+
+    def builder(doc: ExtractedDocument, copy: SealedCopy | None) -> Callable[[Session], Subject]:
         def build(s: Session) -> Subject:
             if holder["pk"] is None:
                 assert new_title is not None
@@ -186,6 +199,8 @@ def _seal_batch(vault: Vault, docs: list[ExtractedDocument], result: AddResult, 
             assert pk is not None
             row = add_document_rows(s, vault, contract_id=pk, doc=doc, doc_type=doc_type,
                                     title=doc.path.stem, source_name=doc.path.name, origin="add")
+            if copy is not None:
+                vault.store_file(copy.path, copy.spec.sha256)
             return Subject(contract_id=pk, document_id=row.id)
 
         return build
@@ -193,15 +208,22 @@ def _seal_batch(vault: Vault, docs: list[ExtractedDocument], result: AddResult, 
     specs = [
         SealSpec(
             kind="add",
-            artifacts=[ArtifactSpec(doc.path.name, doc.media_type, doc.sha256, doc.size)],
+            artifacts=[ArtifactSpec(doc.path.name, doc.media_type, doc.sha256, doc.size),
+                       *([copies[n].spec] if n in copies else [])],
             context={"how": "add", "who": vault.user, "doc_type": doc_type,
                      "source_name": doc.path.name, "page_count": len(doc.pages),
-                     "has_text": doc.has_text, "text_sha256": doc.text_sha256},
-            build_rows=builder(doc),
+                     "has_text": doc.has_text, "text_sha256": doc.text_sha256,
+                     **({"pdf_seal": copies[n].seal.as_dict()} if n in copies else {})},
+            build_rows=builder(doc, copies.get(n)),
         )
-        for doc in fresh
+        for n, doc in enumerate(fresh)
     ]
-    for doc, sealed in zip(fresh, seal_documents(vault, specs), strict=True):
+    try:
+        sealed_all = seal_documents(vault, specs)
+    finally:
+        for copy in copies.values():
+            copy.discard()
+    for doc, sealed in zip(fresh, sealed_all, strict=True):
         assert sealed.subject.contract_id is not None and sealed.subject.document_id is not None
         if sealed.timestamp_warning:
             result.warnings.append({"file": str(doc.path), "warning": sealed.timestamp_warning})

@@ -18,7 +18,7 @@ from sqlmodel import select
 
 from contractvault.errors import UsageError
 from contractvault.ids import evidence_ref
-from contractvault.models import Evidence, TimestampToken
+from contractvault.models import Evidence, ExtraTimestampToken, TimestampToken
 from contractvault.records import refs
 from contractvault.storage.rfc3161 import (
     CLOCK_SKEW_SECONDS,
@@ -42,8 +42,9 @@ def tsa_config(vault: Vault) -> TsaConfig:
     return vault.timestamper.config()
 
 
-def configure_tsa(vault: Vault, url: str | None, ca_pem: bytes | None = None) -> TsaConfig:
-    """Set (or with `url=None` turn off) the vault's TSA; a CA given is added to the pinned ones."""
+def configure_tsa(vault: Vault, url: str | list[str] | None,
+                  ca_pem: bytes | list[bytes] | None = None) -> TsaConfig:
+    """Set the vault's TSA or TSAs, in order (None turns them off); CAs given join the pinned ones."""
     return vault.timestamper.configure(url, ca_pem)
 
 
@@ -52,14 +53,16 @@ def token_path(vault: Vault, seq: int) -> Path:
     return vault.paths.token(seq)
 
 
-def timestamp_record(vault: Vault, seq: int, config: TsaConfig | None = None) -> TokenInfo:
-    """Obtain, check and store a token for the sealed record `seq` (raises TsaError)."""
+def timestamp_record(vault: Vault, seq: int, config: TsaConfig | None = None,
+                     url: str | None = None) -> TokenInfo:
+    """Obtain, check and store a token for the sealed record `seq` from `url` (default:
+    the first configured TSA); raises TsaError."""
     with vault.session() as s:
         row = refs.evidence(s, evidence_ref(seq))
-    url, token, info = vault.timestamper.stamp(row.record_json.encode("utf-8"), config)
+    got_url, token, info = vault.timestamper.stamp(row.record_json.encode("utf-8"), config, url)
     if info.imprint != row.record_hash:
         raise TsaError("the token does not match the record", "its hash differs from the ledger")
-    vault.store_timestamp(seq, url, token, info.gen_time)
+    vault.store_timestamp(seq, got_url, token, info.gen_time)
     return info
 
 
@@ -77,7 +80,8 @@ class StampResult:
 
 def timestamp_missing(vault: Vault, ref: str | None = None, config: TsaConfig | None = None,
                       progress: Progress | None = None) -> StampResult:
-    """Ask the TSA for a token for every record (of `ref`, or all) that has none yet.
+    """Ask each configured TSA for a token for every record (of `ref`, or all) that has
+    none from it yet.
 
     A token file left without its database row (a crash between the two) is adopted
     after it has been checked, instead of asking again.
@@ -85,34 +89,46 @@ def timestamp_missing(vault: Vault, ref: str | None = None, config: TsaConfig | 
     config = config or tsa_config(vault)
     with vault.session() as s:
         seqs = refs.evidence_seqs(s, ref)
-        have = set(s.exec(select(TimestampToken.evidence_seq)).all())
-    todo = [q for q in seqs if q not in have]
+        first = {r.evidence_seq: r.tsa_url for r in s.exec(select(TimestampToken)).all()}
+        more: dict[int, set[str]] = {}
+        for r in s.exec(select(ExtraTimestampToken)).all():
+            more.setdefault(r.evidence_seq, set()).add(r.tsa_url)
+    urls = config.urls
+
+    def lacking(seq: int) -> list[str]:
+        have = ({first[seq]} if seq in first else set()) | more.get(seq, set())
+        return [u for u in urls if u not in have]
+
+    todo = [q for q in seqs if (lacking(q) if urls else q not in first)]
     result = StampResult(already=len(seqs) - len(todo))
-    if todo and not config.url:
+    if todo and not urls:
         raise UsageError("no TSA is configured",
                          "set $CONTRACTVAULT_TSA_URL or run 'contractvault key tsa URL --ca FILE'")
     anchors = config.anchors()
     for n, seq in enumerate(todo, start=1):
         path = token_path(vault, seq)
-        try:
-            if path.is_file():
-                with vault.session() as s:
-                    row = s.get(Evidence, seq)
-                assert row is not None
-                check = check_token(path.read_bytes(), row.record_hash, anchors)
-                if check.info is not None and not check.problems:
-                    vault.store_timestamp(seq, config.url or "", path.read_bytes(),
-                                          check.info.gen_time)
-                    result.stamped.append({"id": evidence_ref(seq),
-                                           "gen_time": iso_utc(check.info.gen_time)})
-                    continue
-                # A bad leftover file is replaced by a fresh token.
-                os.chmod(path, 0o644)
-                path.unlink()
-            info = timestamp_record(vault, seq, config)
-            result.stamped.append({"id": evidence_ref(seq), "gen_time": iso_utc(info.gen_time)})
-        except TsaError as exc:
-            result.errors.append({"id": evidence_ref(seq), "error": exc.message})
+        for url in lacking(seq):
+            try:
+                if seq not in first and path.is_file():
+                    with vault.session() as s:
+                        row = s.get(Evidence, seq)
+                    assert row is not None
+                    check = check_token(path.read_bytes(), row.record_hash, anchors)
+                    if check.info is not None and not check.problems:
+                        vault.store_timestamp(seq, url, path.read_bytes(), check.info.gen_time)
+                        first[seq] = url
+                        result.stamped.append({"id": evidence_ref(seq), "tsa": url,
+                                               "gen_time": iso_utc(check.info.gen_time)})
+                        continue
+                    # A bad leftover file is replaced by a fresh token.
+                    os.chmod(path, 0o644)
+                    path.unlink()
+                info = timestamp_record(vault, seq, config, url)
+                first.setdefault(seq, url)
+                result.stamped.append({"id": evidence_ref(seq), "tsa": url,
+                                       "gen_time": iso_utc(info.gen_time)})
+            except TsaError as exc:
+                result.errors.append({"id": evidence_ref(seq), "tsa": url, "error": exc.message})
         if progress:
             progress(n, len(todo))
     return result

@@ -36,7 +36,7 @@ from contractvault.errors import (
 from contractvault.evidence.timestamps import certs_pem, token_path, tsa_config
 from contractvault.evidence.verify import verify
 from contractvault.ids import document_ref, evidence_ref, parse_ref
-from contractvault.models import Contract, Document, TimestampToken
+from contractvault.models import Contract, Document, ExtraTimestampToken, TimestampToken
 from contractvault.storage.keys import public_pem
 from contractvault.storage.ledger import LedgerEntry, record_bytes
 from contractvault.util import atomic_writer, canonical_json, parse_iso_utc, sha256_file, sha256_hex
@@ -122,6 +122,9 @@ def export_evidence(vault: Vault, ref: str, out: Path, *, include_secret: bool =
     with vault.session() as s:
         secret = {f"C-{c.id}": c for c in s.exec(select(Contract).where(Contract.secret == True)).all()}  # noqa: E712
         token_row = s.get(TimestampToken, seq)
+        extra_rows = list(s.exec(select(ExtraTimestampToken)
+                                 .where(ExtraTimestampToken.evidence_seq == seq)
+                                 .order_by(ExtraTimestampToken.id)).all())
     if contract_id in secret and not include_secret:
         raise RefusedError(f"{contract_id} is marked secret (sekretess)",
                            f"its evidence {evidence_ref(seq)} is not exported by default",
@@ -177,6 +180,8 @@ def export_evidence(vault: Vault, ref: str, out: Path, *, include_secret: bool =
         notes.append("the record has a timestamp token, but no TSA CA certificate is pinned, so it "
                      "is left out (pin one with 'contractvault key tsa URL --ca FILE')")
         token = None
+    # Tokens from further TSAs: timestamp-2.tsr, timestamp-3.tsr, … (verify.sh checks each).
+    more_tokens = [bytes(r.token) for r in extra_rows] if token is not None else []
 
     files: dict[str, bytes | Path] = {}
     files["manifest.json"] = record_bytes(entry.record)
@@ -209,10 +214,13 @@ def export_evidence(vault: Vault, ref: str, out: Path, *, include_secret: bool =
     files["checkpoint.sig"] = base64.b64decode(checkpoint["sig"])
     if token is not None:
         files["timestamp.tsr"] = token
+        for n, extra in enumerate(more_tokens, start=2):
+            files[f"timestamp-{n}.tsr"] = extra
         files["tsa-ca.pem"] = certs_pem(anchors)
 
-    files["VERIFY.md"] = _verify_md(vault, entry, doc_id, checkpoint, excerpt, token, artifacts_md,
-                                    artifact_cmds, notes).encode("utf-8")
+    files["VERIFY.md"] = _verify_md(vault, entry, doc_id, checkpoint, excerpt, token,
+                                    len(more_tokens), artifacts_md, artifact_cmds,
+                                    notes).encode("utf-8")
     files["verify.sh"] = _template("verify.sh").encode("utf-8")
     sums = []
     for name in sorted(files):
@@ -255,8 +263,8 @@ def _zip_time(at: str) -> tuple[int, int, int, int, int, int]:
 
 
 def _verify_md(vault: Vault, entry: LedgerEntry, doc_id: str | None, checkpoint: dict[str, Any],
-               excerpt: list[LedgerEntry], token: bytes | None, artifacts_md: list[str],
-               artifact_cmds: list[str], notes: list[str]) -> str:
+               excerpt: list[LedgerEntry], token: bytes | None, n_more: int,
+               artifacts_md: list[str], artifact_cmds: list[str], notes: list[str]) -> str:
     rec = entry.record
     ctx = rec.get("context") or {}
     mhash = sha256_hex(record_bytes(rec))
@@ -278,9 +286,15 @@ def _verify_md(vault: Vault, entry: LedgerEntry, doc_id: str | None, checkpoint:
         time_en = (f"An RFC 3161 timestamp token (`timestamp.tsr`) from a time-stamping authority "
                    f"certifies that the record (SHA-256 `{mhash}`) existed at **{gen}**. The "
                    f"authority's CA certificate is in `tsa-ca.pem`.")
-        ts_cmd = (f"    # Tidsstämpeln / the timestamp:\n"
-                  f"    openssl ts -verify -digest {mhash} -in timestamp.tsr -CAfile tsa-ca.pem\n"
-                  f"    openssl ts -reply -in timestamp.tsr -text")
+        names = ["timestamp.tsr", *(f"timestamp-{n}.tsr" for n in range(2, 2 + n_more))]
+        if n_more:
+            time_sv += (f" Ytterligare {n_more} tidsstämpel/tidsstämplar från andra, oberoende "
+                        f"tjänster: {', '.join(f'`{n}`' for n in names[1:])}.")
+            time_en += (f" {n_more} more token(s) from other, independent authorities: "
+                        f"{', '.join(f'`{n}`' for n in names[1:])}.")
+        ts_cmd = "    # Tidsstämplarna / the timestamps (one per TSA):\n" + "\n".join(
+            f"    openssl ts -verify -digest {mhash} -in {n} -CAfile tsa-ca.pem\n"
+            f"    openssl ts -reply -in {n} -text" for n in names)
         ts_hint = ("; `openssl ts -verify -digest <SHA-256 of manifest.json> -in timestamp.tsr "
                    "-CAfile tsa-ca.pem` checks the timestamp")
     else:

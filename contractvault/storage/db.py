@@ -14,6 +14,7 @@ from contractvault import models  # noqa: F401 - registers the tables on SQLMode
 from contractvault.errors import ContractVaultError, UsageError
 from contractvault.models import (
     Evidence,
+    ExtraTimestampToken,
     IndexQueue,
     LoginAttempt,
     Meta,
@@ -46,6 +47,8 @@ def _access(conn: Connection) -> None:
 def _index_queue(conn: Connection) -> None:
     # Sealed documents still to be indexed (issue 11): a killed indexer loses nothing.
     IndexQueue.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]
+def _extra_timestamps(conn: Connection) -> None:
+    SQLModel.metadata.create_all(conn, tables=[ExtraTimestampToken.__table__])
 
 
 MIGRATIONS: list[tuple[str, Migration]] = [
@@ -53,6 +56,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("0002_contract_value", _contract_value),
     ("0003_access", _access),
     ("0004_index_queue", _index_queue),
+    ("0005_extra_timestamps", _extra_timestamps),  # tokens from a second (third…) TSA
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -56,16 +56,23 @@ class TsaError(ContractVaultError):
 class TsaConfig:
     """Where to ask for tokens and which CA certificates to trust for them."""
 
-    url: str | None
+    url: str | None  # the first TSA
     ca_pems: list[str] = field(default_factory=list)
     source: str = "vault"  # vault | env
+    # Further TSAs: every record gets a token from each (two independent clocks and keys).
+    also: list[str] = field(default_factory=list)
+
+    @property
+    def urls(self) -> list[str]:
+        """Every TSA to ask, in order, each once."""
+        return list(dict.fromkeys([self.url, *self.also])) if self.url else []
 
     def anchors(self) -> list[x509.Certificate]:
         """The pinned CA certificates, parsed."""
         return load_certs("".join(self.ca_pems).encode("ascii"))
 
     def as_dict(self) -> dict[str, Any]:
-        return {"url": self.url, "source": self.source,
+        return {"url": self.url, "urls": self.urls, "source": self.source,
                 "ca_subjects": [c.subject.rfc4514_string() for c in self.anchors()]}
 
 
@@ -203,6 +210,8 @@ class Timestamper:
         # A TSA given for this run only (`--tsa URL`): used before tsa.json.
         self.override = override
         self._retry_after = 0.0
+        # Per TSA URL: until when (monotonic) this process does not ask it again.
+        self._down: dict[str, float] = {}
 
     def stored_config(self) -> TsaConfig:
         """The settings kept in the vault's tsa.json (no URL when there is none)."""
@@ -211,7 +220,9 @@ class Timestamper:
             return TsaConfig(url=None)
         try:
             data = json.loads(path.read_text("utf-8"))
-            return TsaConfig(url=data.get("url") or None, ca_pems=list(data.get("ca_pems", [])))
+            urls = [str(u) for u in data.get("urls") or ([data["url"]] if data.get("url") else [])]
+            return TsaConfig(url=urls[0] if urls else None, also=urls[1:],
+                             ca_pems=list(data.get("ca_pems", [])))
         except (ValueError, AttributeError) as exc:
             raise ContractVaultError(f"the TSA settings {path} are damaged", str(exc),
                                      "Set them again with 'contractvault key tsa URL --ca FILE'") from exc
@@ -227,7 +238,9 @@ class Timestamper:
             return TsaConfig(url=self.override.url,
                              ca_pems=[*stored.ca_pems, *self.override.ca_pems],
                              source=self.override.source)
-        env_url = os.environ.get(ENV_TSA)
+        # Several TSAs for one run: separated by spaces or commas.
+        env_urls = (os.environ.get(ENV_TSA) or "").replace(",", " ").split()
+        env_url = env_urls[0] if env_urls else None
         if env_url:
             pems = list(stored.ca_pems)
             env_ca = os.environ.get(ENV_TSA_CA)
@@ -236,38 +249,61 @@ class Timestamper:
                     pems.append(Path(env_ca).read_text("ascii"))
                 except OSError as exc:
                     raise UsageError(f"cannot read {ENV_TSA_CA}", str(exc)) from exc
-            return TsaConfig(url=env_url, ca_pems=pems, source="env")
+            return TsaConfig(url=env_url, also=env_urls[1:], ca_pems=pems, source="env")
         return stored
 
-    def configure(self, url: str | None, ca_pem: bytes | None = None) -> TsaConfig:
-        """Set (or with `url=None` turn off) the stored TSA; a CA given joins the pinned ones."""
-        if url is not None:
-            check_tsa_url(url)
+    def configure(self, url: str | list[str] | None,
+                  ca_pem: bytes | list[bytes] | None = None) -> TsaConfig:
+        """Set the stored TSA or TSAs (in order; None or [] turns them off); CAs given join
+        the pinned ones, which are never dropped (older tokens must keep verifying)."""
+        urls = [url] if isinstance(url, str) else list(url or [])
+        for u in urls:
+            check_tsa_url(u)
+        urls = list(dict.fromkeys(urls))
         pems = list(self.stored_config().ca_pems)
-        if ca_pem:
-            for cert in load_certs(ca_pem):
+        for blob in ([ca_pem] if isinstance(ca_pem, bytes) else list(ca_pem or [])):
+            for cert in load_certs(blob):
                 text = cert.public_bytes(serialization.Encoding.PEM).decode("ascii")
                 if text not in pems:
                     pems.append(text)
-        atomic_write(self.config_file, json.dumps({"url": url, "ca_pems": pems}, indent=2) + "\n")
-        return TsaConfig(url=url, ca_pems=pems)
+        first = urls[0] if urls else None
+        atomic_write(self.config_file, json.dumps({"url": first, "urls": urls, "ca_pems": pems},
+                                                  indent=2) + "\n")
+        return TsaConfig(url=first, also=urls[1:], ca_pems=pems)
+
+    def is_down(self, url: str) -> bool:
+        """True for a while after the TSA at `url` failed in this process."""
+        return time.monotonic() < self._down.get(url, 0.0)
+
+    def mark_failed(self, url: str) -> None:
+        """Remember that the TSA at `url` just failed (see `is_down`)."""
+        self._down[url] = time.monotonic() + RETRY_AFTER_SECONDS
 
     def recently_failed(self) -> bool:
         """True for a while after a TSA failure in this process."""
         return time.monotonic() < self._retry_after
 
-    def stamp(self, data: bytes, config: TsaConfig | None = None) -> tuple[str, bytes, TokenInfo]:
-        """A checked token over SHA-256(`data`) from the configured TSA: (url, token, info)."""
+    def stamp(self, data: bytes, config: TsaConfig | None = None,
+              url: str | None = None) -> tuple[str, bytes, TokenInfo]:
+        """A checked token over SHA-256(`data`) from `url` (default: the first configured
+        TSA): (url, token, info)."""
         config = config or self.config()
-        if not config.url:
+        url = url or config.url
+        if not url:
             raise UsageError("no TSA is configured",
                              "set $CONTRACTVAULT_TSA_URL or run 'contractvault key tsa URL --ca FILE'")
         try:
-            token, info = request_token(config.url, data, config.anchors())
+            token, info = request_token(url, data, config.anchors())
         except TsaError:
             self._retry_after = time.monotonic() + RETRY_AFTER_SECONDS
+            self.mark_failed(url)
             raise
-        return config.url, token, info
+        return url, token, info
+
+
+def tsa_id(url: str) -> str:
+    """A short, file-name-safe id of a TSA URL (names the token files of a further TSA)."""
+    return sha256_hex(url.encode("utf-8"))[:12]
 
 
 def check_tsa_url(url: str) -> None:

@@ -71,9 +71,10 @@ class TestTsa:
 
     __test__ = False  # not a pytest test class
 
-    def __init__(self, folder: Path | None = None) -> None:
+    def __init__(self, folder: Path | None = None, name: str = "ContractVault Test TSA") -> None:
         self.folder = Path(folder or tempfile.mkdtemp(prefix="cv-tsa-"))
-        make_tsa_pki(self.folder)
+        self.name = name
+        make_tsa_pki(self.folder, name)
         self.mode = "ok"  # ok | down | other-hash
         self.requests = 0  # queries answered with a token
         self.attempts = 0  # every POST, answered or not

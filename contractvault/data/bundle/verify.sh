@@ -266,17 +266,26 @@ else
     bad "checkpoint.json or checkpoint.sig is missing"
 fi
 
-# 7. The RFC 3161 timestamp token over the record hash, if there is one.
-if [ -f timestamp.tsr ]; then
+# 7. The RFC 3161 timestamp tokens over the record hash, one from each TSA, if there are any.
+ntok=0
+for t in timestamp.tsr timestamp-*.tsr; do
+    [ -f "$t" ] || continue
+    ntok=$((ntok + 1))
     if [ ! -f tsa-ca.pem ]; then
-        bad "timestamp.tsr is here but tsa-ca.pem is missing"
-    elif openssl ts -verify -digest "$mhash" -in timestamp.tsr -CAfile tsa-ca.pem >/dev/null 2>&1; then
-        gen=$(openssl ts -reply -in timestamp.tsr -text 2>/dev/null | grep '^Time stamp:' | sed 's/^Time stamp: *//')
-        ok "timestamp.tsr: a TSA certified that E-$mseq ($mhash) existed at $gen"
-    else
-        bad "timestamp.tsr does not verify for the SHA-256 of manifest.json ($mhash)"
+        bad "$t is here but tsa-ca.pem is missing"
+        continue
     fi
-else
+    text=$(openssl ts -reply -in "$t" -text 2>/dev/null)
+    gen=$(printf '%s\n' "$text" | grep '^Time stamp:' | sed 's/^Time stamp: *//')
+    tsa=$(printf '%s\n' "$text" | grep '^TSA:' | sed 's/^TSA: *//')
+    [ -n "$tsa" ] || tsa="(the token does not name its TSA)"
+    if openssl ts -verify -digest "$mhash" -in "$t" -CAfile tsa-ca.pem >/dev/null 2>&1; then
+        ok "$t: a TSA certified that E-$mseq ($mhash) existed at $gen (TSA: $tsa)"
+    else
+        bad "$t (TSA $tsa) does not verify for the SHA-256 of manifest.json ($mhash)"
+    fi
+done
+if [ "$ntok" -eq 0 ]; then
     echo "note  no timestamp token: the sealing time $msealed rests on the vault's local clock"
 fi
 

@@ -33,6 +33,7 @@ from contractvault.models import (
     Evidence,
     EvidenceArtifact,
 )
+from contractvault.storage.signednote import parse_note
 from contractvault.util import Progress
 from contractvault.vault import Vault
 
@@ -99,7 +100,11 @@ def _select(vault: Vault, v: _Verifier, ref: str | None, rows: dict[int, Evidenc
 
 def parse_checkpoint(data: bytes, sig_file: bytes | None = None) -> dict[str, Any]:
     """A checkpoint someone kept: one line of `ledger/checkpoints.jsonl` (the last line of a
-    whole file), or an export's `checkpoint.json` with its raw signature `checkpoint.sig`."""
+    whole file), an export's `checkpoint.json` with its raw signature `checkpoint.sig`, or a
+    C2SP checkpoint note (`ledger/checkpoint.note`, possibly cosigned by witnesses)."""
+    if not data.lstrip().startswith(b"{") and "\n\n\u2014 ".encode() in data:
+        parse_note(data)  # a UsageError now, not a verification failure later
+        return {"note": data}
     lines = [ln for ln in data.strip().splitlines() if ln.strip()]
     if not lines:
         raise UsageError("the checkpoint file is empty", "", "Give a line of checkpoints.jsonl")
@@ -198,6 +203,7 @@ def verify(vault: Vault, ref: str | None = None, *, progress: Progress | None = 
         failures, later = _split_later(failures, max(seqs, default=0))
     return VerifyReport(checked=len(seqs), failures=failures, warnings=_dedupe(v.warnings),
                         time_source=source, head=head, checkpoint=latest, blobs=nblobs,
+                        kept_checkpoint=v.kept, tsas=dict(v.tsa_counts),
                         bytes_hashed=nbytes, timestamps=ntokens, later=later)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from contractvault.evidence.verify.state import VerifierState, _canonical_b64, _json_str
 from contractvault.ids import evidence_ref
+from contractvault.storage import signednote as sn
 from contractvault.storage.keys import verify_signature
 from contractvault.storage.ledger import GENESIS, RECORD_VERSION, record_bytes
 from contractvault.util import canonical_json, sha256_hex
@@ -149,6 +150,38 @@ class ChainChecks(VerifierState):
                           f"{(line.computed or '?')[:16]}…: the ledger was rewritten")
         return {"seq": seq, "head": cp.get("head"), "at": cp.get("at"), "key_id": kid}
 
+    def check_note(self, data: bytes, witnesses: list[sn.Verifier]) -> dict[str, Any]:
+        """Check a C2SP checkpoint note someone kept, and the cosignatures on it."""
+        note = sn.parse_note(data)
+        origin = self.vault.checkpoint_origin
+        label = "the checkpoint note you kept"
+        if note.origin != origin:
+            self.fail("checkpoint", "checkpoint", f"{label} is of another log ({note.origin}, "
+                      f"this vault is {origin})")
+            return {}
+        signed_by = next((kid for kid, pub in self.keys.items()
+                          if sn.verify_signature(note, origin, pub)), None)
+        rid = evidence_ref(note.size)
+        if signed_by is None:
+            self.fail(rid, "checkpoint", f"{label} carries no valid signature of this vault's keys")
+        end = len(self.lines)
+        if note.size > end:
+            self.fail(rid, "truncated", f"{label} covers E-{note.size}, but the ledger ends at "
+                      f"E-{end}: records were cut off the end")
+        elif note.size >= 1:
+            line = self.lines[note.size - 1]
+            if line.computed != note.root_hash:
+                self.fail(rid, "checkpoint", f"{label} says E-{note.size} has hash "
+                          f"{note.root_hash[:16]}…, the ledger's record there hashes to "
+                          f"{(line.computed or '?')[:16]}…: the ledger was rewritten")
+        ours = {sn.key_id(origin, pub) for pub in self.keys.values()}
+        cosigs = sn.check_cosignatures(note, witnesses, ours)
+        for c in cosigs:
+            if c.verified is False:
+                self.fail(rid, "cosignature", f"the cosignature of {c.name} on {label} does not verify")
+        return {"seq": note.size, "head": note.root_hash, "key_id": signed_by, "origin": origin,
+                "cosignatures": [c.as_dict() for c in cosigs]}
+
     def check_checkpoints(self, external: dict[str, Any] | None) -> dict[str, Any] | None:
         data = self.checkpoint_bytes  # read before the ledger (read_ledger)
         raws = data.split(b"\n") if data is not None else []
@@ -184,8 +217,10 @@ class ChainChecks(VerifierState):
                 last_seq = max(last_seq, seq)
                 if latest is None or seq >= latest["seq"]:
                     latest = summary
-        if external is not None:
-            self.check_checkpoint(external, "the checkpoint you kept", "checkpoint")
+        if external is not None and "note" in external:
+            self.kept = self.check_note(external["note"], external.get("witnesses") or [])
+        elif external is not None:
+            self.kept = self.check_checkpoint(external, "the checkpoint you kept", "checkpoint")
         end = len(self.lines)
         if end and last_seq < end:
             self.warn(evidence_ref(end), "checkpoint",

@@ -54,6 +54,8 @@ class VerifyReport:
     # With an id: failures of records sealed after the ones asked about (they do not
     # weaken those, so they do not make this check fail).
     later: list[Failure] = field(default_factory=list)
+    kept_checkpoint: dict[str, Any] | None = None  # the outcome for `--checkpoint FILE`
+    tsas: dict[str, int] = field(default_factory=dict)  # verified tokens per TSA URL
 
     @property
     def ok(self) -> bool:
@@ -76,6 +78,8 @@ class VerifyReport:
             "blobs": self.blobs, "bytes_hashed": self.bytes_hashed,
             "timestamps": self.timestamps,
             "later_failures": [f.as_dict() for f in self.later],
+            "kept_checkpoint": self.kept_checkpoint,
+            "tsas": [{"url": u, "tokens": n} for u, n in self.tsas.items()],
         }
 
 
@@ -157,6 +161,8 @@ class VerifierState:
         self.lines: list[_Line] = []
         self.by_seq: dict[int, list[_Line]] = defaultdict(list)
         self.keys: dict[str, Ed25519PublicKey] = {}
+        self.kept: dict[str, Any] | None = None  # the checkpoint someone kept, as checked
+        self.tsa_counts: dict[str, int] = {}  # verified tokens per TSA URL
         # Key that signed each position, and the key active right after it (for checkpoints).
         self.key_at: dict[int, str] = {}
         self.key_after: dict[int, str] = {}

@@ -10,9 +10,7 @@ from sqlmodel import select
 from contractvault.evidence.timestamps import CLOCK_SKEW_SECONDS, check_token, tsa_config
 from contractvault.evidence.verify.state import VerifierState, _parse_time, _utc_naive
 from contractvault.ids import evidence_ref
-from contractvault.models import (
-    TimestampToken,
-)
+from contractvault.models import ExtraTimestampToken, TimestampToken
 
 
 class TimestampChecks(VerifierState):
@@ -70,6 +68,9 @@ class TimestampChecks(VerifierState):
                 self.warn(rid, "timestamp", f"the vault's clock said {sealed.isoformat()}Z, the TSA "
                           f"said {gen.isoformat()}Z: the local clock was ahead")
             good += 1
+            self.tsa_counts[row.tsa_url if row is not None else "?"] = \
+                self.tsa_counts.get(row.tsa_url if row is not None else "?", 0) + 1
+        self.check_extra_timestamps(seqs, anchors)
         if note_missing_ca:
             self.warn("tsa", "timestamp", "no TSA CA certificate is pinned, so token signatures were "
                       "not checked; pin one with 'contractvault key tsa URL --ca FILE'")
@@ -88,3 +89,53 @@ class TimestampChecks(VerifierState):
                 self.warn("vault", "time", "no TSA is configured: sealing times rest on the local "
                           "clock of the computer that sealed them")
         return good, source
+
+    def check_extra_timestamps(self, seqs: set[int], anchors: list) -> None:  # noqa: ANN001
+        """Tokens from further TSAs: each row has its file, and each token holds."""
+        with self.vault.session() as s:
+            rows = list(s.exec(select(ExtraTimestampToken)).all())
+        token_dir = self.vault.paths.ledger / "tokens"
+        files = {p.stem: p for p in token_dir.glob("*-*.tsr")} if token_dir.is_dir() else {}
+        known = {ln.pos for ln in self.lines}
+        for row in rows:
+            rid = evidence_ref(row.evidence_seq)
+            name = f"{row.evidence_seq}-{row.tsa_id}"
+            files.pop(name, None)
+            if row.evidence_seq not in known:
+                self.fail(rid, "timestamp", f"a token from {row.tsa_url} for a record the ledger "
+                          "does not have")
+                continue
+            if row.evidence_seq not in seqs:
+                continue
+            path = self.vault.paths.token(row.evidence_seq, row.tsa_id)
+            if not path.is_file():
+                self.fail(rid, "timestamp", f"ledger/tokens/{name}.tsr (from {row.tsa_url}) is "
+                          "missing (the database still has the token)")
+            elif path.read_bytes() != bytes(row.token):
+                self.fail(rid, "timestamp", f"the token file from {row.tsa_url} and the database "
+                          "copy differ")
+            line = self.entry_for(row.evidence_seq)
+            if line is None or line.computed is None:
+                continue
+            check = check_token(bytes(row.token), line.computed, anchors)
+            for problem in check.problems:
+                self.fail(rid, "timestamp", f"the token from {row.tsa_url}: {problem}")
+            if check.info is not None and not check.problems:
+                self.tsa_counts[row.tsa_url] = self.tsa_counts.get(row.tsa_url, 0) + 1
+        with self.vault.session() as s:
+            first = {r.evidence_seq: r.tsa_url for r in s.exec(select(TimestampToken)).all()}
+        have: dict[int, set[str]] = {q: {u} for q, u in first.items()}
+        for row in rows:
+            have.setdefault(row.evidence_seq, set()).add(row.tsa_url)
+        urls = tsa_config(self.vault).urls
+        for seq in sorted(seqs):
+            if seq in have:  # a record with no token at all is reported above
+                for url in urls:
+                    if url not in have[seq]:
+                        self.warn(evidence_ref(seq), "timestamp", f"no token from the TSA at "
+                                  f"{url} yet ('contractvault timestamp' asks it)")
+        for name in sorted(files):
+            seq = name.split("-", 1)[0]
+            self.warn(evidence_ref(int(seq)) if seq.isdigit() else name, "timestamp",
+                      f"ledger/tokens/{name}.tsr has no database row; 'contractvault timestamp' "
+                      "asks that TSA again")
