@@ -212,7 +212,7 @@ def test_captured_clickthrough_is_exported_with_its_artifacts(cli, initialised, 
     demo_site = Path(__file__).resolve().parents[1] / "contractvault" / "data" / "demo-site"
     with serve(demo_site) as site:
         cap = cli.json("capture", site.url("/"), "--doc-type", "villkor", "--new",
-                       "Exempel AB – molntjänst", "--click")
+                       "Exempel AB – molntjänst", "--click", "--submit", "#fortsatt")
     cid, did, eid = cap["contract_id"], cap["document_ids"][0], cap["evidence_ids"][0]
     pkg = tmp_path / "pkg"
     cli.json("export", "diarium", cid, "-o", str(pkg))

@@ -169,7 +169,7 @@ def search_archive(root: Path, query: str, open_vault: Callable[[], AbstractCont
     answer by itself (missing, of an older schema, damaged, or no vault there) the vault is
     opened with ``open_vault`` and searched as by :func:`search`, rebuilding the index."""
     paths = VaultPaths(Path(root).expanduser())
-    if paths.marker.is_file():
+    if paths.marker.is_file() and _nothing_queued(paths):
         idx = archive_index(paths.index)
         try:
             if idx.ready():
@@ -183,3 +183,30 @@ def search_archive(root: Path, query: str, open_vault: Callable[[], AbstractCont
     with open_vault() as vault:
         return search(vault, query, doc_type=doc_type, supplier=supplier, board=board,
                       include_secret=include_secret, limit=limit, all_versions=all_versions)
+
+
+def _nothing_queued(paths: VaultPaths) -> bool:
+    """True when no sealed document waits for the index (so the index alone answers).
+
+    Read with the standard library's sqlite3, read-only, so a search still starts without
+    SQLAlchemy; a vault whose database is external (or unreadable here) is searched through
+    the vault, which completes the queue first.
+    """
+    import json
+    import sqlite3
+
+    try:
+        info = json.loads(paths.marker.read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    if info.get("db") != "sqlite" or not paths.db_file.is_file():
+        return False
+    try:
+        con = sqlite3.connect(f"file:{paths.db_file}?mode=ro", uri=True, timeout=5)
+        try:
+            row = con.execute("SELECT 1 FROM cv_index_queue LIMIT 1").fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return False
+    return row is None
