@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 import tomllib
 from dataclasses import replace
@@ -21,6 +23,11 @@ def _header_name(raw: str) -> str:
     return ".".join(part.strip().strip("\"'") for part in raw.split("."))
 
 
+@functools.lru_cache(maxsize=256)
+def _key_pattern(key: str) -> re.Pattern[str]:
+    return re.compile(rf"^\s*(?:{re.escape(key)}|\"{re.escape(key)}\"|'{re.escape(key)}')\s*=")
+
+
 class Locator:
     """Finds lines in the source text; tomllib reports no positions for valid documents."""
 
@@ -29,6 +36,8 @@ class Locator:
         # (line number, table name, is array-of-tables header)
         self.headers: list[tuple[int, str, bool]] = []
         for number, line in enumerate(self.lines, start=1):
+            if "[" not in line:
+                continue  # most lines are `key = value`: skip the two regexes
             match = _ARRAY_HEADER.match(line)
             if match:
                 self.headers.append((number, _header_name(match.group(1)), True))
@@ -36,12 +45,22 @@ class Locator:
             match = _TABLE_HEADER.match(line)
             if match:
                 self.headers.append((number, _header_name(match.group(1)), False))
+        # Indexes, so that finding the n-th entry or an entry's sub-tables does not scan
+        # every header (a register of 50 000 people took minutes: one scan per entry).
+        self._numbers = [number for number, _, _ in self.headers]
+        self._arrays: dict[str, list[int]] = {}
+        for i, (_, name, is_array) in enumerate(self.headers):
+            if is_array:
+                self._arrays.setdefault(name, []).append(i)
 
     def _span_from(self, header_index: int) -> tuple[int, int]:
         start, name, _ = self.headers[header_index]
         root = name.split(".")[0]
         end = len(self.lines)
-        for number, other, _ in self.headers[header_index + 1 :]:
+        # Walk on from the header (no slice: copying the rest of the list per entry made
+        # locating every entry quadratic). Usually the very next header ends the entry.
+        for j in range(header_index + 1, len(self.headers)):
+            number, other, _ = self.headers[j]
             # Sub-tables such as [[person.holds]] belong to the entry above them.
             if other.split(".")[0] != root or other == name:
                 end = number - 1
@@ -50,13 +69,8 @@ class Locator:
 
     def entry_span(self, kind: str, index: int) -> tuple[int, int] | None:
         """Lines of the `index`-th (0-based) `[[kind]]` entry, or None when not found."""
-        seen = 0
-        for i, (_, name, is_array) in enumerate(self.headers):
-            if name == kind and is_array:
-                if seen == index:
-                    return self._span_from(i)
-                seen += 1
-        return None
+        entries = self._arrays.get(kind, [])
+        return self._span_from(entries[index]) if 0 <= index < len(entries) else None
 
     def table_span(self, name: str) -> tuple[int, int] | None:
         """Lines of the first header (table or array) named `name`."""
@@ -74,9 +88,7 @@ class Locator:
         """Line of `key = ...` inside `span`."""
         if span is None:
             return None
-        pattern = re.compile(
-            rf"^\s*(?:{re.escape(key)}|\"{re.escape(key)}\"|'{re.escape(key)}')\s*="
-        )
+        pattern = _key_pattern(key)
         for number in range(span[0], span[1] + 1):
             if pattern.match(self.lines[number - 1]):
                 return number
@@ -86,10 +98,13 @@ class Locator:
         """Line of the `index`-th inline table in the array `key` (or `[[root.key]]` entry)."""
         if span is None:
             return None
+        # Only the headers inside the span: found by bisection on their line numbers.
+        first = bisect.bisect_right(self._numbers, span[0])
+        last = bisect.bisect_right(self._numbers, span[1])
         sub_headers = [
             number
-            for number, name, is_array in self.headers
-            if is_array and span[0] < number <= span[1] and name.endswith("." + key)
+            for number, name, is_array in self.headers[first:last]
+            if is_array and name.endswith("." + key)
         ]
         if sub_headers:
             return sub_headers[index] if index < len(sub_headers) else sub_headers[0]

@@ -203,7 +203,8 @@ class Validator:
         self.problems: list[RegisterProblem] = []
         # Ids of every entry whose id is readable, even if the rest is broken, so that one
         # bad entry does not also produce "unknown id" problems everywhere it is named.
-        self.ids: dict[str, dict[str, int | None]] = {kind: {} for kind in _KINDS}
+        # The value is the entry itself: its line is looked up only for a duplicate.
+        self.ids: dict[str, dict[str, _Entry]] = {kind: {} for kind in _KINDS}
 
     def add(self, line: int | None, where: str, message: str) -> None:
         """Record a problem not tied to an _Entry."""
@@ -227,10 +228,10 @@ class Validator:
             )
             return []
         entries: list[_Entry] = []
-        seen: dict[str, int | None] = self.ids[kind]
+        seen: dict[str, _Entry] = self.ids[kind]
+        fallback = self.locator.top_key_line(kind)  # once, not per entry
         for index, table in enumerate(value):
             span = self.locator.entry_span(kind, index)
-            fallback = self.locator.top_key_line(kind)
             if not isinstance(table, dict):
                 self.add(
                     span[0] if span else fallback,
@@ -244,17 +245,20 @@ class Validator:
             entry = _Entry(table, where, span, self.locator, self.problems, self.source, fallback)
             if readable:
                 if raw_id in seen:
-                    first = seen[raw_id]
+                    first = seen[raw_id].line("id")
                     also = f" (first on line {first})" if first else ""
                     entry.problem(f"duplicate {kind} id {raw_id!r}{also}", "id")
                 else:
-                    seen[raw_id] = entry.line("id")
+                    seen[raw_id] = entry
             entries.append(entry)
         return entries
 
     def _ref(self, entry: _Entry, key: str, kind: str, value: str | None) -> None:
         if value is not None and value not in self.ids[kind]:
-            known = ", ".join(self.ids[kind]) or "none"
+            ids = list(self.ids[kind])
+            # A register of 50 000 people must not print them all in one problem line.
+            known = ", ".join(ids[:10]) + (f", … ({len(ids)} in all)" if len(ids) > 10 else "")
+            known = known or "none"
             entry.problem(f"{key} {value!r} is not a known {kind} id (known: {known})", key)
 
     def _period(self, entry: _Entry, start: date | None, end: date | None, end_key: str) -> None:
@@ -367,17 +371,20 @@ class Validator:
         return Person(person_id, name, tuple(holds), note)
 
     def _holding(self, entry: _Entry, index: int, item: object) -> Holding | None:
-        line = entry.locator.item_line(entry.span, "holds", index)
+        # The line is found only when there is a problem to report (it costs a scan).
+        def line() -> int | None:
+            return entry.locator.item_line(entry.span, "holds", index)
+
         label = f"holds[{index + 1}]"
         if not isinstance(item, dict):
-            entry.problem(f"{label} must be a table {{ position = ..., from = ... }}", line=line)
+            entry.problem(f"{label} must be a table {{ position = ..., from = ... }}", line=line())
             return None
         ok = True
 
         def fail(message: str, _key: str | None = None) -> None:
             nonlocal ok
             ok = False
-            entry.problem(f"{label}: {message}", line=line)
+            entry.problem(f"{label}: {message}", line=line())
 
         for key in item:
             if key not in ("position", "from", "to"):
