@@ -123,10 +123,10 @@ def test_killed_key_rotations_never_leave_a_record_signed_by_the_wrong_key(
     assert cv_start(env, "key", "rotate").wait(timeout=120) == 0
     duration = time.monotonic() - began
     kills = attempts = 0
-    while kills < 5 and attempts < 12:
+    while kills < 4 and attempts < 8:
         attempts += 1
         proc = cv_start(env, "key", "rotate")
-        time.sleep(rng.uniform(0.5, 1.0) * duration)
+        time.sleep(rng.uniform(0.3, 0.9) * duration)
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             kills += 1
@@ -161,11 +161,12 @@ class _SlowAcceptSite:
                 outer.posted.set()
                 outer.release.wait(timeout=60)
                 body = "<html><body><p>Tack, villkoren är godkända.</p></body></html>".encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                with contextlib.suppress(OSError):  # the browser was killed meanwhile
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/html; charset=utf-8")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0),
                                           partial(Handler, directory=str(CLICKTHROUGH)))
