@@ -57,7 +57,7 @@ def test_a_rotation_after_one_cut_short_is_signed_by_the_key_it_names(cli, initi
 
 
 @pytest.mark.db
-def test_two_key_rotations_at_once_leave_a_chain_that_verifies(cli, initialised: Path,
+def test_key_rotations_at_once_leave_a_chain_that_verifies(cli, initialised: Path,
                                                               env: dict) -> None:
     for _round in range(3):
         procs = [cv_start(env, "key", "rotate", "--json") for _ in range(3)]
