@@ -209,6 +209,7 @@ def test_ics_has_one_all_day_event_per_deadline_with_reminders(cli, initialised,
     _new(cli, "Hemlig", "--end", "2024-05-31", "--notice-months", "1", "--secret")
     due = cli.json("followup", "due", "--on", "2024-01-10", "--within", "365")
     ics = tmp_path / "cal" / "avtal.ics"
+    ics.parent.mkdir()  # -o never creates folders (cli-contract.md)
     r = cli("followup", "ics", "-o", str(ics), "--on", "2024-01-10", "--within", "365")
     assert r.exit_code == 0, r.stderr
     cal = Calendar.from_ical(ics.read_bytes())

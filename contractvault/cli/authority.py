@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from contractvault.cli.common import JsonFlag, console, open_vault, print_json
+from contractvault.cli.common import ForceFlag, JsonFlag, console, open_vault, print_json
 from contractvault.errors import ExitCode
 
 app = typer.Typer(name="authority", help="The delegation register and signer-authority checks.", no_args_is_help=True)
@@ -52,17 +52,20 @@ def show_cmd(ctx: typer.Context,
 
 @app.command("export")
 def export_cmd(ctx: typer.Context,
-               output: Annotated[Path | None, Opt("-o", "--output", help="Write to FILE (else stdout).")] = None,
-               version: Annotated[int | None, Opt("--version")] = None) -> None:
+               output: Annotated[str | None, Opt("-o", "--output", metavar="FILE", help="Write to FILE (else stdout).")] = None,
+               version: Annotated[int | None, Opt("--version")] = None,
+               force: ForceFlag = False) -> None:
     """Write the register back as TOML."""
     from contractvault.authority import register_to_toml
     from contractvault.authority.store import load_register
-    from contractvault.util import atomic_write
+    from contractvault.util import new_output_file, write_output
 
+    if output is not None:
+        new_output_file(output, force)  # refused before the vault is opened
     with open_vault(ctx) as vault:
         text = register_to_toml(load_register(vault, version))
-    if output:
-        atomic_write(output, text)
+    if output is not None:
+        write_output(output, text, force)
     else:
         typer.echo(text, nl=False)
 

@@ -37,11 +37,11 @@ def capture_cmd(
     page_only: Annotated[bool, Opt("--page-only", help="A published page (DPA, sub-processor list, online terms) with nothing to click.")] = False,
     consent: Annotated[str, Opt("--consent", help="Cookie/consent dialogs: reject (only necessary), accept (all) or leave.")] = "reject",
     timeout: Annotated[float | None, Opt("--timeout", metavar="SECONDS", help="Limit for loading the page and each click (default 30).")] = None,
-    report: Annotated[Path | None, Opt("--report", help="Also write the sealed evidence report "
+    report: Annotated[str | None, Opt("--report", metavar="FILE.pdf", help="Also write the sealed evidence report "
                                        "(PDF) of the agreement page here.")] = None,
     lang: Annotated[str, Opt("--lang", help="Language of --report: sv (default) or en.")] = "sv",
-    wacz: Annotated[Path | None, Opt("--wacz", help="Also write the capture as a signed WACZ here.")] = None,
-    force: Annotated[bool, Opt("--force", help="--report/--wacz may replace a regular file.")] = False,
+    wacz: Annotated[str | None, Opt("--wacz", metavar="FILE.wacz", help="Also write the capture as a signed WACZ here.")] = None,
+    force: Annotated[bool, Opt("--force", help="--report/--wacz may replace a regular file (never a link, folder or device).")] = False,
     json_out: JsonFlag = False,
 ) -> None:
     """Capture a click-through agreement (or with --page-only a published page) as sealed
@@ -82,7 +82,7 @@ def capture_cmd(
         # Warnings go to stderr with --json too (stdout stays one JSON document): a capture
         # that did not accept must not pass unnoticed in a script.
         warn()
-        print_json(made.as_dict() if (report or wacz) else outcome.as_dict())
+        print_json(made.as_dict() if (report is not None or wacz is not None) else outcome.as_dict())
         return
     console.print(f"Captured {url} into {outcome.contract_id}")
     for doc, ev in zip(outcome.document_ids, outcome.evidence_ids, strict=True):

@@ -24,6 +24,11 @@ if TYPE_CHECKING:
 # The `--json` flag every reporting command takes (cli-contract.md).
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 Opt = typer.Option
+# A user's `-o PATH`: kept as the text typed (a Path would turn "" into "."), checked and
+# written by contractvault.util.new_output_file/output_writer or new_output_dir/atomic_folder.
+# `--force` (cli-contract.md): replace an existing regular file, never a link or anything else.
+ForceFlag = Annotated[bool, typer.Option(
+    "--force", help="Replace an existing regular file (never a link, folder or device).")]
 
 
 @dataclass

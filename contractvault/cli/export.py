@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from contractvault.cli.common import (
+    ForceFlag,
     JsonFlag,
     console,
     err_console,
@@ -18,7 +19,6 @@ from contractvault.cli.common import (
 
 app = typer.Typer(name="export", help="Evidence bundles, diarium and Ciceron copies.", no_args_is_help=True)
 Opt = typer.Option
-Force = Annotated[bool, Opt("--force", help="Replace an existing regular file (never a link).")]
 OnDate = Annotated[str | None, Opt("--on", help="Reference date YYYY-MM-DD (default today).")]
 ContractArg = Annotated[str, typer.Argument(metavar="ID", help="Contract id, e.g. C-3.")]
 DeficiencyArg = Annotated[str, typer.Argument(metavar="DEFICIENCY",
@@ -30,16 +30,17 @@ _SEVERITY_STYLE = {"high": "red", "medium": "yellow", "low": "cyan"}
 def export_evidence_cmd(
     ctx: typer.Context,
     item_id: Annotated[str, typer.Argument(metavar="ID", help="A document (D-…) or evidence (E-…) id.")],
-    out: Annotated[Path, Opt("-o", "--out", help="The zip file to write.")],
+    out: Annotated[str, Opt("-o", "--out", metavar="FILE", help="The zip file to write.")],
     include_secret: Annotated[bool, Opt("--include-secret", help="Allow evidence of a contract "
                                         "marked secret.")] = False,
+    force: ForceFlag = False,
     json_out: JsonFlag = False,
 ) -> None:
     """Write a self-contained evidence bundle, checkable with openssl and sha256sum alone."""
     from contractvault.exports.bundle import export_evidence
 
     with open_vault(ctx) as vault:
-        bundle = export_evidence(vault, item_id, out, include_secret=include_secret)
+        bundle = export_evidence(vault, item_id, out, include_secret=include_secret, force=force)
     if json_out:
         print_json(bundle.as_dict())
         return
@@ -56,7 +57,7 @@ def export_evidence_cmd(
 
 @app.command("diarium")
 def export_diarium_cmd(ctx: typer.Context, contract_id: ContractArg,
-                       output: Annotated[Path, Opt("-o", "--output", help="The package folder to create (must not exist).")],
+                       output: Annotated[str, Opt("-o", "--output", metavar="DIR", help="The package folder to create (new, or an empty folder).")],
                        json_out: JsonFlag = False) -> None:
     """An E-ARK SIP (FGS Paketstruktur 2.0) of one contract for the diarium."""
     from contractvault.exports.diarium import export_diarium
@@ -74,7 +75,7 @@ def export_diarium_cmd(ctx: typer.Context, contract_id: ContractArg,
 
 @app.command("ciceron")
 def export_ciceron_cmd(ctx: typer.Context,
-                       output: Annotated[Path, Opt("-o", "--output", help="The folder to create (must not exist).")],
+                       output: Annotated[str, Opt("-o", "--output", metavar="DIR", help="The folder to create (new, or an empty folder).")],
                        mapping: Annotated[Path | None, Opt("--mapping", help="TOML file choosing and naming the CSV columns.")] = None,
                        include_secret: Annotated[bool, Opt("--secret/--no-secret", help="Include secret contracts (marked in the Sekretess column).")] = True,
                        json_out: JsonFlag = False) -> None:
@@ -96,10 +97,10 @@ def export_ciceron_cmd(ctx: typer.Context,
 def export_report_cmd(
     ctx: typer.Context,
     item_id: Annotated[str, typer.Argument(metavar="ID", help="A document (D-…) or evidence (E-…) id.")],
-    out: Annotated[Path, Opt("-o", "--out", help="The PDF file to write.")],
+    out: Annotated[str, Opt("-o", "--out", metavar="FILE", help="The PDF file to write.")],
     lang: Annotated[str, Opt("--lang", help="sv (default) or en.")] = "sv",
     include_secret: Annotated[bool, Opt("--include-secret", help="Allow a contract marked secret.")] = False,
-    force: Force = False,
+    force: ForceFlag = False,
     json_out: JsonFlag = False,
 ) -> None:
     """Write the evidence report: one sealed PDF an auditor reads and any PDF reader checks."""
@@ -121,9 +122,9 @@ def export_report_cmd(
 def export_wacz_cmd(
     ctx: typer.Context,
     item_id: Annotated[str, typer.Argument(metavar="ID", help="A captured document (D-…) or its evidence (E-…).")],
-    out: Annotated[Path, Opt("-o", "--out", help="The .wacz file to write.")],
+    out: Annotated[str, Opt("-o", "--out", metavar="FILE", help="The .wacz file to write.")],
     include_secret: Annotated[bool, Opt("--include-secret", help="Allow a contract marked secret.")] = False,
-    force: Force = False,
+    force: ForceFlag = False,
     json_out: JsonFlag = False,
 ) -> None:
     """Write the capture as a signed WACZ web archive (replays in ReplayWeb.page)."""

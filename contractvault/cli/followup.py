@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from contractvault.cli.common import JsonFlag, console, open_vault, print_json
+from contractvault.cli.common import ForceFlag, JsonFlag, console, open_vault, print_json
 from contractvault.records.vocabularies import parse_date
 
 app = typer.Typer(name="followup", help="Avtalsuppföljning: deadlines, follow-ups, calendar.", no_args_is_help=True)
@@ -53,21 +52,22 @@ def followup_due(ctx: typer.Context,
 
 @app.command("ics")
 def followup_ics(ctx: typer.Context,
-                 output: Annotated[Path, Opt("-o", "--output", help="The .ics file to write.")],
+                 output: Annotated[str, Opt("-o", "--output", metavar="FILE", help="The .ics file to write.")],
                  within: Annotated[int, Opt("--within", help="Days ahead to include.")] = 365,
                  on: OnDate = None,
                  show_secret: Annotated[bool, Opt("--show-secret", help="Put titles of secret contracts in the calendar too.")] = False,
+                 force: ForceFlag = False,
                  json_out: JsonFlag = False) -> None:
     """Write the deadlines as an iCalendar file (all-day events with reminders)."""
     from contractvault.followup import write_ics
 
     with open_vault(ctx) as vault:
-        n = write_ics(vault, output, on=parse_date(on, "--on"), within=within,
-                      show_secret=show_secret)
+        path, n = write_ics(vault, output, on=parse_date(on, "--on"), within=within,
+                            show_secret=show_secret, force=force)
     if json_out:
-        print_json({"path": str(output), "events": n})
+        print_json({"path": str(path), "events": n})
     else:
-        console.print(f"Wrote {n} deadline(s) to {output}")
+        console.print(f"Wrote {n} deadline(s) to {path}")
 
 
 @app.command("record")

@@ -43,8 +43,8 @@ class CaptureWithExports:
         return out
 
 
-def capture_with_exports(vault: Vault, opts: CaptureOptions, *, report: Path | None = None,
-                         lang: str = "sv", wacz: Path | None = None, force: bool = False,
+def capture_with_exports(vault: Vault, opts: CaptureOptions, *, report: Path | str | None = None,
+                         lang: str = "sv", wacz: Path | str | None = None, force: bool = False,
                          include_secret: bool = False,
                          wait: Callable[[str], None] | None = None,
                          progress: Callable[[str], None] | None = None) -> CaptureWithExports:

@@ -39,7 +39,14 @@ from contractvault.ids import document_ref, evidence_ref, parse_ref
 from contractvault.models import Contract, Document, ExtraTimestampToken, TimestampToken
 from contractvault.storage.keys import public_pem
 from contractvault.storage.ledger import LedgerEntry, record_bytes
-from contractvault.util import atomic_writer, canonical_json, parse_iso_utc, sha256_file, sha256_hex
+from contractvault.util import (
+    canonical_json,
+    new_output_file,
+    output_writer,
+    parse_iso_utc,
+    sha256_file,
+    sha256_hex,
+)
 from contractvault.vault import Vault
 
 _UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
@@ -102,14 +109,17 @@ def _entries(vault: Vault) -> list[LedgerEntry | None]:
     return [None if isinstance(item, ValueError) else item for item in vault.ledger.entries()]
 
 
-def export_evidence(vault: Vault, ref: str, out: Path, *, include_secret: bool = False) -> EvidenceBundle:
+def export_evidence(vault: Vault, ref: str, out: Path | str, *, include_secret: bool = False,
+                    force: bool = False) -> EvidenceBundle:
     """Write the evidence bundle of a document or evidence record to the zip file `out`.
 
     Refused (RefusedError) for a contract marked secret unless `include_secret`; the
     ledger excerpt then also stops before any later record of a secret contract, so no
     file names of secret contracts leak into the bundle. Raises VerificationError when
-    the record does not verify: a bundle is only made of evidence that holds.
+    the record does not verify: a bundle is only made of evidence that holds. `out` is
+    never overwritten unless `force`, and then only a regular file (`new_output_file`).
     """
+    out = new_output_file(out, force)
     seq, doc_id = _resolve(vault, ref)
     all_entries = _entries(vault)
     found = all_entries[seq - 1] if 1 <= seq <= len(all_entries) else None
@@ -231,8 +241,7 @@ def export_evidence(vault: Vault, ref: str, out: Path, *, include_secret: bool =
 
     top = f"evidence-{evidence_ref(seq)}"
     stamp = _zip_time(str(checkpoint.get("at", "")))
-    out = Path(out)
-    with atomic_writer(out) as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
+    with output_writer(out, force) as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
         for name in sorted(files):
             info = zipfile.ZipInfo(f"{top}/{name}", date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED

@@ -29,7 +29,7 @@ from contractvault.exports.bundle import _entries, _resolve
 from contractvault.ids import evidence_ref
 from contractvault.models import Contract, Document, ExtraTimestampToken, TimestampToken
 from contractvault.storage.ledger import record_bytes
-from contractvault.util import atomic_writer, new_output_file, parse_iso_utc, sha256_hex
+from contractvault.util import new_output_file, output_writer, parse_iso_utc, sha256_hex
 from contractvault.vault import Vault
 
 LANGS = ("sv", "en")
@@ -559,19 +559,20 @@ def prepare_report(vault: Vault, ref: str, *, lang: str = "sv",
                      html=build_html(vault, seq, lang))
 
 
-def finish_report(vault: Vault, job: ReportJob, pdf: bytes, out: Path, *,
+def finish_report(vault: Vault, job: ReportJob, pdf: bytes, out: Path | str, *,
                   force: bool = False) -> EvidenceReport:
     """PAdES-seal the printed report and write it to `out` (never over a file unless `force`)."""
+    out = new_output_file(out, force)
     seal = seal_pdf(pdf, vault.seal_store.unlock(), tsas=vault_tsas(vault),
                     reason=f"ContractVault evidence report {evidence_ref(job.seq)}")
-    with atomic_writer(out, overwrite=force) as fh:
+    with output_writer(out, force) as fh:
         fh.write(seal.data)
     return EvidenceReport(path=out, evidence_id=evidence_ref(job.seq), document_id=job.document_id,
                           lang=job.lang, sha256=sha256_hex(seal.data), seal_level=seal.level,
                           warnings=seal.warnings)
 
 
-def export_report(vault: Vault, ref: str, out: Path, *, lang: str = "sv", force: bool = False,
+def export_report(vault: Vault, ref: str, out: Path | str, *, lang: str = "sv", force: bool = False,
                   include_secret: bool = False,
                   printer: ChromiumPrinter | None = None) -> EvidenceReport:
     """Write the PAdES-sealed evidence report of a document or evidence record to `out`.

@@ -41,7 +41,7 @@ from contractvault.models import Contract
 from contractvault.storage.ledger import LedgerEntry, record_bytes
 from contractvault.storage.rfc3161 import TsaError, request_token
 from contractvault.storage.sealcert import cert_pem, subject_cn
-from contractvault.util import atomic_writer, iso_utc, new_output_file, sha256_hex
+from contractvault.util import iso_utc, new_output_file, output_writer, sha256_hex
 from contractvault.vault import Vault
 
 WACZ_VERSION = "1.1.1"
@@ -235,7 +235,7 @@ def sign_digest(vault: Vault, digest: str, created: str) -> tuple[dict[str, Any]
     return {**base, "publicKey": base64.b64encode(public).decode("ascii")}, "anonymous", warnings
 
 
-def export_wacz(vault: Vault, ref: str, out: Path, *, force: bool = False,
+def export_wacz(vault: Vault, ref: str, out: Path | str, *, force: bool = False,
                 include_secret: bool = False) -> WaczExport:
     """Write the signed WACZ of a captured document or its evidence record to `out`."""
     out = new_output_file(out, force)
@@ -295,7 +295,7 @@ def export_wacz(vault: Vault, ref: str, out: Path, *, force: bool = False,
     files["datapackage.json"] = package_bytes
     files["datapackage-digest.json"] = json.dumps(digest_doc, indent=2).encode("utf-8")
     stamp = created.timetuple()[:6]
-    with atomic_writer(out, overwrite=force) as fh, zipfile.ZipFile(fh, "w") as zf:
+    with output_writer(out, force) as fh, zipfile.ZipFile(fh, "w") as zf:
         for name, data in files.items():
             info = zipfile.ZipInfo(name, date_time=stamp)
             # WARCs are stored: replay reads records by offset straight out of the ZIP.

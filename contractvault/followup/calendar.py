@@ -7,7 +7,7 @@ from pathlib import Path
 
 from contractvault.followup.deadlines import DueItem, deadlines
 from contractvault.followup.terms import ALARM_DAYS, KIND_LABEL
-from contractvault.util import atomic_write, sha256_hex, utc_now
+from contractvault.util import new_output_file, output_writer, sha256_hex, utc_now
 from contractvault.vault import Vault
 
 # --- iCalendar ---------------------------------------------------------------------------
@@ -57,11 +57,14 @@ def calendar_bytes(vault_id: str, items: list[DueItem], *, show_secret: bool = F
     return cal.to_ical()
 
 
-def write_ics(vault: Vault, path: Path, *, on: date | None = None, within: int = 365,
-              show_secret: bool = False) -> int:
-    """Write the deadlines of the coming `within` days (and what is overdue) to an .ics
-    file, atomically; returns the number of events."""
+def write_ics(vault: Vault, path: Path | str, *, on: date | None = None, within: int = 365,
+              show_secret: bool = False, force: bool = False) -> tuple[Path, int]:
+    """Write the deadlines of the coming `within` days (and what is overdue) to a new .ics
+    file (`force`: or over a regular file), atomically; returns its path and the number
+    of events."""
+    out = new_output_file(path, force)
     listing = deadlines(vault, on=on, within=within)
-    atomic_write(Path(path), calendar_bytes(vault.vault_id, listing.items,
-                                            show_secret=show_secret))
-    return len(listing.items)
+    data = calendar_bytes(vault.vault_id, listing.items, show_secret=show_secret)
+    with output_writer(out, force) as fh:
+        fh.write(data)
+    return out, len(listing.items)
