@@ -55,6 +55,12 @@ class VaultGroup(TyperGroup):
             # Typer's bundled click raises its usage errors with these two attributes.
             if not (hasattr(exc, "format_message") and hasattr(exc, "exit_code")):
                 raise
+            if type(exc).__name__ == "NoArgsIsHelpError":
+                # A bare `contractvault` (or `contractvault export`): the help is the answer.
+                # Typer's rich help printed itself already (its message is then empty).
+                if text := exc.format_message():
+                    sys.stdout.write(text + "\n")
+                sys.exit(ExitCode.OK)
             where = getattr(getattr(exc, "ctx", None), "command_path", "contractvault")
             say_error(f"{exc.format_message()} (see '{where} --help')")
             sys.exit(exc.exit_code)
