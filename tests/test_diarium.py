@@ -75,6 +75,7 @@ def test_package_passes_eark_validator_and_erms_validates(cli, initialised, tmp_
     cid, docs = _archive(cli, tmp_path)
     cli.json("register", cid, "--diarienummer", "KS-2023-00815")
     pkg = tmp_path / "out" / "KS-2023-00815"
+    pkg.parent.mkdir()  # -o never creates folders above the one it writes (cli-contract.md)
     res = cli.json("export", "diarium", cid, "-o", str(pkg))
     assert res["path"] == str(pkg) and res["contract_id"] == cid
 
@@ -117,7 +118,7 @@ def test_package_passes_eark_validator_and_erms_validates(cli, initialised, tmp_
 def test_every_file_is_listed_with_a_matching_sha256(cli, initialised, tmp_path):
     from contractvault.util import sha256_file
 
-    cid, _ = _archive(cli, tmp_path)
+    cid, docs = _archive(cli, tmp_path)
     pkg = tmp_path / "pkg"
     cli.json("export", "diarium", cid, "-o", str(pkg))
     listed = _mets_files(pkg / "METS.xml")
@@ -127,10 +128,12 @@ def test_every_file_is_listed_with_a_matching_sha256(cli, initialised, tmp_path)
     for path, (checksum, size) in listed.items():
         assert sha256_file(path).upper() == checksum.upper(), path
         assert path.stat().st_size == size
-    # Originals come from the blob store unchanged, under a safe name.
+    # Originals come from the blob store unchanged, named by document id, type and the
+    # extension of what they are (the name they were added under stays in erms.xml).
     data = pkg / "representations" / "rep1" / "data"
-    assert sorted(p.name for p in data.glob("D-*/*.txt")) == [
-        "Data_Processing_Addendum.txt", "Enterprise_Agreement.txt", "Tjansteniva_a.txt"]
+    assert sorted(p.name for p in data.glob("D-*/*.txt")) == sorted([
+        f"{docs['huvudavtal']}-huvudavtal.txt", f"{docs['dpa']}-pub-avtal.txt",
+        f"{docs['sla']}-sla.txt"])
 
 
 @needs_shared
@@ -195,6 +198,7 @@ def test_existing_target_is_refused_and_a_failure_leaves_nothing(cli, initialise
     os.chmod(blob, stat.S_IWUSR | stat.S_IRUSR)
     blob.write_text("tampered")
     out = tmp_path / "exports" / "pkg"
+    out.parent.mkdir()
     r = cli("export", "diarium", cid, "-o", str(out))
     assert r.exit_code == 4, r.stderr
     assert not out.exists()

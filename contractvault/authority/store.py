@@ -8,7 +8,7 @@ notices a register or a decision edited in the database.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -41,10 +41,26 @@ class RegisterVersion:
     source_name: str
     imported_at: str
     imported_by: str
+    # True when an import found this version already current: nothing was sealed.
+    unchanged: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {"version": self.version, "sha256": self.sha256, "source": self.source_name,
-                "imported_at": self.imported_at, "imported_by": self.imported_by}
+                "imported_at": self.imported_at, "imported_by": self.imported_by,
+                "unchanged": self.unchanged}
+
+
+class _Unchanged(Exception):  # noqa: N818 - a signal, not an error
+    """Raised inside the seal's transaction to abandon it: the file is the current version."""
+
+    def __init__(self, row: AuthorityRegisterVersion) -> None:
+        super().__init__()
+        self.row = row
+
+
+def _current(s: Session) -> AuthorityRegisterVersion | None:
+    return s.exec(select(AuthorityRegisterVersion)
+                  .order_by(col(AuthorityRegisterVersion.id).desc())).first()
 
 
 def _version(row: AuthorityRegisterVersion) -> RegisterVersion:
@@ -56,7 +72,10 @@ def _version(row: AuthorityRegisterVersion) -> RegisterVersion:
 def import_register(vault: Vault, path: Path) -> RegisterVersion:
     """Validate the whole file, then store it as a new dated version (old ones are kept).
 
-    An invalid file raises RegisterInvalid with every problem and changes nothing.
+    An invalid file raises RegisterInvalid with every problem and changes nothing. A file
+    byte for byte identical to the current version changes nothing either: that version
+    comes back with `unchanged` set and nothing is sealed (a changed one, or one going
+    back to an older version's text, is a new version).
     """
     try:
         data = Path(path).read_bytes()
@@ -68,8 +87,16 @@ def import_register(vault: Vault, path: Path) -> RegisterVersion:
     register = parse_register(data, source=name)
     file_sha = sha256_hex(data)
     rows: list[AuthorityRegisterVersion] = []
+    with vault.session() as s:
+        current = _current(s)
+        if current is not None and current.sha256 == register.sha256:
+            return replace(_version(current), unchanged=True)
 
     def build(s: Session) -> Subject:
+        # Checked again under the write lock: two identical imports at once make one version.
+        current = _current(s)
+        if current is not None and current.sha256 == register.sha256:
+            raise _Unchanged(current)
         # Stored under the write lock, so `doctor --fix` never takes it for a leftover.
         vault.blobs.put_bytes(data, file_sha)
         row = AuthorityRegisterVersion(sha256=register.sha256, source_name=name,
@@ -80,11 +107,14 @@ def import_register(vault: Vault, path: Path) -> RegisterVersion:
         rows.append(row)
         return Subject(context={"rows": [sealed_row(row)]})
 
-    vault.seal(kind="authority-import",
-               artifacts=[ArtifactSpec(name, REGISTER_MEDIA_TYPE, file_sha, len(data))],
-               context={"how": "authority import", "who": vault.user,
-                        "register_sha256": register.sha256, "source_name": name},
-               build_rows=build)
+    try:
+        vault.seal(kind="authority-import",
+                   artifacts=[ArtifactSpec(name, REGISTER_MEDIA_TYPE, file_sha, len(data))],
+                   context={"how": "authority import", "who": vault.user,
+                            "register_sha256": register.sha256, "source_name": name},
+                   build_rows=build)
+    except _Unchanged as same:
+        return replace(_version(same.row), unchanged=True)
     return _version(rows[0])
 
 

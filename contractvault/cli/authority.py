@@ -17,13 +17,17 @@ Opt = typer.Option
 
 @app.command("import")
 def import_cmd(ctx: typer.Context, file: Path, json_out: JsonFlag = False) -> None:
-    """Import the delegation register (TOML) as a new dated version."""
+    """Import the delegation register (TOML) as a new dated version (a file identical to
+    the current version changes nothing)."""
     from contractvault.authority.store import import_register
 
     with open_vault(ctx) as vault:
         version = import_register(vault, file)
     if json_out:
         print_json(version.as_dict())
+    elif version.unchanged:
+        console.print(f"Register unchanged: identical to version {version.version} "
+                      f"(sha256 {version.sha256}), imported {version.imported_at}; nothing sealed.")
     else:
         console.print(f"Imported register version {version.version} (sha256 {version.sha256})")
 

@@ -32,7 +32,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from contractvault.errors import UsageError
-from contractvault.exports.package import safe_name
+from contractvault.exports.package import blob_head, real_extension, safe_name
 from contractvault.ids import contract_ref, document_ref
 from contractvault.models import Contract, Document
 from contractvault.util import Progress, atomic_folder, new_output_dir, sha256_file
@@ -41,8 +41,6 @@ from contractvault.vault import Vault
 CSV_NAME = "avtal.csv"
 DOC_DIR = "dokument"
 SUMS_NAME = "SHA256SUMS"
-EXTENSIONS = {"application/pdf": ".pdf", "text/html": ".html", "text/plain": ".txt",
-              "text/markdown": ".md", "multipart/related": ".mhtml"}
 FIELDS: dict[str, str] = {
     "contract_id": "the contract id (C-3)",
     "title": "the contract's title",
@@ -133,16 +131,16 @@ def _yes_no(value: bool | None) -> str:
     return "" if value is None else ("Ja" if value else "Nej")
 
 
-def doc_file_name(d: Document) -> str:
-    """The file name of a document in the copy: its id and its type's extension."""
+def doc_file_name(d: Document, head: bytes) -> str:
+    """The file name of a document in the copy: its id and its content's real extension
+    (`head`: the stored file's first bytes), whatever the URL or file it came from."""
     assert d.id is not None
-    ext = Path(d.source_name).suffix.lower() or EXTENSIONS.get(d.media_type, ".bin")
-    return safe_name(f"{document_ref(d.id)}{ext}")
+    return safe_name(f"{document_ref(d.id)}{real_extension(head, d.media_type, d.source_name)}")
 
 
-def _row(c: Contract, docs: list[Document]) -> dict[str, str]:
+def _row(c: Contract, docs: list[Document], names: dict[int, str]) -> dict[str, str]:
     assert c.id is not None
-    files = [f"{doc_file_name(d)} ({d.doc_type})" for d in docs]
+    files = [f"{names[d.id or 0]} ({d.doc_type})" for d in docs]
     values: dict[str, Any] = {
         "contract_id": contract_ref(c.id), "title": c.title, "supplier": c.supplier,
         "board": c.board, "system": c.system, "category": c.category, "scope": c.scope,
@@ -195,14 +193,15 @@ def export_ciceron(vault: Vault, out_dir: Path, *, mapping_file: Path | None = N
         doc_dir = tmp / DOC_DIR
         doc_dir.mkdir()
         sums: list[tuple[str, str]] = []
+        names = {d.id or 0: doc_file_name(d, blob_head(vault, d.blob_sha256)) for d in all_docs}
         for n, d in enumerate(all_docs, start=1):
-            name = doc_file_name(d)
+            name = names[d.id or 0]
             digest = _copy_checked(vault, d, doc_dir / name)
             sums.append((digest, str(PurePosixPath(DOC_DIR, name))))
             result.documents.append(document_ref(d.id or 0))
             if progress:
                 progress(n, total)
-        rows = [_row(c, docs_of.get(c.id or 0, [])) for c in kept]
+        rows = [_row(c, docs_of.get(c.id or 0, []), names) for c in kept]
         (tmp / CSV_NAME).write_text(csv_text(rows, mapping), encoding="utf-8-sig", newline="")
         sums.insert(0, (sha256_file(tmp / CSV_NAME), CSV_NAME))
         (tmp / SUMS_NAME).write_text("".join(f"{h}  {p}\n" for h, p in sums), encoding="utf-8")

@@ -52,7 +52,10 @@ from contractvault.exports.package import (
     SECRECY_REGULATION,
     DiariumExport,
     PackageFile,
+    blob_head,
     copy_blob,
+    document_file_name,
+    named_by_content,
     safe_name,
     schema_path,
     write_package_file,
@@ -152,8 +155,11 @@ def export_diarium(vault: Vault, contract: str, out_dir: Path, *,
         for d in docs:
             assert d.id is not None
             ddir = data_dir / document_ref(d.id)
-            original = copy_blob(vault, d.blob_sha256, ddir / safe_name(d.source_name),
-                                  d.media_type, d.added_at, document_ref(d.id))
+            name = document_file_name(document_ref(d.id), d.doc_type,
+                                      blob_head(vault, d.blob_sha256), d.media_type,
+                                      d.source_name)
+            original = copy_blob(vault, d.blob_sha256, ddir / name, d.media_type, d.added_at,
+                                 document_ref(d.id))
             data_files.append(original)
             ev_files = [_evidence_files(vault, ev, ddir / "evidence", artifacts.get(ev.seq, []),
                                         skip={d.blob_sha256})
@@ -225,11 +231,11 @@ def _evidence_files(vault: Vault, ev: Evidence, folder: Path, arts: list[Evidenc
     for a in arts:
         if a.sha256 in skip:
             continue  # the document's original, already in the package
-        dest = folder / eid / safe_name(a.name, "artifact")
+        base = named_by_content(a.name, blob_head(vault, a.sha256), a.media_type, "artifact")
+        dest = folder / eid / base
         n = 1
         while dest.exists():  # two artifacts whose names fold to the same safe name
             n += 1
-            base = safe_name(a.name, "artifact")
             dest = dest.with_name(f"{Path(base).stem}-{n}{Path(base).suffix}")
         out.append(copy_blob(vault, a.sha256, dest, a.media_type, ev.sealed_at,
                               f"{eid} artifact {a.name}"))

@@ -54,6 +54,83 @@ def safe_name(name: str, fallback: str = "file") -> str:
     return out[:150]
 
 
+# Extension by media type, where the content itself does not say (text, markdown, ...).
+EXTENSIONS = {"application/pdf": ".pdf", "text/html": ".html", "text/plain": ".txt",
+              "text/markdown": ".md", "multipart/related": ".mhtml", "image/png": ".png",
+              "image/jpeg": ".jpg", "application/json": ".json", "application/toml": ".toml",
+              "application/zip": ".zip", "application/wacz": ".wacz"}
+# Suffixes a file may keep when its content is of the sniffed kind.
+_SAME = {".jpg": {".jpeg"}, ".html": {".htm", ".xhtml"}, ".har": {".json"},
+         ".mhtml": {".mht"}, ".zip": {".wacz", ".docx", ".xlsx", ".odt", ".ods"}}
+HEAD_BYTES = 4096
+
+
+def sniff_extension(head: bytes, media_type: str = "") -> str | None:
+    """The extension the content's first bytes prove (magic numbers, markup), else None."""
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    lead = head.lstrip()
+    if lead.startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
+        return ".pdf"
+    magic = ((b"\x89PNG\r\n\x1a\n", ".png"), (b"\xff\xd8\xff", ".jpg"), (b"GIF87a", ".gif"),
+             (b"GIF89a", ".gif"))
+    for sig, ext in magic:
+        if head.startswith(sig):
+            return ext
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return ".webp"
+    if head.startswith(b"PK\x03\x04"):
+        return EXTENSIONS.get(media_type, ".zip") if media_type.endswith(("zip", "wacz")) else ".zip"
+    text = lead[:2048].decode("utf-8", "replace").lower()
+    if text.startswith("from: <saved by blink>") or (
+            "mime-version:" in text and "multipart/related" in text):
+        return ".mhtml"
+    if text.startswith(("<!doctype html", "<html")) or (text.startswith("<") and "<html" in text):
+        return ".html"
+    if text.startswith("{") and '"log"' in text[:200]:
+        return ".har"
+    return None
+
+
+def blob_head(vault: Vault, sha256: str) -> bytes:
+    """The first bytes of a stored blob (empty if it is missing: the copy then says so)."""
+    try:
+        with open(vault.blobs.open(sha256), "rb") as fh:
+            return fh.read(HEAD_BYTES)
+    except FileNotFoundError:
+        return b""
+
+
+def real_extension(head: bytes, media_type: str, name: str = "") -> str:
+    """The extension a file should carry: what its content proves, else its media type's,
+    else the one of `name`, else .bin."""
+    return (sniff_extension(head, media_type) or EXTENSIONS.get(media_type)
+            or Path(name).suffix.lower() or ".bin")
+
+
+def named_by_content(name: str, head: bytes, media_type: str, fallback: str = "file") -> str:
+    """`safe_name(name)`, with its extension put right where the content proves another
+    (a PDF saved as `subprocessors.html`, a page named `127.0.0.1_18081`)."""
+    base = safe_name(name, fallback)
+    proven = sniff_extension(head, media_type)
+    suffix = Path(base).suffix.lower()
+    if proven is None:
+        if suffix and len(suffix) <= 6 and suffix[1:].isalnum():
+            return base
+        return safe_name(base + real_extension(head, media_type), fallback)
+    if suffix == proven or suffix in _SAME.get(proven, set()):
+        return base
+    stem = Path(base).stem if suffix and len(suffix) <= 6 and suffix[1:].isalnum() else base
+    return safe_name(stem + proven, fallback)
+
+
+def document_file_name(doc_id: str, doc_type: str, head: bytes, media_type: str,
+                       source_name: str = "") -> str:
+    """A document's file name in a package: its id, its type and its real extension
+    (e.g. `D-3-villkor.pdf`), never the URL or file name it came from."""
+    return safe_name(f"{doc_id}-{doc_type}{real_extension(head, media_type, source_name)}")
+
+
 def schema_path(name: str) -> Path:
     """A schema shipped with ContractVault (contractvault/data/schemas/)."""
     res = resources.files("contractvault") / "data" / "schemas" / name
