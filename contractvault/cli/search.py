@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -18,6 +18,27 @@ def _rich_snippet(snippet: str) -> str:
 
     # The index marks matched words «like this».
     return re.sub(r"«([^«»]*)»", r"[bold yellow]\1[/]", escape(snippet))
+
+
+def _headline(data: dict[str, Any], query: str, limit: int, all_versions: bool) -> str:
+    """The first line of a search: how many clauses match, how many are shown, and where
+    the others went (folded in as versions or copies, below --limit, or merged/unranked)."""
+    total, shown, folded = data["total"], len(data["hits"]), data.get("folded") or 0
+    noun = "clause matches" if total == 1 else "clauses match"
+    line = f"{total} {noun} «{query}»"
+    rest = max(0, total - shown - folded)
+    if not folded and not rest:
+        return line + ":"
+    parts = [f"the best {shown} shown" if shown >= limit else f"{shown} shown"]
+    if folded:
+        parts.append(f"{folded} folded into them as other versions or copies"
+                     + ("" if all_versions else " (--all-versions shows each)"))
+    if rest:
+        parts.append(f"{rest} more rank below them (--limit {max(limit * 2, shown + rest)} "
+                     "shows more)" if shown >= limit else
+                     f"{rest} not listed (a heading shown with its clause, or ranked below "
+                     "the passages compared; a higher --limit may show them)")
+    return line + "; " + ", ".join(parts) + ":"
 
 
 @app.command("search")
@@ -45,8 +66,7 @@ def search_cmd(
     if not data["hits"]:
         console.print(f"No clause matches «{query}».")
         return
-    noun = "clause matches" if data["total"] == 1 else "clauses match"
-    console.print(f"{data['total']} {noun} «{query}»; the best {len(data['hits'])}:")
+    console.print(_headline(data, query, limit, all_versions), markup=False, soft_wrap=True)
     for h in data["hits"]:
         where = ", ".join(x for x in (
             f"clause {h['clause']}" if h["clause"] else "", f"p. {h['page']}" if h["page"] else "") if x)
@@ -56,9 +76,6 @@ def search_cmd(
         if h.get("also_in_detail"):
             also = ", ".join(f"{a['document_id']} ({a['relation']})" for a in h["also_in_detail"])
             console.print(f"   [dim]also in {also}[/]")
-    if data.get("folded"):
-        console.print(f"[dim]{data['folded']} more passages are versions or near-duplicates of "
-                      "these hits; --all-versions shows each.[/]")
 
 
 @app.command("reindex")
