@@ -20,7 +20,18 @@ class BrowserUnavailable(CaptureError):  # noqa: N818
 
 
 class NavigationFailed(CaptureError):  # noqa: N818
-    """DNS, connection, TLS, timeout or an HTTP status >= 400."""
+    """DNS, connection, TLS, timeout or an HTTP status >= 400.
+
+    ``kind`` says which, for the caller's exit code: "dns" (no such host), "refused"
+    (nothing listens there), "tls" (certificate or TLS handshake not trusted),
+    "blocked-port" (the browser refuses the port), "timeout", "http" (``status`` set),
+    or "network" (reset, unreachable, anything else).
+    """
+
+    def __init__(self, message: str, kind: str = "network", status: int | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.status = status
 
 
 class NoAgreementText(CaptureError):  # noqa: N818

@@ -36,6 +36,38 @@ BOT_WALL_MARKERS = (
 )
 BOT_WALL_MAX_CHARS = 3000
 
+# Chromium's network errors (net::ERR_...): the kind of failure (NavigationFailed.kind) and
+# what it means in words. ERR_CERT_* and ERR_SSL_* are "tls" (see `_net_error`).
+NET_ERRORS = {
+    "ERR_NAME_NOT_RESOLVED": ("dns", "the host name does not resolve (no such site)"),
+    "ERR_NAME_RESOLUTION_FAILED": ("dns", "the host name could not be resolved"),
+    "ERR_CONNECTION_REFUSED": ("refused", "nothing answers at that address and port"),
+    "ERR_UNSAFE_PORT": ("blocked-port", "the browser refuses that port (it belongs to "
+                                        "another protocol)"),
+    "ERR_CONNECTION_RESET": ("network", "the server reset the connection"),
+    "ERR_CONNECTION_CLOSED": ("network", "the server closed the connection"),
+    "ERR_EMPTY_RESPONSE": ("network", "the server closed the connection without an answer"),
+    "ERR_CONNECTION_TIMED_OUT": ("network", "the connection timed out"),
+    "ERR_TIMED_OUT": ("network", "the connection timed out"),
+    "ERR_ADDRESS_UNREACHABLE": ("network", "the address is unreachable"),
+    "ERR_INTERNET_DISCONNECTED": ("network", "this machine is not connected to a network"),
+    "ERR_TOO_MANY_REDIRECTS": ("network", "the site redirects in a loop"),
+}
+
+
+def _net_error(reason: str) -> tuple[str, str, str]:
+    """(kind, words, code) for a Playwright navigation error's first line."""
+    found = re.search(r"net::(ERR_[A-Z0-9_]+)", reason)
+    code = found.group(1) if found else ""
+    if code in NET_ERRORS:
+        kind, words = NET_ERRORS[code]
+        return kind, words, code
+    if code.startswith("ERR_CERT"):
+        return "tls", "the site's TLS certificate is not trusted", code
+    if code.startswith(("ERR_SSL", "ERR_BAD_SSL")):
+        return "tls", "the TLS handshake failed (is the site https at all?)", code
+    return "network", reason.removeprefix("Page.goto: ").split(" at ")[0] or "unknown error", code
+
 
 def goto(ctx: RunContext, page: Page, url: str) -> Response:
     """Open ``url``; raise :class:`NavigationFailed` with the reason and what to do."""
@@ -47,17 +79,17 @@ def goto(ctx: RunContext, page: Page, url: str) -> Response:
     except PlaywrightTimeout as exc:
         raise NavigationFailed(
             f"{url} did not finish loading within {ctx.req.timeout_ms / 1000:g} s; "
-            "try again or raise the limit with --timeout SECONDS"
+            "try again or raise the limit with --timeout SECONDS",
+            kind="timeout",
         ) from exc
     except PlaywrightError as exc:
-        reason = short(exc.message)
-        hint = (
-            "The site's TLS certificate is not trusted; evidence is not taken from a site "
-            "whose identity cannot be verified"
-            if "ERR_CERT" in reason or "ERR_SSL" in reason
-            else "Check the address and that the site is reachable"
-        )
-        raise NavigationFailed(f"could not open {url}: {reason}. {hint}") from exc
+        kind, words, code = _net_error(short(exc.message))
+        hint = {
+            "tls": "evidence is not taken from a site whose identity cannot be verified",
+            "blocked-port": "serve the page on another port",
+        }.get(kind, "check the address and that the site is reachable")
+        raise NavigationFailed(f"could not open {url}{f' ({code})' if code else ''}: {words}; "
+                               f"{hint}", kind=kind) from exc
     if response is None:
         raise NavigationFailed(f"opening {url} gave no document response")
     check_status(response, url)
@@ -69,7 +101,9 @@ def check_status(response: Response | None, url: str) -> None:
     if response is not None and response.status >= 400:
         raise NavigationFailed(
             f"{url} answered HTTP {response.status} {response.status_text}".rstrip()
-            + "; the agreement page must load without an error"
+            + "; the agreement page must load without an error",
+            kind="http",
+            status=response.status,
         )
 
 

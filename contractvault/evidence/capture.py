@@ -19,7 +19,7 @@ from sqlmodel import Session
 import capture as cap
 from contractvault.authority import AuthorityCheck, AuthorityRequest
 from contractvault.authority.store import check
-from contractvault.errors import ContractVaultError, RefusedError, UsageError
+from contractvault.errors import ContractVaultError, NotFoundError, RefusedError, UsageError
 from contractvault.evidence.ingest import add_document_rows
 from contractvault.evidence.interrupted import AcceptanceGuard
 from contractvault.evidence.pades import Attachment, SealedCopy, make_sealed_copy
@@ -156,7 +156,33 @@ def map_capture_error(exc: cap.CaptureError) -> ContractVaultError:
         return RefusedError(msg, "", "Nothing was sealed; open the page yourself, or use --interactive")
     if isinstance(exc, cap.BrowserUnavailable):
         return ContractVaultError(msg)
+    if isinstance(exc, cap.NavigationFailed):
+        return _navigation_error(exc)
     return ContractVaultError("the capture failed", msg, "Nothing was sealed")
+
+
+# HTTP answers of the agreement page with an exit code of their own (others: 1).
+_HTTP_NOT_FOUND = (404, 410)
+_HTTP_REFUSED = (401, 403, 407, 451)
+
+
+def _navigation_error(exc: cap.NavigationFailed) -> ContractVaultError:
+    """A page that could not be opened, by what stopped it (cli-contract.md exit codes):
+    no such host or nothing listening, HTTP 404/410: 5 not found; an untrusted certificate
+    or TLS handshake, HTTP 401/403/407/451: 3 refused; a port the browser refuses: 2
+    usage; a timeout, reset or HTTP 5xx: 1 (it may work later)."""
+    msg = str(exc)
+    status = exc.status
+    if exc.kind in ("dns", "refused") or (exc.kind == "http" and status in _HTTP_NOT_FOUND):
+        return NotFoundError(msg, "", "Nothing was sealed")
+    if exc.kind == "tls":
+        return RefusedError(msg, "", "Nothing was sealed")
+    if exc.kind == "http" and status in _HTTP_REFUSED:
+        return RefusedError(msg, "", "Nothing was sealed; if it needs a login, use "
+                            "--interactive or --storage-state FILE")
+    if exc.kind == "blocked-port":
+        return UsageError(msg, "", "Nothing was sealed")
+    return ContractVaultError(msg, "", "Nothing was sealed")
 
 
 def _authority(vault: Vault, opts: CaptureOptions, doc_type: str,
