@@ -358,11 +358,11 @@ def write_output(path: str | Path, data: bytes | str, force: bool = False) -> Pa
 
 
 def new_output_dir(path: str | Path) -> Path:
-    """Check a `-o FOLDER` target: new, or an existing empty folder (nothing is lost).
+    """Check a `-o FOLDER` target: a new folder (cli-contract: an existing path is refused).
 
-    Refused (exit 2): an empty path, a symbolic link, a file or device, a folder with
-    anything in it, a missing parent folder, a folder that takes nothing new. There is no
-    --force: a folder is never replaced. Build it with `atomic_folder`.
+    Refused (exit 2): an empty path, a symbolic link, a file or device, any existing
+    folder (even an empty one), a missing parent folder, a folder that takes nothing new.
+    There is no --force: a folder is never replaced. Build it with `atomic_folder`.
     """
     import stat
 
@@ -380,9 +380,8 @@ def new_output_dir(path: str | Path) -> Path:
         if not stat.S_ISDIR(st.st_mode):
             raise _output_usage(f"{echo(out)} is {'a file' if stat.S_ISREG(st.st_mode) else _kind(st)}",
                                 "the export writes a new folder", "Name a new folder")
-        if any(out.iterdir()):
-            raise _output_usage(f"{echo(out)} already exists", "an export never overwrites anything",
-                                "Name a new or empty folder")
+        raise _output_usage(f"{echo(out)} already exists", "an export never writes into an existing path",
+                            "Name a new folder")
     _check_folder_of(out)
     return out
 
@@ -402,9 +401,6 @@ def atomic_folder(path: Path) -> Iterator[Path]:
             if p.is_file():
                 with open(p, "rb") as fh:
                     os.fsync(fh.fileno())
-        if path.is_dir() and not path.is_symlink():
-            with contextlib.suppress(OSError):  # empty (checked above); not, if filled meanwhile
-                path.rmdir()
         try:
             rename_noreplace(tmp, path)
         except OSError as exc:

@@ -127,6 +127,8 @@ def test_existing_folder_is_not_overwritten(cli, initialised, tmp_path):
     assert [p.name for p in out.iterdir()] == ["mine.txt"]
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert cli("export", "ciceron", "-o", str(empty)).exit_code == 0
-    assert (empty / "avtal.csv").is_file()
+    assert cli("export", "ciceron", "-o", str(empty)).exit_code == 2
+    assert list(empty.iterdir()) == []
+    assert cli("export", "ciceron", "-o", str(tmp_path / "new")).exit_code == 0
+    assert (tmp_path / "new" / "avtal.csv").is_file()
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]

@@ -134,7 +134,7 @@ def test_force_replaces_a_regular_file_and_leaves_no_temp_file(
 
 
 @pytest.mark.parametrize("command", [["export", "diarium", "C-1"], ["export", "ciceron"]])
-def test_a_folder_output_refuses_a_file_a_link_a_full_folder_and_an_empty_path(
+def test_a_folder_output_refuses_any_existing_path_and_an_empty_one(
         vault_env: dict[str, str], tmp_path: Path, command: list[str]) -> None:
     file = tmp_path / "file"
     file.write_bytes(b"keep me\n")
@@ -155,9 +155,10 @@ def test_a_folder_output_refuses_a_file_a_link_a_full_folder_and_an_empty_path(
     assert file.read_bytes() == b"keep me\n" and link.is_symlink()
     assert list(empty.iterdir()) == [] and [p.name for p in full.iterdir()] == ["mine.txt"]
     assert _leftovers(tmp_path) == []
-    # An empty folder is filled (nothing in it is lost).
-    assert cv_run(vault_env, *command, "-o", str(empty)).returncode == 0
-    assert any(empty.iterdir()) and _leftovers(tmp_path) == []
+    # Even an empty folder is an existing path (cli-contract); a new one is made.
+    assert cv_run(vault_env, *command, "-o", str(empty)).returncode == 2
+    assert cv_run(vault_env, *command, "-o", str(tmp_path / "fresh")).returncode == 0
+    assert any((tmp_path / "fresh").iterdir()) and _leftovers(tmp_path) == []
 
 
 def test_bare_contractvault_shows_the_help_and_nothing_else(vault_env: dict[str, str]) -> None:

@@ -57,7 +57,7 @@ def export_evidence_cmd(
 
 @app.command("diarium")
 def export_diarium_cmd(ctx: typer.Context, contract_id: ContractArg,
-                       output: Annotated[str, Opt("-o", "--output", metavar="DIR", help="The package folder to create (new, or an empty folder).")],
+                       output: Annotated[str, Opt("-o", "--output", metavar="DIR", help="The package folder to create (must not exist).")],
                        json_out: JsonFlag = False) -> None:
     """An E-ARK SIP (FGS Paketstruktur 2.0) of one contract for the diarium."""
     from contractvault.exports.diarium import export_diarium
@@ -75,7 +75,7 @@ def export_diarium_cmd(ctx: typer.Context, contract_id: ContractArg,
 
 @app.command("ciceron")
 def export_ciceron_cmd(ctx: typer.Context,
-                       output: Annotated[str, Opt("-o", "--output", metavar="DIR", help="The folder to create (new, or an empty folder).")],
+                       output: Annotated[str, Opt("-o", "--output", metavar="DIR", help="The folder to create (must not exist).")],
                        mapping: Annotated[Path | None, Opt("--mapping", help="TOML file choosing and naming the CSV columns.")] = None,
                        include_secret: Annotated[bool, Opt("--secret/--no-secret", help="Include secret contracts (marked in the Sekretess column).")] = True,
                        json_out: JsonFlag = False) -> None:
