@@ -38,6 +38,7 @@ from whoosh.searching import Searcher
 from index.errors import QueryError
 from index.priors import prior
 from index.query import Plan, Weights
+from index.syntax import surface
 from index.terms import doc_frequency
 
 COMMON_FRACTION = 0.25  # first-stage terms in more of all clauses than this are skipped...
@@ -46,6 +47,7 @@ POSTINGS_BUDGET = 20_000  # ... and the rarest are used up to this many postings
 META_DOCUMENTS = 40  # documents matched by metadata whose clauses join the candidates
 KEEP_PER_HIT, KEEP_MIN = 4, 40  # clauses ranked exactly per hit asked for (room to fold)
 EXACT_COUNT_POSTINGS = 10_000  # count matches exactly up to this many postings, else estimate
+PHRASE_POOL = 1_000  # candidates read for a quoted phrase the index matches loosely
 
 
 @dataclass
@@ -390,20 +392,45 @@ class Ranker:
 
     # -- Whoosh syntax -------------------------------------------------------------------
 
-    def syntax(self, q: wq.Query, flt: Filters, limit: int) -> tuple[list[Scored], int]:
+    def syntax(
+        self, q: wq.Query, flt: Filters, limit: int, phrases: Sequence[str] = ()
+    ) -> tuple[list[Scored], int]:
         """The best clauses for a Whoosh-syntax query (priors applied) and the number of
-        clauses matching it (exact when counting is cheap)."""
+        clauses matching it (exact when counting is cheap).
+
+        ``phrases`` are the query's quoted phrases in surface form: clauses whose text holds
+        more of them word for word rank first. The index leaves stop words out ("set out
+        below" is indexed as "set") and stems ("48 hours" matches "48 hour"), so its phrase
+        match is looser than what was quoted; when a phrase lost words that way, more
+        candidates are read so that the clauses quoting it exactly are among them."""
         searcher = self.searcher
         pool = max(self.weights.pool // 3, limit * 5)
+        if phrases and any(self._loses_words(p) for p in phrases):
+            pool = max(pool, PHRASE_POOL)
         results = searcher.search(q, limit=pool, filter=flt[0], mask=flt[1])
         out = []
+        exact: dict[int, int] = {}
         for h in results:
             fields = searcher.stored_fields(h.docnum)
             kind = fields.get("kind", "clause")
             score = float(h.score or 0.0) * prior(kind, fields.get("chars", 0), self.priors)
             out.append(Scored(h.docnum, score, fields))
-        out.sort(key=lambda s: (-s.score, s.docnum))
+            if phrases:
+                text = " " + surface(fields.get("text", "")) + " "
+                exact[h.docnum] = sum(1 for p in phrases if f" {p} " in text)
+        out.sort(key=lambda s: (-exact.get(s.docnum, 0), -s.score, s.docnum))
         return out, self._syntax_total(q, results)
+
+    def _loses_words(self, phrase: str) -> bool:
+        """True when the index terms of a phrase leave out some of its words (stop words)."""
+        schema = self.searcher.schema
+        words = phrase.split()
+        for fieldname in ("body_sv", "body_en"):
+            # (Whoosh reuses one token object: read each position as it comes)
+            positions = {t.pos for t in schema[fieldname].analyzer(phrase, positions=True, mode="query")}
+            if len(positions) < len(words):
+                return True
+        return False
 
     def _syntax_total(self, q: wq.Query, results: Any) -> int:
         """Exact number of matches when counting is cheap; Whoosh's estimate otherwise

@@ -39,7 +39,7 @@ from index.model import IndexDocument, SearchResult
 from index.query import QueryBuilder, Weights
 from index.ranking import Filters, Ranker, Scored, filter_query
 from index.schema import FIELD_LANGUAGES, SCHEMA_VERSION, build_schema, clause_records, rekeyed
-from index.syntax import parse_syntax, uses_syntax
+from index.syntax import parse_syntax, quoted_phrases, uses_syntax
 
 log = logging.getLogger(__name__)
 
@@ -433,7 +433,7 @@ class ClauseIndex:
                 queries = [q]
                 if q is wq.NullQuery or (flt[0] is not None and not flt[0]):
                     return SearchResult(query=query, total=0, hits=[])
-                ranked, total = ranker.syntax(q, flt, limit)
+                ranked, total = ranker.syntax(q, flt, limit, phrases=quoted_phrases(query))
             else:
                 plan = self._builder.plain(query, reader=searcher.reader())
                 language = plan.language

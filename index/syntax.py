@@ -63,6 +63,29 @@ _HOW_TO = (
 )
 
 
+_NEGATED_PHRASE_RE = re.compile(r'(?:\bNOT\s+|(?:^|(?<=\s))-)"[^"]*"')
+_QUOTED_RE = re.compile(r'"([^"]*)"')
+_WORDS_RE = re.compile(r"\w+")
+
+
+def surface(text: str) -> str:
+    """Text as its words, lowercased, one space apart (punctuation and layout dropped): the
+    form in which a quoted phrase is looked for in a clause's stored text."""
+    return " ".join(_WORDS_RE.findall(text.lower()))
+
+
+def quoted_phrases(qstring: str) -> list[str]:
+    """The quoted phrases a query asks for (not those after NOT or -), in surface form
+    (see :func:`surface`), phrases of one word left out."""
+    wanted = _NEGATED_PHRASE_RE.sub(" ", qstring)
+    out = []
+    for m in _QUOTED_RE.finditer(wanted):
+        phrase = surface(m.group(1))
+        if " " in phrase and phrase not in out:
+            out.append(phrase)
+    return out
+
+
 def uses_syntax(qstring: str) -> bool:
     """True when the query uses Whoosh query syntax rather than plain words."""
     return bool(_SYNTAX_HINT_RE.search(qstring))

@@ -98,8 +98,25 @@ def phrases_to_grams(q: wq.Query) -> wq.Query:
     """Replace Whoosh phrase queries by :func:`phrase_query` (common-word pairs become term
     lookups); phrases in fields without positions need all their words."""
     if isinstance(q, wq.Phrase):
-        return phrase_query(q.fieldname, list(q.words), q.boost) or wq.NullQuery
+        return phrase_query(q.fieldname, _first_forms(q), q.boost) or wq.NullQuery
     return q.apply(phrases_to_grams)
+
+
+def _first_forms(q: wq.Phrase) -> list[str]:
+    """A parsed phrase's words, one per word typed: the analyzer adds the parts of
+    hyphenated words and Swedish compounds at the word's own position and character range,
+    and Whoosh's parser lists them as if they followed each other (so a phrase with
+    "third-party" or "personuppgiftsincident" in it could never match)."""
+    ranges = q.char_ranges
+    if not ranges or len(ranges) != len(q.words) or any(r[0] is None for r in ranges):
+        return list(q.words)
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for word, span in zip(q.words, ranges, strict=True):
+        if span not in seen:
+            seen.add(span)
+            out.append(word)
+    return out
 
 
 def exists(reader: Any, fieldname: str, terms: Sequence[str]) -> bool:

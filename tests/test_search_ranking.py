@@ -229,3 +229,45 @@ def test_versions_and_duplicates_fold_into_one_hit(tmp_path):
     docs = [h.document_id for h in every.hits if "skriftligt godkännande" in h.text]
     assert sorted(docs) == ["D-1", "D-2", "D-3", "D-4", "D-4"]
     assert all(not h.also_in for h in every.hits)
+
+
+# -- quoted phrases -------------------------------------------------------------------------
+
+
+def test_a_quoted_phrase_with_a_hyphenated_or_compound_word_matches(tmp_path):
+    """The analyzer adds the parts of "third-party" and of Swedish compounds at the word's
+    own position; read as following words, they made such phrases match nothing."""
+    en = doc(
+        "en",
+        ["1. Services\n1.1 You may connect third-party services to the platform at your own "
+         "risk; we are not responsible for them.\n\n2. Fees\n2.1 Fees are due monthly.\n"],
+        language="en",
+    )
+    sv = doc(
+        "sv",
+        ["1. Incidenter\n1.1 Biträdet ska anmäla personuppgiftsincidenter till den "
+         "personuppgiftsansvarige utan onödigt dröjsmål.\n\n2. Avgifter\n2.1 Avgiften "
+         "betalas månadsvis i förskott.\n"],
+        language="sv",
+    )
+    ix = index_of(tmp_path, [en, sv])
+    hits = ix.search('"third-party services"').hits
+    assert [(h.document_id, h.clause) for h in hits] == [("en", "1.1")]
+    hits = ix.search('"anmäla personuppgiftsincidenter"').hits
+    assert [(h.document_id, h.clause) for h in hits] == [("sv", "1.1")]
+
+
+def test_a_quoted_phrase_word_for_word_ranks_first(tmp_path):
+    """Stop words are not indexed, so "set out below" is matched as "set": the clause that
+    has the phrase word for word must still come first, above clauses full of "set"."""
+    noise = [
+        f"{k}. Settings\n{k}.1 Set the set of settings; a set is set per set of users, "
+        f"and each set is set again on renewal ({k}).\n\n"
+        for k in range(2, 40)
+    ]
+    pages = ["".join(noise) + "40. Security\n40.1 The supplier takes the technical and "
+             "organisational security measures set out below in Annex 2, which it reviews "
+             "every year and updates when the risks change.\n"]
+    ix = index_of(tmp_path, [doc("en", pages, language="en")])
+    hits = ix.search('"set out below"').hits
+    assert hits[0].clause == "40.1", [h.clause for h in hits]
