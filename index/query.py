@@ -173,6 +173,18 @@ def _with_loose(q: wq.Query | None, loose: list[wq.Query], weight: float) -> wq.
     return DisMax([q, words_q], tiebreak=0.0) if q is not None else words_q
 
 
+def _swedish_family(stem: str) -> list[str]:
+    """Stems of the same verbal-noun family as a Swedish stem (noun -an / -ning / -ing ↔
+    verb), by suffix alone; the caller keeps those that occur in the index."""
+    out: list[str] = []
+    for suffix in ("ning", "ing", "an"):
+        if stem.endswith(suffix) and len(stem) - len(suffix) >= 4:
+            out.append(stem[: -len(suffix)])
+    if len(stem) >= 4 and not out:
+        out += [stem + "ning", stem + "ing", stem + "an"]
+    return out
+
+
 def _fields(lang: str) -> tuple[str, str]:
     return (f"body_{lang}", f"heading_{lang}")
 
@@ -320,7 +332,28 @@ class QueryBuilder:
             parts = self._parts_query(span[0], w.part)
             if parts is not None:
                 mine.append(parts)
+            mine += self._derived_query(span[0], [q for lang, q in tiers if lang == "sv"])
         return self._dismax(mine), self._dismax(theirs)
+
+    def _derived_query(self, word: str, searched: list[wq.Query]) -> list[wq.Query]:
+        """The Swedish verbal-noun family of a word by its productive suffixes, at a
+        derivation's weight: "begäran" ↔ "begär(a)", "anmälan" ↔ "anmäl(a)", "betalning" ↔
+        "betal(a)", "behandling" ↔ "behandl(a)" (the stemmer keeps nouns and verbs apart).
+        Only stems found in Swedish clause text are searched."""
+        if self._reader is None or not word.isalpha() or len(word) < 5:
+            return []
+        stem = stemmer("swedish").stemWord(word)
+        derived = _swedish_family(stem)
+        have = {t for q in searched for _f, t in q.iter_all_terms()}
+        subs = []
+        for term in derived:
+            if term in have or term == stem:
+                continue
+            tq = [wq.Term(f, term, boost=self.weights.derivation * (self.weights.heading if f.startswith("heading") else 1.0))
+                  for f in _fields("sv") if doc_frequency(self._reader, f, term)]
+            if tq:
+                subs.append(wq.Or(tq) if len(tq) > 1 else tq[0])
+        return subs
 
     def _dismax(self, tiers: list[wq.Query]) -> wq.Query | None:
         return DisMax(tiers, tiebreak=self.weights.tiebreak) if tiers else None

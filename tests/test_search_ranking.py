@@ -271,3 +271,20 @@ def test_a_quoted_phrase_word_for_word_ranks_first(tmp_path):
     ix = index_of(tmp_path, [doc("en", pages, language="en")])
     hits = ix.search('"set out below"').hits
     assert hits[0].clause == "40.1", [h.clause for h in hits]
+
+
+def test_swedish_verbal_nouns_find_their_verbs(tmp_path):
+    """ "begäran" finds "begär" and "betalning" finds "betala": the stemmer keeps a verbal
+    noun and its verb apart, the suffix family brings them together (below the word typed)."""
+    pages = [
+        "1. Registrerade\n1.1 Om en registrerad begär tillgång till sina personuppgifter ska "
+        "biträdet utan dröjsmål hjälpa den personuppgiftsansvarige att svara.\n\n"
+        "2. Avgifter\n2.1 Kunden ska betala avgiften månadsvis i förskott mot faktura med "
+        "trettio dagars kredit.\n\n"
+        "3. Framställningar\n3.1 En begäran om registerutdrag besvaras av den "
+        "personuppgiftsansvarige inom en månad.\n"
+    ]
+    ix = index_of(tmp_path, [doc("sv", pages, language="sv")])
+    hits = [h.clause for h in ix.search("begäran").hits]
+    assert hits[0] == "3.1" and "1.1" in hits, hits  # the word typed first, the verb after
+    assert "2.1" in [h.clause for h in ix.search("betalning").hits]
