@@ -14,7 +14,8 @@ Systems, all over the passages ``index.segment`` cuts (each text file is one doc
   the query's words OR-ed, BM25F with Whoosh's defaults;
 * SQLite FTS5 — one column, the default unicode61 tokenizer, ``bm25()``, the words OR-ed.
 
-Reported per half, overall, per language and per query class: recall@10, MRR, nDCG@10
+Reported per half, overall, per language, per query class (the dev set's ``class``:
+keyword, question, phrase, identifier, cross) and per query length: recall@10, MRR, nDCG@10
 (binary relevance), and cross-language hits (expected clauses in the other language than
 the query found in the top 10, of how many). Then the goals, on the test half:
 recall@10 >= 1.5x FTS5's, Swedish recall >= FTS5's, no query class below plain BM25.
@@ -328,6 +329,9 @@ def table(data: dict[str, Any], halfname: str) -> dict[str, dict[str, float]]:
         groups.setdefault(f"lang={q.lang}", []).append(q)
     for q in queries:
         groups.setdefault(f"class={q.qclass}", []).append(q)
+    for q in queries:  # the dev set's classes mix both; these rows split by length alone
+        n = len(re.findall(r"\w+", q.text))
+        groups.setdefault("words=1" if n == 1 else "words=2-3" if n <= 3 else "words=4+", []).append(q)
     print(f"\n== {halfname} half: {len(queries)} queries ==")
     print(f"{'group':28} {'n':>4} " + " ".join(f"{s[:13]:>13} R  MRR  nDCG" for s in data["systems"]))
     recalls: dict[str, dict[str, float]] = defaultdict(dict)

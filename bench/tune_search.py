@@ -1,7 +1,8 @@
 """Tune ContractVault's ranking weights on the TUNING half of the development set only.
 
 Coordinate search: each weight in turn takes the value from its grid that gives the best
-mean recall@10 (ties: MRR) on the tuning half, until a round changes nothing. The index is
+mean recall@10 (ties: MRR) on the tuning half, until a round changes nothing; values
+that would break the promised order of sub-queries (see ``ordered``) are skipped. The index is
 built once: weights act at query time. The test half is never loaded here.
 
     PYTHONPATH=. python bench/tune_search.py [--rounds N]
@@ -52,6 +53,19 @@ GRID: dict[str, list[float]] = {
 }
 
 
+def ordered(w: Weights) -> bool:
+    """The order the ranking promises, whatever the tuning half prefers: the words typed
+    above their derivations, derivations (the same word family) at least as high as
+    synonyms, synonyms above other-language expansions, and other-language matches capped
+    below the best match in the query's own language."""
+    return (
+        w.word > max(w.part, w.derivation, w.synonym, w.other_word)
+        and w.derivation >= w.synonym > w.cross
+        and w.other_word >= w.cross
+        and w.cross_cap < 1.0
+    )
+
+
 def score(ix: ClauseIndex, weights: Weights, queries: list[bench.Query], norms: dict) -> tuple[float, float]:
     ix.weights = weights
     ix.close()  # new searcher (BM25 parameters), query builder and ranker
@@ -84,6 +98,8 @@ def main() -> None:
                     if getattr(best, name) == v:
                         continue
                     trial = dataclasses.replace(best, **{name: v})
+                    if not ordered(trial):
+                        continue
                     got = score(ix, trial, tune, norms)
                     if got > best_score:
                         print(f"round {rnd + 1}: {name} {getattr(best, name)} -> {v}: "
