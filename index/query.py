@@ -52,6 +52,19 @@ _CLAUSE_WORDS = frozenset(
      "appendix", "schedule", "exhibit", "klausul", "klausulen", "punkt", "punkten", "avsnitt",
      "artikel", "artikeln", "paragraf", "bilaga", "bilagan", "kapitel", "kap"]
 )
+# Clause words that label appendices, after which a letter or a roman numeral is a label
+# ("Annex II", "bilaga B").
+_ANNEX_WORDS = frozenset(
+    ["annex", "appendix", "schedule", "exhibit", "attachment", "bilaga", "bilagan"]
+)
+_ROMAN_RE = re.compile(r"(?=[ivx])x{0,3}(?:ix|iv|v?i{0,3})")
+_ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv"]
+# Keywords of clauses that Swedish texts number "§ 12" ("paragraf 12", "section 12", "12 §").
+_PARAGRAPH_WORDS = frozenset(["paragraf", "paragrafen", "section", "sections", "§"])
+# "12 §" (Swedish statute style) is the label "§ 12".
+_TRAILING_SECTION_RE = re.compile(r"(?<![\w.§])(\d{1,4})\s?§(?!\s?\d)")
+# A sub-number in parentheses ("Article 28(3)", "28 (3)"): read as the dotted number 28.3.
+_SUB_NUMBER_RE = re.compile(r"(?<![\w.])(\d{1,4}(?:\.\d{1,3})*)\s*\((\d{1,3})\)")
 # Function words that say which language a question is in.
 _SV_FUNCTION = (SWEDISH_STOP_WORDS - ENGLISH_STOP_WORDS) | frozenset(
     ["står", "finns", "vilka", "vilken", "vilket", "våra", "vår", "vårt", "hur", "när", "var", "vad", "gäller", "säger"]
@@ -79,6 +92,9 @@ class Weights:
     phrase_gain: float = 0.0  # a phrase of n words weighs n ** phrase_gain words
     heading: float = 1.0  # field weight of headings against clause text
     number: float = 4.0  # field weight of clause numbers (identifier queries)
+    label_miss: float = 0.05  # clauses without a clause label the query names (when
+    #                           some have it): so expansions of its other words cannot
+    #                           outrank the clause the query points at
     tiebreak: float = 0.2  # DisMax: what the other matching sub-queries add
     exact: float = 0.15  # extra per concept found in the very form typed
     coord: float = 2.0  # exponent of the share of concepts a clause matches
@@ -107,6 +123,7 @@ class Concept:
     mine: wq.Query | None
     theirs: wq.Query | None
     identifier: bool = False
+    label: bool = False  # an identifier naming a clause ("Article 28", "8.2", "Annex II")
 
     @property
     def query(self) -> wq.Query:
@@ -399,6 +416,50 @@ class QueryBuilder:
             return None
         return wq.Or(subs) if len(subs) > 1 else subs[0]
 
+    def label(self, keyword: str | None, ident: str) -> wq.Query | None:
+        """A clause label the query names ("Article 28", "punkt 8.2", "Annex II", "8.2"):
+        the clause numbered so (at the clause-number weight, whatever its keyword or
+        language: "artikel 28" finds "Article 28"), the label in headings, and the label
+        cited in clause text (the keyword and number next to each other, or the number).
+        A dotted number also finds its parent clause, at a quarter of the weight (documents
+        that do not cut sub-clauses apart), and its parts cited as in "28(3)"."""
+        w = self.weights
+        subs: list[wq.Query] = []
+        # the same label written otherwise: "annex 2" ~ "Annex II", "paragraf 12" ~ "§ 12"
+        alias = None
+        if keyword in _ANNEX_WORDS and ident.isdigit() and 0 < int(ident) <= len(_ROMAN):
+            alias = _ROMAN[int(ident) - 1]
+        elif keyword in _ANNEX_WORDS and ident in _ROMAN:
+            alias = str(_ROMAN.index(ident) + 1)
+        elif (keyword is None or keyword in _PARAGRAPH_WORDS) and ident.isdigit():
+            alias = f"§{ident}"
+        numbers = [t for t in (ident, alias) if t and exists(self._reader, "number", [t])]
+        if numbers:
+            subs += [wq.Term("number", t, boost=w.number) for t in numbers]
+        elif "." in ident:
+            parent = ident.rsplit(".", 1)[0]
+            if exists(self._reader, "number", [parent]):
+                subs.append(wq.Term("number", parent, boost=w.number / 4))
+        for lang in LANGUAGES:
+            body, heading = _fields(lang)
+            for f in (heading, body):
+                boost = w.heading if f == heading else 1.0
+                cited: list[wq.Query] = []
+                if exists(self._reader, f, [ident]):
+                    cited.append(wq.Term(f, ident, boost=boost))
+                texts = [f"{keyword} {ident}"] if keyword else []
+                if "." in ident:
+                    texts.append(ident.replace(".", " "))
+                for text in texts:
+                    q = self.text_query(text, [f], 1.0)
+                    if q is not None:
+                        cited.append(q)
+                if cited:
+                    subs.append(cited[0] if len(cited) == 1 else DisMax(cited, tiebreak=0.0))
+        if not subs:
+            return None
+        return wq.Or(subs) if len(subs) > 1 else subs[0]
+
     # -- the plan ------------------------------------------------------------------------
 
     def plain(self, qstring: str, reader: Any = None) -> Plan:
@@ -414,28 +475,38 @@ class QueryBuilder:
         finally:
             self._reader = None
 
-    def _spans(self, words: list[str]) -> list[tuple[tuple[str, ...], bool]]:
-        """The query's concepts as (words, is a vocabulary phrase), stop words dropped."""
-        out: list[tuple[tuple[str, ...], bool]] = []
+    def _spans(self, words: list[str]) -> list[tuple[tuple[str, ...], str]]:
+        """The query's concepts as (words, kind), stop words dropped; kind is "label" (a
+        clause word and the number or letter after it: "article 28", "bilaga b", "annex
+        ii"), "phrase" (a vocabulary phrase) or "word"."""
+        out: list[tuple[tuple[str, ...], str]] = []
         i = 0
         while i < len(words):
+            nxt = words[i + 1] if i + 1 < len(words) else ""
+            if words[i] in _CLAUSE_WORDS and nxt and (
+                is_identifier(nxt)
+                or (words[i] in _ANNEX_WORDS and (_ROMAN_RE.fullmatch(nxt) or len(nxt) == 1))
+            ):
+                out.append(((words[i], nxt), "label"))
+                i += 2
+                continue
             for n in range(min(self.vocab.max_len, len(words) - i), 1, -1):
                 span = tuple(words[i : i + n])
                 if span[0] in _STOP or span[-1] in _STOP:
                     continue
                 if self.vocab.lookup(span) is not None:
-                    out.append((span, True))
+                    out.append((span, "phrase"))
                     i += n
                     break
             else:
                 word = words[i]
                 i += 1
                 if is_identifier(word) or (word not in _STOP and len(word) > 1):
-                    out.append(((word,), False))
+                    out.append(((word,), "word"))
         return out
 
     def _plain(self, qstring: str) -> Plan:
-        words = tokenize(qstring)
+        words = tokenize(_TRAILING_SECTION_RE.sub(r"§\1", _SUB_NUMBER_RE.sub(r"\1.\2", qstring)))
         spans = self._spans(words)
         if not spans:
             raise QueryError(
@@ -444,18 +515,23 @@ class QueryBuilder:
             )
         language = query_language(words, self._reader, self.vocab)
         plan = Plan(qstring, language, words=[w for s, _ in spans for w in s])
-        for i, (span, phrase) in enumerate(spans):
+        for i, (span, kind) in enumerate(spans):
+            if kind == "label":
+                q = self.label(span[0], span[1])
+                if q is not None:
+                    plan.concepts.append(Concept(span, q, None, identifier=True, label=True))
+                continue
             if len(span) == 1 and is_identifier(span[0]):
                 before = spans[i - 1][0][-1] if i else ""
                 label = not _BARE_NUMBER_RE.fullmatch(span[0]) or len(spans) == 1 or (
                     before in _CLAUSE_WORDS
                 )
-                q = self.identifier(span[0], label=label)
+                q = self.label(None, span[0]) if label else self.identifier(span[0], label=False)
                 if q is not None:
-                    plan.concepts.append(Concept(span, q, None, identifier=True))
+                    plan.concepts.append(Concept(span, q, None, identifier=True, label=label))
                 continue
             mine, theirs = self.concept(span, language)
-            if phrase:
+            if kind == "phrase":
                 # the words of a phrase also count on their own, at a lower weight
                 # ("automatic renewal" still finds "renews automatically")
                 loose = [self.concept((word,), language) for word in span if word not in _STOP]

@@ -354,9 +354,15 @@ class Ranker:
         # the highest score each candidate can reach (every typed form and word pair found
         # in its text, no demotion): candidates are read in that order, and reading stops
         # when no later one can enter the top ``keep``
+        # a clause label the query names ("Article 28", "punkt 8.2") comes first: clauses
+        # without any (when some candidate has one) are demoted, so synonyms of the query's
+        # other words cannot outrank the clause it points at
+        labels = [ci for ci, c in enumerate(plan.concepts) if c.label and best_of[ci] > 0]
         pre = []
         for docnum, per in per_doc.items():
             factor = coverage(per) ** w.coord * (1.0 + w.meta_doc if docnum in named else 1.0)
+            if labels and not any(per[ci] > 0 for ci in labels):
+                factor *= w.label_miss
             bound = sum(per) * (1.0 + w.exact) + w.bigram * sum(
                 min(per[i], per[j]) for i, j, _ in bigrams
             )

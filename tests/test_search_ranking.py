@@ -288,3 +288,96 @@ def test_swedish_verbal_nouns_find_their_verbs(tmp_path):
     hits = [h.clause for h in ix.search("begäran").hits]
     assert hits[0] == "3.1" and "1.1" in hits, hits  # the word typed first, the verb after
     assert "2.1" in [h.clause for h in ix.search("betalning").hits]
+
+
+# -- clause labels --------------------------------------------------------------------------
+
+_ARTICLES = (
+    "Article 27\nRepresentatives\nThe processor shall designate a representative. The "
+    "processor, every sub-processor and the data processor keep records of processing.\n\n"
+    "Article 28\nObligations\nProcessing on behalf of a controller shall be governed by a "
+    "contract that sets out the subject-matter and duration of the processing.\n\n"
+    "Article 29\nInstructions\nThe processor shall not process those data except on "
+    "instructions from the controller, as the processor agreed with every processor.\n\n"
+    "ANNEX I\nList of parties\nThe data exporter and the data importer are listed here; "
+    "see also Annex III for the list of sub-processors.\n\n"
+    "ANNEX II\nTechnical and organisational measures\nMeasures of pseudonymisation and "
+    "encryption of personal data, measures for ensuring ongoing confidentiality, measures "
+    "for user identification and measures for the protection of data during storage.\n\n"
+    "ANNEX III\nList of sub-processors\nThe controller has authorised the use of the "
+    "following sub-processors, as set out in Annex I.\n"
+)
+
+
+def test_a_clause_label_in_another_language_finds_the_clause(tmp_path):
+    """ "artikel 29" names the clause numbered "Article 29"; "annex ii" (a roman numeral
+    is a label after "annex") the annex numbered so, not the ones citing other annexes."""
+    ix = index_of(tmp_path, [doc("gdpr", [_ARTICLES], language="en")])
+    assert ix.search("artikel 29").hits[0].clause == "Article 29"
+    assert ix.search("annex ii").hits[0].clause == "Annex II"
+    assert ix.search("bilaga III").hits[0].clause == "Annex III"
+    assert ix.search("bilaga 3").hits[0].clause == "Annex III"
+
+
+def test_other_words_cannot_outrank_the_clause_a_label_names(tmp_path):
+    """The clause the query's label names ranks first although other clauses match the
+    query's other word (and its synonyms) many times; the label word ("article") is not a
+    concept of its own that every clause citing an article matches."""
+    ix = index_of(tmp_path, [doc("gdpr", [_ARTICLES], language="en")])
+    hits = ix.search("article 28 processor").hits
+    assert hits[0].clause == "Article 28", [h.clause for h in hits]
+    hits = ix.search("annex ii sub-processors").hits
+    assert hits[0].clause == "Annex II", [h.clause for h in hits]
+    hits = ix.search("annex iii measures").hits
+    assert hits[0].clause == "Annex III", [h.clause for h in hits]
+    # a Swedish query: Swedish clauses citing articles and full of the other word (and its
+    # synonyms) stay below the English clause the label names
+    sv = doc(
+        "sv",
+        [
+            "1. Personuppgiftsbiträdet\n1.1 Personuppgiftsbiträdet och varje underbiträde "
+            "ska föra register enligt artikel 30; personuppgiftsbiträdet ska bistå enligt "
+            "artikel 32 till 36, och personuppgiftsbiträdet informerar om underbiträden.\n"
+        ],
+        language="sv",
+    )
+    ix = index_of(tmp_path / "2", [doc("gdpr", [_ARTICLES], language="en"), sv])
+    hits = ix.search("artikel 28 personuppgiftsbiträde underbiträden register").hits
+    assert (hits[0].document_id, hits[0].clause) == ("gdpr", "Article 28"), hits
+
+
+def test_a_sub_number_in_parentheses_finds_the_dotted_clause(tmp_path):
+    """ "clause 8(2)" is clause 8.2 (and "punkt 8.2" too), not every clause with a 2."""
+    pages = [
+        "8. Ansvar\n8.1 Leverantörens ansvar för skada är begränsat till två gånger det "
+        "årliga avtalsvärdet.\n8.2 Begränsningen gäller inte vid grov vårdslöshet eller "
+        "uppsåt.\n8.3 Krav ska framställas inom 2 månader från att skadan upptäcktes.\n\n"
+        "9. Uppsägning\n9.1 Avtalet kan sägas upp med 2 månaders varsel.\n"
+    ]
+    ix = index_of(tmp_path, [doc("sv", pages, language="sv")])
+    assert ix.search("clause 8(2)").hits[0].clause == "8.2"
+    assert ix.search("punkt 8.2 ansvar").hits[0].clause == "8.2"
+
+
+def test_a_label_written_otherwise_finds_the_clause(tmp_path):
+    """ "annex 2" / "bilaga 2" is "Annex II" and "bilaga II" is "Bilaga 2"; "paragraf 4"
+    and "4 §" are "§ 4" (Swedish statute style)."""
+    sv = doc(
+        "sv",
+        [
+            "§ 3 Avgifter\nAvgiften betalas kvartalsvis i förskott mot faktura.\n\n"
+            "§ 4 Uppsägning\nAvtalet kan sägas upp med tre månaders varsel; se även bilaga 1 "
+            "och 4 kap. i lagen.\n\n"
+            "Bilaga 1\nTjänstebeskrivning\nTjänsten omfattar drift av verksamhetssystemet "
+            "och support på vardagar.\n\n"
+            "Bilaga 2\nSäkerhetsåtgärder\nBehörighetsstyrning, loggning och kryptering av "
+            "personuppgifter under överföring.\n"
+        ],
+        language="sv",
+    )
+    ix = index_of(tmp_path, [doc("gdpr", [_ARTICLES], language="en"), sv])
+    for q in ("annex 2", "bilaga II"):
+        top = {h.clause for h in ix.search(q).hits[:2]}
+        assert top == {"Annex II", "Bilaga 2"}, (q, top)
+    assert ix.search("paragraf 4").hits[0].clause == "§ 4"
+    assert ix.search("4 § uppsägning").hits[0].clause == "§ 4"
