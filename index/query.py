@@ -52,6 +52,8 @@ _CLAUSE_WORDS = frozenset(
      "appendix", "schedule", "exhibit", "klausul", "klausulen", "punkt", "punkten", "avsnitt",
      "artikel", "artikeln", "paragraf", "bilaga", "bilagan", "kapitel", "kap"]
 )
+# Words joining a list of clause numbers ("clause 17 and 18", "punkt 4 och 5").
+_LIST_WORDS = frozenset(["and", "or", "och", "eller", "samt", "to", "till"])
 # Clause words that label appendices, after which a letter or a roman numeral is a label
 # ("Annex II", "bilaga B").
 _ANNEX_WORDS = frozenset(
@@ -200,6 +202,17 @@ def _swedish_family(stem: str) -> list[str]:
     if len(stem) >= 4 and not out:
         out += [stem + "ning", stem + "ing", stem + "an"]
     return out
+
+
+def _is_label(keyword: str, word: str, listed: bool = False) -> bool:
+    """Whether ``word`` after the clause word ``keyword`` is a clause label: a number, or
+    after an appendix word a roman numeral or a letter. ``listed``: a later item of a list
+    ("clause 17 and 18"), where only bare and dotted numbers count."""
+    if keyword in _ANNEX_WORDS and (_ROMAN_RE.fullmatch(word) or len(word) == 1 and word.isalpha()):
+        return True
+    if listed:
+        return _BARE_NUMBER_RE.fullmatch(word) is not None or ("." in word and is_identifier(word))
+    return is_identifier(word)
 
 
 def _fields(lang: str) -> tuple[str, str]:
@@ -483,12 +496,17 @@ class QueryBuilder:
         i = 0
         while i < len(words):
             nxt = words[i + 1] if i + 1 < len(words) else ""
-            if words[i] in _CLAUSE_WORDS and nxt and (
-                is_identifier(nxt)
-                or (words[i] in _ANNEX_WORDS and (_ROMAN_RE.fullmatch(nxt) or len(nxt) == 1))
-            ):
+            if words[i] in _CLAUSE_WORDS and nxt and _is_label(words[i], nxt):
                 out.append(((words[i], nxt), "label"))
                 i += 2
+                # more numbers of the same keyword: "clause 17 and 18", "artikel 28, 32 och 33"
+                while i < len(words):
+                    j = i + 1 if words[i] in _LIST_WORDS else i
+                    if j < len(words) and _is_label(out[-1][0][0], words[j], listed=True):
+                        out.append(((out[-1][0][0], words[j]), "label"))
+                        i = j + 1
+                    else:
+                        break
                 continue
             for n in range(min(self.vocab.max_len, len(words) - i), 1, -1):
                 span = tuple(words[i : i + n])

@@ -381,3 +381,22 @@ def test_a_label_written_otherwise_finds_the_clause(tmp_path):
         assert top == {"Annex II", "Bilaga 2"}, (q, top)
     assert ix.search("paragraf 4").hits[0].clause == "§ 4"
     assert ix.search("4 § uppsägning").hits[0].clause == "§ 4"
+
+
+def test_every_label_of_a_list_counts(tmp_path):
+    """ "clause 17 and 18" names two clauses: the second is not demoted as lacking the
+    label, and "annex ii and iii" finds both annexes first."""
+    pages = [
+        "16. Termination\n16.1 Either party may terminate this agreement for material breach "
+        "that is not remedied within thirty days of notice.\n\n"
+        "17. Governing law\n17.1 These terms are governed by the laws of Sweden, without "
+        "regard to its rules on conflicts of law.\n\n"
+        "18. Disputes\n18.1 Any dispute shall be resolved by the courts of Stockholm, as the "
+        "court of first instance.\n"
+    ]
+    ix = index_of(tmp_path, [doc("en", pages, language="en")])
+    top = {h.clause for h in ix.search("which law and courts (clause 17 and 18)").hits[:2]}
+    assert top == {"17.1", "18.1"}, top
+    ix2 = index_of(tmp_path / "2", [doc("gdpr", [_ARTICLES], language="en")])
+    top = {h.clause for h in ix2.search("annex ii and iii").hits[:2]}
+    assert top == {"Annex II", "Annex III"}, top
