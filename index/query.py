@@ -46,6 +46,7 @@ from index.vocabulary import DERIVATION, SYNONYM, TRANSLATION, Vocabulary, vocab
 
 _STOP = SWEDISH_STOP_WORDS | ENGLISH_STOP_WORDS | QUESTION_WORDS
 _BARE_NUMBER_RE = re.compile(r"\d{1,4}")
+_CLAUSE_NUMBER_RE = re.compile(r"§?\d{1,3}(?:\.\d{1,3})*")
 # Words after which a bare number names a clause ("clause 17", "punkt 4", "artikel 28").
 _CLAUSE_WORDS = frozenset(
     ["clause", "clauses", "section", "sections", "article", "articles", "paragraph", "annex",
@@ -544,9 +545,12 @@ class QueryBuilder:
                 label = not _BARE_NUMBER_RE.fullmatch(span[0]) or len(spans) == 1 or (
                     before in _CLAUSE_WORDS
                 )
-                q = self.label(None, span[0]) if label else self.identifier(span[0], label=False)
+                # only a clause number names a clause ("8.2", "§ 12"); a law's number
+                # ("2016/679"), a date or a diarienummer is searched, not pointed at
+                clause = label and _CLAUSE_NUMBER_RE.fullmatch(span[0]) is not None
+                q = self.label(None, span[0]) if clause else self.identifier(span[0], label=label)
                 if q is not None:
-                    plan.concepts.append(Concept(span, q, None, identifier=True, label=label))
+                    plan.concepts.append(Concept(span, q, None, identifier=True, label=clause))
                 continue
             mine, theirs = self.concept(span, language)
             if kind == "phrase":

@@ -400,3 +400,17 @@ def test_every_label_of_a_list_counts(tmp_path):
     ix2 = index_of(tmp_path / "2", [doc("gdpr", [_ARTICLES], language="en")])
     top = {h.clause for h in ix2.search("annex ii and iii").hits[:2]}
     assert top == {"Annex II", "Annex III"}, top
+
+
+def test_a_law_number_in_a_question_does_not_point_at_a_clause(tmp_path):
+    """A law's number ("2016/679") is searched like a word: the clause answering the rest
+    of the question is not demoted for lacking it (only clause labels are pointed at)."""
+    pages = [
+        "1. Definitions\n1.1 Data Protection Law means Regulation (EU) 2016/679 and the laws "
+        "implementing it in Sweden.\n\n"
+        "2. Breaches\n2.1 The processor shall notify the controller of a personal data breach "
+        "without undue delay and within 36 hours of becoming aware of it.\n"
+    ]
+    ix = index_of(tmp_path, [doc("en", pages, language="en")])
+    hits = ix.search("breach 2016/679").hits
+    assert hits[0].clause == "2.1", [h.clause for h in hits]
