@@ -1,8 +1,8 @@
 """`capture … --report FILE.pdf --wacz FILE.wacz`: capture, then the auditor's files at once.
 
-The report's Chromium (driven over the DevTools pipe, no Playwright driver) launches while
-the report's HTML is built, and the WACZ is built while it loads the page. Both outputs are
-checked before anything is clicked.
+The report is printed by the capture's own Chromium, in a fresh offline context opened
+after the capture is sealed and before that browser closes: no second browser is started.
+Both outputs are checked before anything is clicked.
 """
 
 from __future__ import annotations
@@ -13,15 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from contractvault.errors import UsageError
+import capture as cap
+from contractvault.errors import ContractVaultError, UsageError
 from contractvault.evidence.capture import CaptureOptions, CaptureOutcome, capture_agreement
-from contractvault.exports.report import (
-    LANGS,
-    ChromiumPrinter,
-    EvidenceReport,
-    finish_report,
-    prepare_report,
-)
+from contractvault.exports.report import LANGS, EvidenceReport, finish_report, prepare_report
 from contractvault.exports.wacz import WaczExport, export_wacz
 from contractvault.util import new_output_file
 from contractvault.vault import Vault
@@ -57,44 +52,42 @@ def capture_with_exports(vault: Vault, opts: CaptureOptions, *, report: Path | s
         raise UsageError(f"unknown language '{lang}'", "the report is in sv or en",
                          "Use --lang sv or --lang en")
     timings: dict[str, float] = {}
+    made: dict[str, Any] = {}
     t0 = time.perf_counter()
-    printers: list[ChromiumPrinter] = []
 
-    try:
-        outcome = capture_agreement(vault, opts, wait=wait, progress=progress)
-        # Started only now: measured on a busy 2-core machine, a report Chromium launching
-        # during the capture (or during sealing) slowed those more than the overlap saved.
-        # It launches while the report's HTML is built.
-        if report is not None:
-            t1 = time.perf_counter()
-            printers.append(ChromiumPrinter())
-            timings["report_start"] = time.perf_counter() - t1
-        printer = printers[0] if printers else None
-        timings["capture"] = time.perf_counter() - t0
-        doc = outcome.document_ids[0]
-        made_report = made_wacz = None
-        job = None
-        if report is not None:
-            assert printer is not None
-            t1 = time.perf_counter()
-            job = prepare_report(vault, doc, lang=lang, include_secret=include_secret)
-            timings["report_prepare"] = time.perf_counter() - t1
-            printer.submit(job.html)  # Chromium prints while the WACZ is built here
-        if wacz is not None:
-            t1 = time.perf_counter()
-            made_wacz = export_wacz(vault, doc, wacz, force=force, include_secret=include_secret)
-            timings["wacz"] = time.perf_counter() - t1
-        if job is not None and printer is not None and report is not None:
-            t1 = time.perf_counter()
-            pdf = printer.result()
-            timings["report_wait"] = time.perf_counter() - t1
-            t1 = time.perf_counter()
-            made_report = finish_report(vault, job, pdf, report, force=force)
-            timings["report_seal"] = time.perf_counter() - t1
-        timings["total"] = time.perf_counter() - t0
-    finally:
-        t1 = time.perf_counter()
-        for started in printers:
-            started.close()
-        timings["report_close"] = time.perf_counter() - t1
+    def lap(name: str, since: float) -> float:
+        now = time.perf_counter()
+        timings[name] = now - since
+        return now
+
+    def print_report(outcome: CaptureOutcome, printer: cap.HtmlPrinter) -> None:
+        # The capture is sealed; its browser is still open and prints the report.
+        t1 = lap("capture", t0)
+        assert report is not None
+        job = prepare_report(vault, outcome.document_ids[0], lang=lang,
+                             include_secret=include_secret)
+        t1 = lap("report_prepare", t1)
+        try:
+            made["pdf"], made["job"] = printer.pdf(job.html), job
+        except cap.PrintFailed as exc:
+            raise ContractVaultError("cannot render the evidence report", str(exc),
+                                     f"The capture is sealed ({', '.join(outcome.evidence_ids)}); "
+                                     f"run 'contractvault export report {outcome.document_ids[0]}'"
+                                     " once Chromium runs") from exc
+        lap("report_print", t1)
+
+    outcome = capture_agreement(vault, opts, wait=wait, progress=progress,
+                                while_open=print_report if report is not None else None)
+    t1 = time.perf_counter()
+    if report is None:
+        t1 = lap("capture", t0)
+    made_report = made_wacz = None
+    doc = outcome.document_ids[0]
+    if wacz is not None:
+        made_wacz = export_wacz(vault, doc, wacz, force=force, include_secret=include_secret)
+        t1 = lap("wacz", t1)
+    if report is not None:
+        made_report = finish_report(vault, made["job"], made["pdf"], report, force=force)
+        lap("report_seal", t1)
+    timings["total"] = time.perf_counter() - t0
     return CaptureWithExports(outcome=outcome, report=made_report, wacz=made_wacz, timings=timings)
