@@ -167,14 +167,22 @@ def test_collapsed_annexes_are_put_back_before_the_acceptance(site, tmp_path):
 
 @pytest.mark.browser
 @pytest.mark.db
-def test_collapsed_annex_is_searchable_and_recorded_as_expanded(cli, initialised: Path,
-                                                                 site) -> None:
+def test_collapsed_annex_is_searchable_and_show_counts_the_pdfs_pages(cli, initialised: Path,
+                                                                      site) -> None:
     out = cli.json("capture", site.url("collapsed-annexes.html"), "--doc-type", "pub-avtal",
                    "--new", "Molntjänst", "--page-only")
     doc = out["document_ids"][0]
     hits = cli.json("search", "BILAGA3SLUT")["hits"]
     assert [h["document_id"] for h in hits] == [doc]
+    # The indexed text is the main content in one passage: no page is claimed for a hit.
+    assert hits[0]["page"] is None
+    with Vault.open(initialised) as vault, vault.session() as s:
+        row = s.exec(select(Document).where(Document.id == int(doc[2:]))).one()
+        pdf_pages = len(PdfReader(vault.blobs.open(row.blob_sha256)).pages)
+    assert pdf_pages >= 2
+    assert cli.json("show", doc)["pages"] == pdf_pages
     sealed = record(initialised, out["evidence_ids"][0])
+    assert sealed["context"]["page_count"] == pdf_pages
     assert {e["kind"] for e in sealed["context"]["page"]["expanded"]} == {
         "details", "panel", "tabpanel", "dialog"}
     assert sealed["context"]["acceptance"]["submitted"] is False
