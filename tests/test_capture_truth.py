@@ -8,6 +8,7 @@ a captured document's page count is its PDF's. Real Chromium, pages served on 12
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -206,3 +207,25 @@ def test_consent_dialog_without_reject_is_tried_once_left_open_and_its_links_ign
     # The dialog's "Läs mer om cookies" is not a link next to the agreement's control.
     assert main.accept is not None and main.accept.selector == "#ja"
     assert all("cookies" not in link["href"] for link in main.accept.near_links)
+
+
+# -- the evidence report tells the consent steps ------------------------------------------------
+@pytest.mark.browser
+def test_report_timeline_shows_the_consent_step_with_its_screenshot(cli, initialised: Path, site,
+                                                                    tmp_path: Path) -> None:
+    report = tmp_path / "report.pdf"
+    out = cli.json("capture", site.url("cookie-overlay.html"), "--doc-type", "villkor",
+                   "--new", "Molnkontor", "--click", "--report", str(report), "--lang", "en")
+    [step] = out["consent"]
+    assert step["dismissed"] and step["clicked"] == "Endast nödvändiga"
+    text = " ".join(subprocess.run(["pdftotext", "-layout", str(report), "-"], check=True,
+                                   capture_output=True, text=True).stdout.split())
+    assert "Consent dialog" in text and "dismissed with “Endast nödvändiga”" in text
+    assert step["screenshot"] in text
+    # The consent screenshot is in the report besides the accept box before/after/result
+    # (Chromium embeds identical screenshots once).
+    shown = {a["sha256"] for a in out["artifacts"] if a["name"] in (
+        step["screenshot"], "accept-before.png", "accept-after.png", "accept-result.png")}
+    images = subprocess.run(["pdfimages", "-list", str(report)], check=True,
+                            capture_output=True, text=True).stdout.splitlines()[2:]
+    assert len(shown) >= 3 and len(images) == len(shown)
