@@ -2,13 +2,16 @@
 
 The report is printed by the capture's own Chromium, in a fresh offline context opened
 after the capture is sealed and before that browser closes: no second browser is started.
-Both outputs are checked before anything is clicked.
+The WACZ is built, and the printed report sealed, in a worker thread while that browser
+prints and closes (the worker is then the only one using the vault). Both outputs are
+checked before anything is clicked.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,42 +55,50 @@ def capture_with_exports(vault: Vault, opts: CaptureOptions, *, report: Path | s
         raise UsageError(f"unknown language '{lang}'", "the report is in sv or en",
                          "Use --lang sv or --lang en")
     timings: dict[str, float] = {}
-    made: dict[str, Any] = {}
     t0 = time.perf_counter()
 
-    def lap(name: str, since: float) -> float:
-        now = time.perf_counter()
-        timings[name] = now - since
-        return now
-
-    def print_report(outcome: CaptureOutcome, printer: cap.HtmlPrinter) -> None:
-        # The capture is sealed; its browser is still open and prints the report.
-        t1 = lap("capture", t0)
-        assert report is not None
-        job = prepare_report(vault, outcome.document_ids[0], lang=lang,
-                             include_secret=include_secret)
-        t1 = lap("report_prepare", t1)
+    def timed(name: str, work: Callable[[], Any]) -> Any:  # noqa: ANN401 - its result
+        t1 = time.perf_counter()
         try:
-            made["pdf"], made["job"] = printer.pdf(job.html), job
-        except cap.PrintFailed as exc:
-            raise ContractVaultError("cannot render the evidence report", str(exc),
-                                     f"The capture is sealed ({', '.join(outcome.evidence_ids)}); "
-                                     f"run 'contractvault export report {outcome.document_ids[0]}'"
-                                     " once Chromium runs") from exc
-        lap("report_print", t1)
+            return work()
+        finally:
+            timings[name] = time.perf_counter() - t1
 
-    outcome = capture_agreement(vault, opts, wait=wait, progress=progress,
-                                while_open=print_report if report is not None else None)
-    t1 = time.perf_counter()
-    if report is None:
-        t1 = lap("capture", t0)
-    made_report = made_wacz = None
-    doc = outcome.document_ids[0]
-    if wacz is not None:
-        made_wacz = export_wacz(vault, doc, wacz, force=force, include_secret=include_secret)
-        t1 = lap("wacz", t1)
-    if report is not None:
-        made_report = finish_report(vault, made["job"], made["pdf"], report, force=force)
-        lap("report_seal", t1)
+    def make_wacz(doc: str) -> WaczExport:
+        assert wacz is not None
+        return timed("wacz", lambda: export_wacz(vault, doc, wacz, force=force,
+                                                 include_secret=include_secret))
+
+    made: dict[str, Future[Any]] = {}
+    with ThreadPoolExecutor(1, thread_name_prefix="exports") as worker:
+
+        def exports_while_open(outcome: CaptureOutcome, printer: cap.HtmlPrinter) -> None:
+            # The capture is sealed and its browser still open: it prints the report.
+            timings["capture"] = time.perf_counter() - t0
+            assert report is not None
+            doc = outcome.document_ids[0]
+            job = timed("report_prepare", lambda: prepare_report(
+                vault, doc, lang=lang, include_secret=include_secret))
+            if wacz is not None:
+                made["wacz"] = worker.submit(make_wacz, doc)
+            try:
+                pdf = timed("report_print", lambda: printer.pdf(job.html))
+            except cap.PrintFailed as exc:
+                raise ContractVaultError(
+                    "cannot render the evidence report", str(exc),
+                    f"The capture is sealed ({', '.join(outcome.evidence_ids)}); run "
+                    f"'contractvault export report {doc}' once Chromium runs") from exc
+            # Sealed (after the WACZ, in the same worker) while the browser closes.
+            made["report"] = worker.submit(timed, "report_seal", lambda: finish_report(
+                vault, job, pdf, report, force=force))
+
+        outcome = capture_agreement(vault, opts, wait=wait, progress=progress,
+                                    while_open=exports_while_open if report is not None else None)
+        if report is None:
+            timings["capture"] = time.perf_counter() - t0
+            if wacz is not None:
+                made["wacz"] = worker.submit(make_wacz, outcome.document_ids[0])
+        made_wacz = made["wacz"].result() if "wacz" in made else None
+        made_report = made["report"].result() if "report" in made else None
     timings["total"] = time.perf_counter() - t0
     return CaptureWithExports(outcome=outcome, report=made_report, wacz=made_wacz, timings=timings)
