@@ -249,10 +249,12 @@ def seal_page(vault: Vault, result: cap.CaptureResult, index: int, summary: dict
               doc_type: str, contract_pk: int | None, opts: CaptureOptions,
               authority: dict[str, Any] | None, origin: str,
               supersedes: int | None = None, extra: dict[str, Any] | None = None,
-              decision_id: int | None = None,
-              warnings: list[str] | None = None) -> tuple[Sealed, list[ArtifactSpec]]:
+              decision_id: int | None = None, warnings: list[str] | None = None,
+              indexed: bool = True) -> tuple[Sealed, list[ArtifactSpec]]:
     """Seal one captured page as a document (the PDF is its blob) with every artifact, and
-    a PAdES-sealed copy of the PDF (its warnings, e.g. no TSA answered, go to `warnings`)."""
+    a PAdES-sealed copy of the PDF (its warnings, e.g. no TSA answered, go to `warnings`).
+    `indexed=False` leaves the document in the to-index queue for the caller's
+    `index_sealed` (or the next indexer)."""
     page = result.pages[index]
     pdf = next(a for a in page.artifacts if a.name.endswith("page.pdf"))
     specs = [ArtifactSpec(a.name, a.media_type, sha256_file(a.path), a.path.stat().st_size)
@@ -295,7 +297,7 @@ def seal_page(vault: Vault, result: cap.CaptureResult, index: int, summary: dict
 
     try:
         sealed = seal_document(vault, kind="capture", artifacts=specs, context=context,
-                               build_rows=build, decision_id=decision_id)
+                               build_rows=build, decision_id=decision_id, index=indexed)
     finally:
         if copy is not None:
             copy.discard()
@@ -332,7 +334,10 @@ def capture_agreement(vault: Vault, opts: CaptureOptions, *, wait: Callable[[str
 
     A refused check raises RefusedError after sealing the refusal: nothing is clicked.
     `while_open` (the evidence report) is called once everything is sealed, with the
-    outcome and a printer on the capture's own browser, which closes when it returns.
+    outcome and a printer on the capture's own browser, which closes when it returns; the
+    documents are then left in the durable to-index queue for it to index
+    (`index_sealed(vault, outcome.document_ids)`, e.g. while the report prints), and the
+    next indexer (add, search, verify) completes whatever it does not.
     """
     doc_type = normalize_doc_type(opts.doc_type)
     try:
@@ -374,7 +379,7 @@ def capture_agreement(vault: Vault, opts: CaptureOptions, *, wait: Callable[[str
         # this thread opens the page that will print the report.
         with ThreadPoolExecutor(1, thread_name_prefix="seal") as pool:
             sealing = pool.submit(_seal_capture, vault, opts, result, guard, doc_type,
-                                  contract, checked)
+                                  contract, checked, indexed=False)
             with contextlib.suppress(cap.PrintFailed):
                 printer.open()  # if it fails, printing says so; the sealing goes on
             outcomes.append(sealing.result())
@@ -405,8 +410,10 @@ def capture_agreement(vault: Vault, opts: CaptureOptions, *, wait: Callable[[str
 
 def _seal_capture(vault: Vault, opts: CaptureOptions, result: cap.CaptureResult,
                   guard: AcceptanceGuard, doc_type: str, contract: Contract | None,
-                  checked: tuple[AuthorityCheck, int] | None) -> CaptureOutcome:
-    """Seal every captured page (the agreement first) and index it; the command's outcome."""
+                  checked: tuple[AuthorityCheck, int] | None, *,
+                  indexed: bool = True) -> CaptureOutcome:
+    """Seal every captured page (the agreement first) and index it (`indexed=False`: leave
+    it queued); the command's outcome."""
     authority = checked[0].to_dict() if checked else None
     outcome = CaptureOutcome(contract_id=None, document_ids=[], evidence_ids=[],
                              artifacts=[], authority=authority,
@@ -429,7 +436,7 @@ def _seal_capture(vault: Vault, opts: CaptureOptions, result: cap.CaptureResult,
                                   authority=authority if page.role == "main" else None,
                                   origin="capture", warnings=outcome.warnings,
                                   decision_id=checked[1] if checked and page.role == "main"
-                                  else None)
+                                  else None, indexed=indexed)
         contract_pk = sealed.subject.contract_id
         guard.done = True
         if sealed.timestamp_warning:

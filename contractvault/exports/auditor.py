@@ -2,8 +2,8 @@
 
 The report is printed by the capture's own Chromium, in a fresh offline context opened
 after the capture is sealed and before that browser closes: no second browser is started.
-The WACZ is built, and the printed report sealed, in a worker thread while that browser
-prints and closes (the worker is then the only one using the vault). Both outputs are
+While that browser prints and closes, a worker thread (then the only one using the vault)
+indexes the sealed pages, verifies the record, builds the WACZ and seals the report. Both outputs are
 checked before anything is clicked.
 """
 
@@ -19,7 +19,14 @@ from typing import Any
 import capture as cap
 from contractvault.errors import ContractVaultError, UsageError
 from contractvault.evidence.capture import CaptureOptions, CaptureOutcome, capture_agreement
-from contractvault.exports.report import LANGS, EvidenceReport, finish_report, prepare_report
+from contractvault.evidence.sealing import index_sealed
+from contractvault.exports.report import (
+    LANGS,
+    EvidenceReport,
+    check_report,
+    finish_report,
+    prepare_report,
+)
 from contractvault.exports.wacz import WaczExport, export_wacz
 from contractvault.util import new_output_file
 from contractvault.vault import Vault
@@ -78,7 +85,12 @@ def capture_with_exports(vault: Vault, opts: CaptureOptions, *, report: Path | s
             assert report is not None
             doc = outcome.document_ids[0]
             job = timed("report_prepare", lambda: prepare_report(
-                vault, doc, lang=lang, include_secret=include_secret))
+                vault, doc, lang=lang, include_secret=include_secret, verified=False))
+            # While it prints: index the sealed pages, verify the record (no report of one
+            # that does not verify is written), build the WACZ.
+            made["index"] = worker.submit(timed, "index", lambda: index_sealed(
+                vault, outcome.document_ids))
+            made["check"] = worker.submit(timed, "report_check", lambda: check_report(vault, job))
             if wacz is not None:
                 made["wacz"] = worker.submit(make_wacz, doc)
             try:
@@ -88,9 +100,14 @@ def capture_with_exports(vault: Vault, opts: CaptureOptions, *, report: Path | s
                     "cannot render the evidence report", str(exc),
                     f"The capture is sealed ({', '.join(outcome.evidence_ids)}); run "
                     f"'contractvault export report {doc}' once Chromium runs") from exc
-            # Sealed (after the WACZ, in the same worker) while the browser closes.
-            made["report"] = worker.submit(timed, "report_seal", lambda: finish_report(
-                vault, job, pdf, report, force=force))
+
+            def seal_checked() -> EvidenceReport:
+                made["check"].result()  # done before (same worker); raises if it failed
+                return finish_report(vault, job, pdf, report, force=force)
+
+            # Sealed (after the check and the WACZ, in the same worker) while the browser
+            # closes; not at all when the check failed.
+            made["report"] = worker.submit(timed, "report_seal", seal_checked)
 
         outcome = capture_agreement(vault, opts, wait=wait, progress=progress,
                                     while_open=exports_while_open if report is not None else None)
@@ -98,6 +115,9 @@ def capture_with_exports(vault: Vault, opts: CaptureOptions, *, report: Path | s
             timings["capture"] = time.perf_counter() - t0
             if wacz is not None:
                 made["wacz"] = worker.submit(make_wacz, outcome.document_ids[0])
+        for step in ("index", "check"):
+            if step in made:
+                made[step].result()
         made_wacz = made["wacz"].result() if "wacz" in made else None
         made_report = made["report"].result() if "report" in made else None
     timings["total"] = time.perf_counter() - t0

@@ -543,12 +543,13 @@ class ReportJob:
     html: str
 
 
-def prepare_report(vault: Vault, ref: str, *, lang: str = "sv",
-                   include_secret: bool = False) -> ReportJob:
+def prepare_report(vault: Vault, ref: str, *, lang: str = "sv", include_secret: bool = False,
+                   verified: bool = True) -> ReportJob:
     """Check that a report may be made of `ref` and build its HTML.
 
     Refuses a secret contract's record unless `include_secret`; a record that does not
-    verify is not reported (VerificationError).
+    verify is not reported (VerificationError). `verified=False` leaves that check to
+    `check_report`, which must pass before `finish_report` (while the report prints).
     """
     if lang not in LANGS:
         raise UsageError(f"unknown language '{lang}'", "the report is in sv or en", "Use --lang sv or --lang en")
@@ -565,16 +566,26 @@ def prepare_report(vault: Vault, ref: str, *, lang: str = "sv",
             raise RefusedError(f"{cid} is marked secret (sekretess)",
                                f"its evidence {evidence_ref(seq)} is not reported by default",
                                "Add --include-secret if the reader may see it")
-    report = verify(vault, evidence_ref(seq))
-    if not report.ok:
-        first = report.failures[0]
-        raise VerificationError(f"{evidence_ref(seq)} does not verify, so no report is made",
-                                f"{first.id}: {first.detail}", "Run 'contractvault verify'")
+    if verified:
+        _check_record(vault, seq)
     if not vault.seal_store.exists():
         raise UsageError("the vault has no seal certificate", "the report must be sealed",
                          "Run 'contractvault key seal-ca' or 'contractvault key import-seal FILE.p12'")
     return ReportJob(seq=seq, document_id=doc_id or subj.get("document_id"), lang=lang,
                      html=build_html(vault, seq, lang))
+
+
+def _check_record(vault: Vault, seq: int) -> None:
+    report = verify(vault, evidence_ref(seq))
+    if not report.ok:
+        first = report.failures[0]
+        raise VerificationError(f"{evidence_ref(seq)} does not verify, so no report is made",
+                                f"{first.id}: {first.detail}", "Run 'contractvault verify'")
+
+
+def check_report(vault: Vault, job: ReportJob) -> None:
+    """Raise VerificationError when the record of `job` does not verify (no report then)."""
+    _check_record(vault, job.seq)
 
 
 def finish_report(vault: Vault, job: ReportJob, pdf: bytes, out: Path | str, *,
