@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from sqlmodel import select
+from support.procs import browsers_started
 
 from capture import CaptureRequest, SubmitNeeded, run_capture
 from capture.localserver import serve
@@ -211,11 +212,14 @@ def test_consent_dialog_without_reject_is_tried_once_left_open_and_its_links_ign
 
 # -- the evidence report tells the consent steps ------------------------------------------------
 @pytest.mark.browser
-def test_report_timeline_shows_the_consent_step_with_its_screenshot(cli, initialised: Path, site,
+def test_report_in_the_captures_browser_shows_the_consent_step_with_its_screenshot(cli, initialised: Path, site,
                                                                     tmp_path: Path) -> None:
     report = tmp_path / "report.pdf"
-    out = cli.json("capture", site.url("cookie-overlay.html"), "--doc-type", "villkor",
-                   "--new", "Molnkontor", "--click", "--report", str(report), "--lang", "en")
+    with browsers_started() as browsers:
+        out = cli.json("capture", site.url("cookie-overlay.html"), "--doc-type", "villkor",
+                       "--new", "Molnkontor", "--click", "--report", str(report), "--lang", "en")
+    # The capture's own browser printed the report: no second Chromium was started.
+    assert len(browsers) == 1
     [step] = out["consent"]
     assert step["dismissed"] and step["clicked"] == "Endast nödvändiga"
     text = " ".join(subprocess.run(["pdftotext", "-layout", str(report), "-"], check=True,
