@@ -15,6 +15,7 @@ from capture.errors import (
     LinkNotFound,
     NavigationFailed,
     NoAgreementText,
+    PrintFailed,
     SubmitFailed,
     SubmitNeeded,
     UnsupportedURL,
@@ -26,7 +27,7 @@ from capture.models import (
     CaptureRequest,
     CaptureResult,
 )
-from capture.runner import run_capture, validate_url
+from capture.runner import HtmlPrinter, run_capture, validate_url
 
 __all__ = [
     "AcceptControl",
@@ -36,6 +37,7 @@ __all__ = [
     "BrowserUnavailable",
     "CaptureError",
     "ControlCovered",
+    "HtmlPrinter",
     "InvalidRequest",
     "CaptureRequest",
     "CaptureResult",
@@ -43,6 +45,7 @@ __all__ = [
     "LinkNotFound",
     "NavigationFailed",
     "NoAgreementText",
+    "PrintFailed",
     "SubmitFailed",
     "SubmitNeeded",
     "UnsupportedURL",

@@ -83,3 +83,8 @@ class ControlCovered(CaptureError):  # noqa: N818
 
 class InvalidRequest(CaptureError):  # noqa: N818
     """Options that contradict each other (e.g. --page-only with --click); nothing ran."""
+
+
+class PrintFailed(CaptureError):  # noqa: N818
+    """Printing a caller's HTML to PDF in the capture's browser failed (after the capture
+    itself succeeded: nothing about the capture is lost)."""

@@ -23,7 +23,13 @@ from capture.accept import WAIT_ACCEPT, AcceptPass
 from capture.browser import LAUNCH_ARGS, resolve_browser
 from capture.consent import CONSENT_MODES, ConsentPass
 from capture.context import RunContext, now, short
-from capture.errors import BrowserUnavailable, CaptureError, InvalidRequest, UnsupportedURL
+from capture.errors import (
+    BrowserUnavailable,
+    CaptureError,
+    InvalidRequest,
+    PrintFailed,
+    UnsupportedURL,
+)
 from capture.evidence import PDF_OPTIONS, PRINT_CSS, PagePass, stamp_templates
 from capture.follow import resolve_link
 from capture.har import REDACTED, scrub_har
@@ -32,15 +38,17 @@ from capture.navigation import check_status, goto, read_page
 from capture.tls import TlsPass, is_https
 
 if TYPE_CHECKING:
-    from playwright.sync_api import BrowserContext, Dialog, Page, Response
+    from playwright.sync_api import Browser, BrowserContext, Dialog, Page, Response
 
 __all__ = [
     "LAUNCH_ARGS",
     "PDF_OPTIONS",
+    "PRINT_CSP",
     "PRINT_CSS",
     "REDACTED",
     "WAIT_ACCEPT",
     "WAIT_LOGIN",
+    "HtmlPrinter",
     "run_capture",
     "scrub_har",
     "stamp_templates",
@@ -48,6 +56,8 @@ __all__ = [
 ]
 
 WAIT_LOGIN = "Log in and open the agreement, then press Enter"
+# What a page printed for the caller may load: inline styles and data: images, nothing else.
+PRINT_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 
 
 def validate_url(url: str) -> None:
@@ -100,6 +110,7 @@ def run_capture(
     wait: Callable[[str], None] | None = None,
     progress: Callable[[str], None] | None = None,
     prepare: Callable[[Page], None] | None = None,
+    while_open: Callable[[CaptureResult, HtmlPrinter], None] | None = None,
 ) -> CaptureResult:
     """Capture the agreement at ``request.url`` into ``request.out_dir``.
 
@@ -111,17 +122,79 @@ def run_capture(
     dialogs were answered: the steps a person takes before the agreement is shown (fill in
     a form, go to the wizard's last step), as in an interactive capture. Raises a
     :class:`capture.errors.CaptureError` subclass.
+
+    ``while_open`` is called once the capture is complete (its browser context closed, the
+    HAR written), with the result and an :class:`HtmlPrinter` on the same browser, which
+    closes only when ``while_open`` returns: the caller seals the capture and prints its
+    report without starting a second browser. What ``while_open`` raises is passed on as is.
+    It runs inside Playwright's event loop: work that runs an asyncio loop of its own
+    (pyHanko's signing) must be done in another thread.
     """
     _validate(request, wait)
-    return _Capture(RunContext(req=request, wait=wait, progress=progress), prepare).run()
+    return _Capture(RunContext(req=request, wait=wait, progress=progress), prepare,
+                    while_open).run()
+
+
+class HtmlPrinter:
+    """Prints the caller's HTML to PDF in the capture's browser, offline.
+
+    Its page has a context of its own with the network off and JavaScript disabled, and a
+    Content-Security-Policy allowing only inline styles and data: images is added, so the
+    printed page never touches the network or the capture's cookies. Call it from the
+    thread that runs the capture (Playwright's), like :meth:`open`, which opens the page
+    ahead (while the caller is busy elsewhere, e.g. sealing in another thread).
+    """
+
+    def __init__(self, browser: Browser) -> None:
+        self._browser = browser
+        self._context: BrowserContext | None = None
+        self._page: Page | None = None
+
+    def open(self) -> None:
+        """Open the printing page now (else the first :meth:`pdf` does). Raises
+        :class:`PrintFailed`."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        if self._page is not None:
+            return
+        try:
+            self._context = self._browser.new_context(offline=True, java_script_enabled=False)
+            self._page = self._context.new_page()
+        except PlaywrightError as exc:
+            raise PrintFailed(f"Chromium could not open a page to print: {short(exc.message)}") from exc
+
+    def pdf(self, html: str) -> bytes:
+        """The A4 PDF of ``html`` (CSS ``@page`` rules win). Raises :class:`PrintFailed`."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        self.open()
+        assert self._page is not None
+        meta = f"<meta http-equiv='Content-Security-Policy' content=\"{PRINT_CSP}\">"
+        html = html.replace("<head>", "<head>" + meta, 1) if "<head>" in html else meta + html
+        try:
+            self._page.set_content(html, wait_until="load")
+            return self._page.pdf(print_background=True, prefer_css_page_size=True, format="A4")
+        except PlaywrightError as exc:
+            raise PrintFailed(f"Chromium could not print the page: {short(exc.message)}") from exc
+
+    def close(self) -> None:
+        """Close the printing page's context (the browser closes with the capture)."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        if self._context is not None:
+            with suppress(PlaywrightError):
+                self._context.close()
+        self._context = self._page = None
 
 
 class _Capture:
     """One capture run: launches the browser and runs the passes in order."""
 
-    def __init__(self, ctx: RunContext, prepare: Callable[[Page], None] | None = None) -> None:
+    def __init__(self, ctx: RunContext, prepare: Callable[[Page], None] | None = None,
+                 while_open: Callable[[CaptureResult, HtmlPrinter], None] | None = None) -> None:
         self.ctx = ctx
         self.prepare = prepare
+        self.while_open = while_open
         self.req = ctx.req
         self.started_at = now()
         self.browser_info: dict[str, Any] = {}
@@ -140,8 +213,7 @@ class _Capture:
 
         ctx = self.ctx
         t_total = time.perf_counter()
-        har = ctx.artifact("network.har", 0)
-        launch_args = list(LAUNCH_ARGS)
+        handed_over = 0.0
         with sync_playwright() as pw:
             ctx.timings["driver"] = time.perf_counter() - t_total
             executable = resolve_browser(self.req.chromium_path, pw.chromium.executable_path)
@@ -151,7 +223,7 @@ class _Capture:
                     browser = pw.chromium.launch(
                         executable_path=executable,
                         headless=not self.req.interactive,
-                        args=launch_args,
+                        args=list(LAUNCH_ARGS),
                         timeout=self.req.timeout_ms,
                     )
                 except PlaywrightError as exc:
@@ -164,58 +236,69 @@ class _Capture:
                         f"Chromium {executable or pw.chromium.executable_path} failed to "
                         f"start{hint}: {short(exc.message)}"
                     ) from exc
+            self.browser_info = {
+                "name": pw.chromium.name,
+                "executable": executable or pw.chromium.executable_path,
+                "headless": not self.req.interactive,
+                "viewport": {"width": self.req.viewport_width, "height": self.req.viewport_height},
+                "args": list(LAUNCH_ARGS),
+            }
             try:
-                self.browser_info = {
-                    "name": pw.chromium.name,
-                    "version": browser.version,
-                    "executable": executable or pw.chromium.executable_path,
-                    "headless": not self.req.interactive,
-                    "viewport": {
-                        "width": self.req.viewport_width,
-                        "height": self.req.viewport_height,
-                    },
-                    "args": launch_args,
-                }
-                t_context = time.perf_counter()
-                context = browser.new_context(
-                    viewport={
-                        "width": self.req.viewport_width,
-                        "height": self.req.viewport_height,
-                    },
-                    record_har_path=str(har.path),
-                    # Response bodies go into the HAR as served: `export wacz` builds its WARC
-                    # records from them, so they must be recorded now (and never later).
-                    record_har_content="embed",
-                    record_har_mode="full",
-                    storage_state=str(self.req.storage_state) if self.req.storage_state else None,
-                    accept_downloads=False,
-                )
-                context.set_default_timeout(self.req.timeout_ms)
-                context.set_default_navigation_timeout(self.req.timeout_ms)
-                ctx.timings["context"] = time.perf_counter() - t_context
-                try:
-                    pages = self._capture_all(context)
-                except BaseException:
-                    with suppress(PlaywrightError):
-                        context.close()
-                    raise
-                ctx.say("Saving the network log")
-                with ctx.step("close"):
-                    context.close()  # writes the HAR
-            except PlaywrightError as exc:
-                # Anything not mapped to a specific error (a crash, a closed page).
-                raise CaptureError(
-                    f"capture of {self.req.url} failed: {short(exc.message)}"
-                ) from exc
+                result = self._capture_in(browser)
+                if self.while_open is not None:
+                    t_handed = time.perf_counter()
+                    printer = HtmlPrinter(browser)
+                    try:
+                        self.while_open(result, printer)
+                    finally:
+                        printer.close()
+                    handed_over = time.perf_counter() - t_handed
             finally:
                 t_shutdown = time.perf_counter()
                 with suppress(PlaywrightError):
                     browser.close()
                 ctx.timings["shutdown"] = time.perf_counter() - t_shutdown
+        # The capture's own time: what the caller did with the open browser is its own.
+        ctx.timings["total"] = time.perf_counter() - t_total - handed_over
+        return result
+
+    def _capture_in(self, browser: Browser) -> CaptureResult:
+        """The capture in a launched browser, up to the written, scrubbed HAR."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        ctx = self.ctx
+        har = ctx.artifact("network.har", 0)
+        try:
+            self.browser_info["version"] = browser.version
+            t_context = time.perf_counter()
+            context = browser.new_context(
+                viewport={"width": self.req.viewport_width, "height": self.req.viewport_height},
+                record_har_path=str(har.path),
+                # Response bodies go into the HAR as served: `export wacz` builds its WARC
+                # records from them, so they must be recorded now (and never later).
+                record_har_content="embed",
+                record_har_mode="full",
+                storage_state=str(self.req.storage_state) if self.req.storage_state else None,
+                accept_downloads=False,
+            )
+            context.set_default_timeout(self.req.timeout_ms)
+            context.set_default_navigation_timeout(self.req.timeout_ms)
+            ctx.timings["context"] = time.perf_counter() - t_context
+            try:
+                pages = self._capture_all(context)
+            except BaseException:
+                with suppress(PlaywrightError):
+                    context.close()
+                raise
+            ctx.say("Saving the network log")
+            with ctx.step("close"):
+                context.close()  # writes the HAR
+        except PlaywrightError as exc:
+            # Anything not mapped to a specific error (a crash, a closed page).
+            raise CaptureError(f"capture of {self.req.url} failed: {short(exc.message)}") from exc
         with ctx.step("close"):
             scrub_har(har.path, self.login_done_at)
         pages[0].artifacts.append(har)
-        ctx.timings["total"] = time.perf_counter() - t_total
         return CaptureResult(
             capture_id=self.req.capture_id,
             started_at=self.started_at,

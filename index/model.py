@@ -14,7 +14,8 @@ class IndexDocument:
     ``language`` is "sv", "en" or None (detect from the text). ``supersedes`` is the id of
     the document this one replaces (a recheck, a new version) and ``family`` the id of the
     first version of the chain (None: the document is its own first version); versions of
-    one family collapse into one hit.
+    one family collapse into one hit. ``paged`` False: ``pages`` are passages that are not
+    the file's pages (a captured page's main content), so hits claim no page.
     """
 
     document_id: str
@@ -29,6 +30,7 @@ class IndexDocument:
     language: str | None = None
     supersedes: str | None = None
     family: str | None = None
+    paged: bool = True
 
     def as_dict(self) -> dict[str, Any]:
         """The document as plain JSON-able data."""

@@ -119,7 +119,7 @@ def clause_records(
                 "number": clause.number or "",
                 "heading": clause.heading or "",
                 "text": text,
-                "page": clause.page,
+                "page": clause.page if doc.paged else None,
                 "start": clause.start,
                 "end": clause.end,
                 "n": len(records),

@@ -8,11 +8,13 @@ a captured document's page count is its PDF's. Real Chromium, pages served on 12
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 from sqlmodel import select
+from support.procs import browsers_started
 
 from capture import CaptureRequest, SubmitNeeded, run_capture
 from capture.localserver import serve
@@ -167,14 +169,22 @@ def test_collapsed_annexes_are_put_back_before_the_acceptance(site, tmp_path):
 
 @pytest.mark.browser
 @pytest.mark.db
-def test_collapsed_annex_is_searchable_and_recorded_as_expanded(cli, initialised: Path,
-                                                                 site) -> None:
+def test_collapsed_annex_is_searchable_and_show_counts_the_pdfs_pages(cli, initialised: Path,
+                                                                      site) -> None:
     out = cli.json("capture", site.url("collapsed-annexes.html"), "--doc-type", "pub-avtal",
                    "--new", "Molntjänst", "--page-only")
     doc = out["document_ids"][0]
     hits = cli.json("search", "BILAGA3SLUT")["hits"]
     assert [h["document_id"] for h in hits] == [doc]
+    # The indexed text is the main content in one passage: no page is claimed for a hit.
+    assert hits[0]["page"] is None
+    with Vault.open(initialised) as vault, vault.session() as s:
+        row = s.exec(select(Document).where(Document.id == int(doc[2:]))).one()
+        pdf_pages = len(PdfReader(vault.blobs.open(row.blob_sha256)).pages)
+    assert pdf_pages >= 2
+    assert cli.json("show", doc)["pages"] == pdf_pages
     sealed = record(initialised, out["evidence_ids"][0])
+    assert sealed["context"]["page_count"] == pdf_pages
     assert {e["kind"] for e in sealed["context"]["page"]["expanded"]} == {
         "details", "panel", "tabpanel", "dialog"}
     assert sealed["context"]["acceptance"]["submitted"] is False
@@ -198,3 +208,28 @@ def test_consent_dialog_without_reject_is_tried_once_left_open_and_its_links_ign
     # The dialog's "Läs mer om cookies" is not a link next to the agreement's control.
     assert main.accept is not None and main.accept.selector == "#ja"
     assert all("cookies" not in link["href"] for link in main.accept.near_links)
+
+
+# -- the evidence report tells the consent steps ------------------------------------------------
+@pytest.mark.browser
+def test_report_in_the_captures_browser_shows_the_consent_step_with_its_screenshot(cli, initialised: Path, site,
+                                                                    tmp_path: Path) -> None:
+    report = tmp_path / "report.pdf"
+    with browsers_started() as browsers:
+        out = cli.json("capture", site.url("cookie-overlay.html"), "--doc-type", "villkor",
+                       "--new", "Molnkontor", "--click", "--report", str(report), "--lang", "en")
+    # The capture's own browser printed the report: no second Chromium was started.
+    assert len(browsers) == 1
+    [step] = out["consent"]
+    assert step["dismissed"] and step["clicked"] == "Endast nödvändiga"
+    text = " ".join(subprocess.run(["pdftotext", "-layout", str(report), "-"], check=True,
+                                   capture_output=True, text=True).stdout.split())
+    assert "Consent dialog" in text and "dismissed with “Endast nödvändiga”" in text
+    assert step["screenshot"] in text
+    # The consent screenshot is in the report besides the accept box before/after/result
+    # (Chromium embeds identical screenshots once).
+    shown = {a["sha256"] for a in out["artifacts"] if a["name"] in (
+        step["screenshot"], "accept-before.png", "accept-after.png", "accept-result.png")}
+    images = subprocess.run(["pdfimages", "-list", str(report)], check=True,
+                            capture_output=True, text=True).stdout.splitlines()[2:]
+    assert len(shown) >= 3 and len(images) == len(shown)

@@ -6,9 +6,11 @@ content (no stamp, menus, banners or buttons); the stamped PDF stays the evidenc
 
 from __future__ import annotations
 
+import contextlib
 import re
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -28,7 +30,7 @@ from contractvault.ids import contract_ref, document_ref, evidence_ref
 from contractvault.models import Contract
 from contractvault.records import refs
 from contractvault.records.contracts import ContractFields, new_contract_row
-from contractvault.records.extract import ExtractedDocument, text_hash
+from contractvault.records.extract import ExtractedDocument, pdf_page_count, text_hash
 from contractvault.records.vocabularies import CATEGORIES, SCOPES, choose, normalize_doc_type
 from contractvault.util import canonical_json, sha256_file
 from contractvault.vault import ArtifactSpec, Sealed, Subject, Vault
@@ -247,10 +249,12 @@ def seal_page(vault: Vault, result: cap.CaptureResult, index: int, summary: dict
               doc_type: str, contract_pk: int | None, opts: CaptureOptions,
               authority: dict[str, Any] | None, origin: str,
               supersedes: int | None = None, extra: dict[str, Any] | None = None,
-              decision_id: int | None = None,
-              warnings: list[str] | None = None) -> tuple[Sealed, list[ArtifactSpec]]:
+              decision_id: int | None = None, warnings: list[str] | None = None,
+              indexed: bool = True) -> tuple[Sealed, list[ArtifactSpec]]:
     """Seal one captured page as a document (the PDF is its blob) with every artifact, and
-    a PAdES-sealed copy of the PDF (its warnings, e.g. no TSA answered, go to `warnings`)."""
+    a PAdES-sealed copy of the PDF (its warnings, e.g. no TSA answered, go to `warnings`).
+    `indexed=False` leaves the document in the to-index queue for the caller's
+    `index_sealed` (or the next indexer)."""
     page = result.pages[index]
     pdf = next(a for a in page.artifacts if a.name.endswith("page.pdf"))
     specs = [ArtifactSpec(a.name, a.media_type, sha256_file(a.path), a.path.stat().st_size)
@@ -261,10 +265,11 @@ def seal_page(vault: Vault, result: cap.CaptureResult, index: int, summary: dict
     # text holds the stamp, menus and buttons), so the PDF is not parsed again here.
     extracted = ExtractedDocument(path=pdf.path, sha256=pdf_spec.sha256, size=pdf_spec.size,
                                   media_type="application/pdf", pages=pages,
-                                  has_text=bool(pages[0].strip()), text_sha256=text_hash(pages))
+                                  has_text=bool(pages[0].strip()), text_sha256=text_hash(pages),
+                                  page_count=pdf_page_count(pdf.path) or 1)
     context = {"how": origin, "who": vault.user, "doc_type": doc_type,
                "signer": opts.signer, "authority": authority, **page_context(summary, index),
-               "options": opts.recorded(), **(extra or {})}
+               "page_count": extracted.file_pages, "options": opts.recorded(), **(extra or {})}
     copy, notes = _sealed_copy(vault, page, pdf.path, context)
     if warnings is not None:
         warnings.extend(notes)
@@ -292,7 +297,7 @@ def seal_page(vault: Vault, result: cap.CaptureResult, index: int, summary: dict
 
     try:
         sealed = seal_document(vault, kind="capture", artifacts=specs, context=context,
-                               build_rows=build, decision_id=decision_id)
+                               build_rows=build, decision_id=decision_id, index=indexed)
     finally:
         if copy is not None:
             copy.discard()
@@ -323,10 +328,16 @@ def _sealed_copy(vault: Vault, page: cap.CapturedPage, pdf: Path,
 
 def capture_agreement(vault: Vault, opts: CaptureOptions, *, wait: Callable[[str], None] | None = None,
                       progress: Callable[[str], None] | None = None,
-                      on_captured: Callable[[], None] | None = None) -> CaptureOutcome:
+                      while_open: Callable[[CaptureOutcome, cap.HtmlPrinter], None] | None = None,
+                      ) -> CaptureOutcome:
     """Check authority (if a signer is named), capture, seal every page, index the text.
 
     A refused check raises RefusedError after sealing the refusal: nothing is clicked.
+    `while_open` (the evidence report) is called once everything is sealed, with the
+    outcome and a printer on the capture's own browser, which closes when it returns; the
+    documents are then left in the durable to-index queue for it to index
+    (`index_sealed(vault, outcome.document_ids)`, e.g. while the report prints), and the
+    next indexer (add, search, verify) completes whatever it does not.
     """
     doc_type = normalize_doc_type(opts.doc_type)
     try:
@@ -346,7 +357,6 @@ def capture_agreement(vault: Vault, opts: CaptureOptions, *, wait: Callable[[str
             contract = refs.contract(s, opts.contract)
     vault.keys.signer()  # fail on a locked key before anything is clicked
     checked = _authority(vault, opts, doc_type, contract)
-    authority = checked[0].to_dict() if checked else None
     if checked and not checked[0].allowed:
         sealed = _record_refusal(vault, opts, checked[0], checked[1], contract)
         raise RefusedError(
@@ -361,53 +371,82 @@ def capture_agreement(vault: Vault, opts: CaptureOptions, *, wait: Callable[[str
                             contract.id if contract else None, new_title=opts.new_title,
                             signer=opts.signer, board=checked[0].request.board if checked else None,
                             decision_id=checked[1] if checked else None)
+    outcomes: list[CaptureOutcome] = []
+
+    def seal_while_open(result: cap.CaptureResult, printer: cap.HtmlPrinter) -> None:
+        # This runs in Playwright's event loop, where pyHanko cannot run its own: the pages
+        # are sealed in a worker thread (the only one using the vault meanwhile), while
+        # this thread opens the page that will print the report.
+        with ThreadPoolExecutor(1, thread_name_prefix="seal") as pool:
+            sealing = pool.submit(_seal_capture, vault, opts, result, guard, doc_type,
+                                  contract, checked, indexed=False)
+            with contextlib.suppress(cap.PrintFailed):
+                printer.open()  # if it fails, printing says so; the sealing goes on
+            outcomes.append(sealing.result())
+        assert while_open is not None
+        while_open(outcomes[0], printer)
+
     try:
         request = capture_request(opts, work, capture_id)
         request.before_click = guard.before_click
         try:
-            result = cap.run_capture(request, wait=wait, progress=progress)
+            result = cap.run_capture(request, wait=wait, progress=progress,
+                                     while_open=seal_while_open if while_open else None)
         except cap.CaptureError as exc:
+            if outcomes:  # the capture is sealed; what the caller did with the browser failed
+                raise ContractVaultError(f"the capture is sealed ({', '.join(outcomes[0].evidence_ids)}), "
+                                         "but what followed it failed", str(exc)) from exc
             guard.abandon(exc)
             raise map_capture_error(exc) from exc
         except BaseException as exc:
             guard.abandon(exc)
             raise
-        if on_captured is not None:
-            on_captured()  # the browser is closed; sealing and indexing follow
-        outcome = CaptureOutcome(contract_id=None, document_ids=[], evidence_ids=[],
-                                 artifacts=[], authority=authority,
-                                 warnings=list(result.warnings), dialogs=result.dialogs,
-                                 popups=result.popups,
-                                 consent=[c for p in result.pages for c in p.consent])
-        acceptance = result.pages[0].acceptance
-        outcome.acceptance = acceptance
-        if opts.click and not checked:
-            done = "accepted" if acceptance and acceptance["submitted"] else "clicked"
-            outcome.warnings.append(f"{done} without an authority check: name the signer "
-                                    "with --signer (and --board) to check the register first")
-        contract_pk = contract.id if contract else None
-        summary = result.to_dict()
-        for index, page in enumerate(result.pages):
-            page_type = doc_type if page.role == "main" else followed_doc_type(
-                page.follow_spec or "", page.title)
-            sealed, specs = seal_page(vault, result, index, summary, doc_type=page_type,
-                                       contract_pk=contract_pk, opts=opts,
-                                       authority=authority if page.role == "main" else None,
-                                       origin="capture", warnings=outcome.warnings,
-                                       decision_id=checked[1] if checked and page.role == "main"
-                                       else None)
-            contract_pk = sealed.subject.contract_id
-            guard.done = True
-            if sealed.timestamp_warning:
-                outcome.warnings.append(sealed.timestamp_warning)
-            assert sealed.subject.document_id is not None
-            outcome.document_ids.append(document_ref(sealed.subject.document_id))
-            outcome.evidence_ids.append(evidence_ref(sealed.seq))
-            outcome.artifacts += [{"name": a.name, "media_type": a.media_type, "sha256": a.sha256,
-                                   "size": a.size} for a in specs]
-            if page.role == "main" and page.accept is not None:
-                outcome.accept = summary["pages"][0]["accept"]
-        outcome.contract_id = contract_ref(contract_pk) if contract_pk else None
+        if not outcomes:
+            outcomes.append(_seal_capture(vault, opts, result, guard, doc_type, contract, checked))
     finally:
         vault.remove_temp_dir(work)
+    return outcomes[0]
+
+
+def _seal_capture(vault: Vault, opts: CaptureOptions, result: cap.CaptureResult,
+                  guard: AcceptanceGuard, doc_type: str, contract: Contract | None,
+                  checked: tuple[AuthorityCheck, int] | None, *,
+                  indexed: bool = True) -> CaptureOutcome:
+    """Seal every captured page (the agreement first) and index it (`indexed=False`: leave
+    it queued); the command's outcome."""
+    authority = checked[0].to_dict() if checked else None
+    outcome = CaptureOutcome(contract_id=None, document_ids=[], evidence_ids=[],
+                             artifacts=[], authority=authority,
+                             warnings=list(result.warnings), dialogs=result.dialogs,
+                             popups=result.popups,
+                             consent=[c for p in result.pages for c in p.consent])
+    acceptance = result.pages[0].acceptance
+    outcome.acceptance = acceptance
+    if opts.click and not checked:
+        done = "accepted" if acceptance and acceptance["submitted"] else "clicked"
+        outcome.warnings.append(f"{done} without an authority check: name the signer "
+                                "with --signer (and --board) to check the register first")
+    contract_pk = contract.id if contract else None
+    summary = result.to_dict()
+    for index, page in enumerate(result.pages):
+        page_type = doc_type if page.role == "main" else followed_doc_type(
+            page.follow_spec or "", page.title)
+        sealed, specs = seal_page(vault, result, index, summary, doc_type=page_type,
+                                  contract_pk=contract_pk, opts=opts,
+                                  authority=authority if page.role == "main" else None,
+                                  origin="capture", warnings=outcome.warnings,
+                                  decision_id=checked[1] if checked and page.role == "main"
+                                  else None, indexed=indexed)
+        contract_pk = sealed.subject.contract_id
+        guard.done = True
+        if sealed.timestamp_warning:
+            outcome.warnings.append(sealed.timestamp_warning)
+        assert sealed.subject.document_id is not None
+        outcome.document_ids.append(document_ref(sealed.subject.document_id))
+        outcome.evidence_ids.append(evidence_ref(sealed.seq))
+        outcome.artifacts += [{"name": a.name, "media_type": a.media_type, "sha256": a.sha256,
+                               "size": a.size} for a in specs]
+        if page.role == "main" and page.accept is not None:
+            outcome.accept = summary["pages"][0]["accept"]
+    outcome.contract_id = contract_ref(contract_pk) if contract_pk else None
     return outcome

@@ -87,7 +87,7 @@ def add_document_rows(s: Session, vault: Vault, *, contract_id: int, doc: Extrac
     row = Document(
         contract_id=contract_id, doc_type=doc_type, title=title, source_name=source_name,
         media_type=doc.media_type, blob_sha256=doc.sha256, size=doc.size,
-        page_count=len(doc.pages), has_text=doc.has_text, text_sha256=doc.text_sha256,
+        page_count=doc.file_pages, has_text=doc.has_text, text_sha256=doc.text_sha256,
         language=language, origin=origin, url=url, capture_id=capture_id,
         supersedes_id=supersedes_id, added_at=utc_now(), added_by=vault.user,
     )

@@ -1,7 +1,9 @@
 """`capture … --report FILE.pdf --wacz FILE.wacz`: capture, then the auditor's files at once.
 
-The report's Chromium (driven over the DevTools pipe, no Playwright driver) launches while
-the report's HTML is built, and the WACZ is built while it loads the page. Both outputs are
+The report is printed by the capture's own Chromium, in a fresh offline context opened
+after the capture is sealed and before that browser closes: no second browser is started.
+While that browser prints and closes, a worker thread (then the only one using the vault)
+indexes the sealed pages, verifies the record, builds the WACZ and seals the report. Both outputs are
 checked before anything is clicked.
 """
 
@@ -9,16 +11,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from contractvault.errors import UsageError
+import capture as cap
+from contractvault.errors import ContractVaultError, UsageError
 from contractvault.evidence.capture import CaptureOptions, CaptureOutcome, capture_agreement
+from contractvault.evidence.sealing import index_sealed
 from contractvault.exports.report import (
     LANGS,
-    ChromiumPrinter,
     EvidenceReport,
+    check_report,
     finish_report,
     prepare_report,
 )
@@ -58,43 +63,62 @@ def capture_with_exports(vault: Vault, opts: CaptureOptions, *, report: Path | s
                          "Use --lang sv or --lang en")
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    printers: list[ChromiumPrinter] = []
 
-    try:
-        outcome = capture_agreement(vault, opts, wait=wait, progress=progress)
-        # Started only now: measured on a busy 2-core machine, a report Chromium launching
-        # during the capture (or during sealing) slowed those more than the overlap saved.
-        # It launches while the report's HTML is built.
-        if report is not None:
-            t1 = time.perf_counter()
-            printers.append(ChromiumPrinter())
-            timings["report_start"] = time.perf_counter() - t1
-        printer = printers[0] if printers else None
-        timings["capture"] = time.perf_counter() - t0
-        doc = outcome.document_ids[0]
-        made_report = made_wacz = None
-        job = None
-        if report is not None:
-            assert printer is not None
-            t1 = time.perf_counter()
-            job = prepare_report(vault, doc, lang=lang, include_secret=include_secret)
-            timings["report_prepare"] = time.perf_counter() - t1
-            printer.submit(job.html)  # Chromium prints while the WACZ is built here
-        if wacz is not None:
-            t1 = time.perf_counter()
-            made_wacz = export_wacz(vault, doc, wacz, force=force, include_secret=include_secret)
-            timings["wacz"] = time.perf_counter() - t1
-        if job is not None and printer is not None and report is not None:
-            t1 = time.perf_counter()
-            pdf = printer.result()
-            timings["report_wait"] = time.perf_counter() - t1
-            t1 = time.perf_counter()
-            made_report = finish_report(vault, job, pdf, report, force=force)
-            timings["report_seal"] = time.perf_counter() - t1
-        timings["total"] = time.perf_counter() - t0
-    finally:
+    def timed(name: str, work: Callable[[], Any]) -> Any:  # noqa: ANN401 - its result
         t1 = time.perf_counter()
-        for started in printers:
-            started.close()
-        timings["report_close"] = time.perf_counter() - t1
+        try:
+            return work()
+        finally:
+            timings[name] = time.perf_counter() - t1
+
+    def make_wacz(doc: str) -> WaczExport:
+        assert wacz is not None
+        return timed("wacz", lambda: export_wacz(vault, doc, wacz, force=force,
+                                                 include_secret=include_secret))
+
+    made: dict[str, Future[Any]] = {}
+    with ThreadPoolExecutor(1, thread_name_prefix="exports") as worker:
+
+        def exports_while_open(outcome: CaptureOutcome, printer: cap.HtmlPrinter) -> None:
+            # The capture is sealed and its browser still open: it prints the report.
+            timings["capture"] = time.perf_counter() - t0
+            assert report is not None
+            doc = outcome.document_ids[0]
+            job = timed("report_prepare", lambda: prepare_report(
+                vault, doc, lang=lang, include_secret=include_secret, verified=False))
+            # While it prints: index the sealed pages, verify the record (no report of one
+            # that does not verify is written), build the WACZ.
+            made["index"] = worker.submit(timed, "index", lambda: index_sealed(
+                vault, outcome.document_ids))
+            made["check"] = worker.submit(timed, "report_check", lambda: check_report(vault, job))
+            if wacz is not None:
+                made["wacz"] = worker.submit(make_wacz, doc)
+            try:
+                pdf = timed("report_print", lambda: printer.pdf(job.html))
+            except cap.PrintFailed as exc:
+                raise ContractVaultError(
+                    "cannot render the evidence report", str(exc),
+                    f"The capture is sealed ({', '.join(outcome.evidence_ids)}); run "
+                    f"'contractvault export report {doc}' once Chromium runs") from exc
+
+            def seal_checked() -> EvidenceReport:
+                made["check"].result()  # done before (same worker); raises if it failed
+                return finish_report(vault, job, pdf, report, force=force)
+
+            # Sealed (after the check and the WACZ, in the same worker) while the browser
+            # closes; not at all when the check failed.
+            made["report"] = worker.submit(timed, "report_seal", seal_checked)
+
+        outcome = capture_agreement(vault, opts, wait=wait, progress=progress,
+                                    while_open=exports_while_open if report is not None else None)
+        if report is None:
+            timings["capture"] = time.perf_counter() - t0
+            if wacz is not None:
+                made["wacz"] = worker.submit(make_wacz, outcome.document_ids[0])
+        for step in ("index", "check"):
+            if step in made:
+                made[step].result()
+        made_wacz = made["wacz"].result() if "wacz" in made else None
+        made_report = made["report"].result() if "report" in made else None
+    timings["total"] = time.perf_counter() - t0
     return CaptureWithExports(outcome=outcome, report=made_report, wacz=made_wacz, timings=timings)

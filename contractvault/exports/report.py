@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlmodel import select
 
+from capture.runner import PRINT_CSP
 from contractvault.errors import ContractVaultError, RefusedError, UsageError, VerificationError
 from contractvault.evidence.pades import seal_pdf, vault_tsas
 from contractvault.evidence.verify import verify
@@ -56,7 +57,12 @@ _T: dict[str, dict[str, str]] = {
     "source": {"sv": "Källfil", "en": "Source file"},
     "timeline": {"sv": "Tidslinje", "en": "Timeline"},
     "navigated": {"sv": "Sidan öppnades", "en": "Page opened"},
-    "consent": {"sv": "Cookie-/samtyckesruta hanterad", "en": "Consent dialog handled"},
+    "consent": {"sv": "Cookie-/samtyckesruta", "en": "Consent dialog"},
+    "consent_dismissed": {"sv": "stängd med “{label}”", "en": "dismissed with “{label}”"},
+    "consent_stayed": {"sv": "“{label}” klickades, rutan fanns kvar",
+                       "en": "“{label}” clicked, the dialog stayed"},
+    "consent_left": {"sv": "lämnad öppen", "en": "left open"},
+    "consent_shot": {"sv": "skärmbild", "en": "screenshot"},
     "captured": {"sv": "Sidan fångades (PDF, skärmbilder, HTML)", "en": "Page captured (PDF, screenshots, HTML)"},
     "ticked": {"sv": "Godkännandekontrollen klickades", "en": "Accept control clicked"},
     "not_ticked": {"sv": "Ingenting klickades (endast dokumenterat)", "en": "Nothing was clicked (documented only)"},
@@ -140,6 +146,7 @@ code, .hash { font-family: 'DejaVu Sans Mono', 'Liberation Mono', monospace; fon
   word-break: break-all; }
 .shots { display: flex; gap: 4mm; align-items: flex-start; } .shots figure { margin: 0; flex: 1; }
 .shots img { max-width: 100%; max-height: 60mm; border: 0.5pt solid #888; }
+img.consent { max-width: 70mm; max-height: 45mm; margin-top: 1mm; border: 0.5pt solid #888; }
 figcaption { font-size: 8pt; color: #444; } ol { margin: 0; padding-left: 5mm; } li { margin: 0.6mm 0; }
 .ok { color: #0a6b2d; font-weight: 600; } .bad { color: #a00; font-weight: 600; }
 """
@@ -216,6 +223,28 @@ def _img(vault: Vault, arts: dict[str, dict[str, Any]], name: str) -> str | None
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
 
 
+def _consent_event(vault: Vault, arts: dict[str, dict[str, Any]], step: dict[str, Any],
+                   t: dict[str, str]) -> str:
+    """A consent step in the timeline: the dialog, what was done with it, its screenshot."""
+    label = _e(step.get("clicked"))
+    if step.get("dismissed"):
+        done = t["consent_dismissed"].format(label=label)
+    elif step.get("clicked"):
+        done = t["consent_stayed"].format(label=label)
+    else:
+        done = t["consent_left"]
+    what = f"{t['consent']} ({_e(step.get('platform') or 'cookie/consent')}): {done}"
+    if step.get("reason"):
+        what += f" — {_e(step['reason'])}"
+    shot = str(step.get("screenshot") or "")
+    src = _img(vault, arts, shot) if shot else None
+    if shot:
+        what += f"<br>{t['consent_shot']} <code>{_e(shot)}</code>"
+    if src:
+        what += f"<br><img class='consent' alt='{_e(shot)}' src='{src}'>"
+    return what
+
+
 def build_html(vault: Vault, seq: int, lang: str) -> str:
     """The report's HTML for evidence record `seq` in `lang` (sv or en)."""
     t = {k: v[lang] for k, v in _T.items()}
@@ -261,10 +290,9 @@ def build_html(vault: Vault, seq: int, lang: str) -> str:
     events: list[tuple[str, str]] = []
     if page:
         events.append((str(ctx.get("started_at")), t["navigated"]))
-        consent = page.get("consent")
-        if consent:
-            events.append((str(consent.get("at") or page.get("captured_at")),
-                           f"{t['consent']}: {consent.get('action') or consent.get('mode') or ''}"))
+        for step in page.get("consent") or []:
+            events.append((str(step.get("at") or page.get("captured_at")),
+                           _consent_event(vault, arts, step, t)))
         events.append((str(page.get("captured_at")), t["captured"]))
         accept = page.get("accept") or {}
         if accept.get("clicked"):
@@ -356,13 +384,14 @@ PRINT_TIMEOUT_SECONDS = 60.0
 
 
 class ChromiumPrinter:
-    """Prints HTML to PDF with the Chromium that captures, over the DevTools pipe.
+    """Prints HTML to PDF with a Chromium of its own, over the DevTools pipe: for
+    `export report`, when no capture's browser is open (`capture --report` prints in the
+    capture's own browser instead, see `capture.HtmlPrinter`).
 
-    Chromium is started at once (it launches while the caller goes on: `capture --report`
-    starts it when the capture's browser has closed) and driven through
-    `--remote-debugging-pipe` with a handful of DevTools commands; no Playwright driver is
-    needed just to print. The page is a file in a private temp folder; its Content-Security-
-    Policy allows inline styles and data: images only, so the report never touches the network.
+    Chromium is driven through `--remote-debugging-pipe` with a handful of DevTools
+    commands; no Playwright driver is needed just to print. The page is a file in a private
+    temp folder; its Content-Security-Policy allows inline styles and data: images only, so
+    the report never touches the network.
     """
 
     def __init__(self) -> None:
@@ -406,7 +435,6 @@ class ChromiumPrinter:
         self._buf = b""
         self._next_id = 0
         self._session: str | None = None
-        self._navigation = 0
         self._events: list[tuple[str, dict[str, Any]]] = []
 
     def _send(self, method: str, params: dict[str, Any] | None = None,
@@ -453,8 +481,8 @@ class ChromiumPrinter:
     def _call(self, method: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
         return self._wait(reply_to=self._send(method, params, self._session))
 
-    def submit(self, html_text: str) -> None:
-        """Start loading `html_text`; `result` waits for it and prints (one job at a time)."""
+    def render(self, html_text: str) -> bytes:
+        """The PDF of `html_text` (raises ContractVaultError when Chromium fails)."""
         if self._proc is None:
             raise ContractVaultError("cannot render the evidence report", self._error or "",
                                      "Install Chromium or set $CONTRACTVAULT_CHROMIUM")
@@ -464,24 +492,14 @@ class ChromiumPrinter:
                                        {"targetId": target, "flatten": True})["sessionId"]
             self._call("Page.enable")
         page = self._dir / "report.html"
-        csp = ("<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; "
-               "img-src data:; style-src 'unsafe-inline'\">")
+        csp = f"<meta http-equiv='Content-Security-Policy' content=\"{PRINT_CSP}\">"
         page.write_text(html_text.replace("<head>", "<head>" + csp, 1), "utf-8")
         self._events.clear()  # a load event from here on is this page's
-        self._navigation = self._send("Page.navigate", {"url": page.as_uri()}, self._session)
-
-    def result(self) -> bytes:
-        """The PDF of the page given to `submit`, once it has loaded."""
-        self._wait(reply_to=self._navigation)
+        self._call("Page.navigate", {"url": page.as_uri()})
         self._wait(event="Page.loadEventFired")
         data = self._call("Page.printToPDF", {"printBackground": True, "preferCSSPageSize": True,
                                               "paperWidth": 8.27, "paperHeight": 11.69})["data"]
         return base64.b64decode(data)
-
-    def render(self, html_text: str) -> bytes:
-        """The PDF of `html_text` (raises ContractVaultError when Chromium fails)."""
-        self.submit(html_text)
-        return self.result()
 
     def close(self) -> None:
         """Stop Chromium and remove its temp folder."""
@@ -525,12 +543,13 @@ class ReportJob:
     html: str
 
 
-def prepare_report(vault: Vault, ref: str, *, lang: str = "sv",
-                   include_secret: bool = False) -> ReportJob:
+def prepare_report(vault: Vault, ref: str, *, lang: str = "sv", include_secret: bool = False,
+                   verified: bool = True) -> ReportJob:
     """Check that a report may be made of `ref` and build its HTML.
 
     Refuses a secret contract's record unless `include_secret`; a record that does not
-    verify is not reported (VerificationError).
+    verify is not reported (VerificationError). `verified=False` leaves that check to
+    `check_report`, which must pass before `finish_report` (while the report prints).
     """
     if lang not in LANGS:
         raise UsageError(f"unknown language '{lang}'", "the report is in sv or en", "Use --lang sv or --lang en")
@@ -547,16 +566,26 @@ def prepare_report(vault: Vault, ref: str, *, lang: str = "sv",
             raise RefusedError(f"{cid} is marked secret (sekretess)",
                                f"its evidence {evidence_ref(seq)} is not reported by default",
                                "Add --include-secret if the reader may see it")
-    report = verify(vault, evidence_ref(seq))
-    if not report.ok:
-        first = report.failures[0]
-        raise VerificationError(f"{evidence_ref(seq)} does not verify, so no report is made",
-                                f"{first.id}: {first.detail}", "Run 'contractvault verify'")
+    if verified:
+        _check_record(vault, seq)
     if not vault.seal_store.exists():
         raise UsageError("the vault has no seal certificate", "the report must be sealed",
                          "Run 'contractvault key seal-ca' or 'contractvault key import-seal FILE.p12'")
     return ReportJob(seq=seq, document_id=doc_id or subj.get("document_id"), lang=lang,
                      html=build_html(vault, seq, lang))
+
+
+def _check_record(vault: Vault, seq: int) -> None:
+    report = verify(vault, evidence_ref(seq))
+    if not report.ok:
+        first = report.failures[0]
+        raise VerificationError(f"{evidence_ref(seq)} does not verify, so no report is made",
+                                f"{first.id}: {first.detail}", "Run 'contractvault verify'")
+
+
+def check_report(vault: Vault, job: ReportJob) -> None:
+    """Raise VerificationError when the record of `job` does not verify (no report then)."""
+    _check_record(vault, job.seq)
 
 
 def finish_report(vault: Vault, job: ReportJob, pdf: bytes, out: Path | str, *,
@@ -573,15 +602,12 @@ def finish_report(vault: Vault, job: ReportJob, pdf: bytes, out: Path | str, *,
 
 
 def export_report(vault: Vault, ref: str, out: Path | str, *, lang: str = "sv", force: bool = False,
-                  include_secret: bool = False,
-                  printer: ChromiumPrinter | None = None) -> EvidenceReport:
+                  include_secret: bool = False) -> EvidenceReport:
     """Write the PAdES-sealed evidence report of a document or evidence record to `out`.
 
     Refuses (exit 2) an existing `out` unless `force` (a regular file only); see
-    `prepare_report` for what else is refused. `printer`: a Chromium already started
-    (see `ChromiumPrinter`), else one is started here.
+    `prepare_report` for what else is refused.
     """
     out = new_output_file(out, force)
     job = prepare_report(vault, ref, lang=lang, include_secret=include_secret)
-    pdf = printer.render(job.html) if printer is not None else render_pdf(job.html)
-    return finish_report(vault, job, pdf, out, force=force)
+    return finish_report(vault, job, render_pdf(job.html), out, force=force)

@@ -58,6 +58,14 @@ class ExtractedDocument:
     warnings: list[str] = field(default_factory=list)
     # The copy that was hashed and read (`extract_copy`): it becomes the blob.
     stored: Path | None = None
+    # The file's own page count when `pages` is not one entry per page (a captured page's
+    # main content is one passage; its PDF has as many pages as it printed to).
+    page_count: int | None = None
+
+    @property
+    def file_pages(self) -> int:
+        """How many pages the file has (what `show` reports)."""
+        return self.page_count if self.page_count is not None else len(self.pages)
 
 
 def normalise_text(text: str) -> str:
@@ -130,6 +138,18 @@ def _decode(data: bytes) -> str:
         except UnicodeDecodeError:
             continue
     return data.decode("latin-1")
+
+
+def pdf_page_count(path: Path) -> int | None:
+    """The number of pages of a PDF (its page tree; no text is extracted), None when the
+    file does not parse as one."""
+    from pypdf import PdfReader
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        return len(PdfReader(path, strict=False).pages)
+    except Exception:  # noqa: BLE001 - pypdf raises many kinds for a damaged file
+        return None
 
 
 def _pdf_pages(path: Path) -> list[str]:

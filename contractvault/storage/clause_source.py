@@ -23,6 +23,8 @@ def _index_document(d: Document, c: Contract, pages: list[str], family: int | No
         source_path=d.source_name, pages=pages, language=d.language,
         supersedes=document_ref(d.supersedes_id) if d.supersedes_id else None,
         family=document_ref(family) if family and family != d.id else None,
+        # A capture's indexed text is its main content in one passage, not its PDF's pages.
+        paged=d.capture_id is None,
     )
 
 

@@ -1,4 +1,5 @@
-"""Real processes for the fault tests: the CLI as a child process, its children, kills."""
+"""Real processes for the fault tests: the CLI as a child process, its children, kills;
+and which Chromium browsers a piece of code started."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -73,3 +77,51 @@ def wait_gone(pids: list[int], timeout: float = 10.0) -> list[int]:
         time.sleep(0.05)
         left = [p for p in left if alive(p)]
     return left
+
+
+def descendants(root: int) -> dict[int, str]:
+    """{pid: command line} of every live descendant of `root`."""
+    parent: dict[int, int] = {}
+    cmd: dict[int, str] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            parent[int(entry.name)] = int(stat[stat.rindex(")") + 2:].split()[1])
+            cmd[int(entry.name)] = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(
+                "utf-8", "replace")
+        except (OSError, ValueError, IndexError):
+            continue
+    out = {}
+    for pid in parent:
+        cur, seen = pid, set()
+        while cur in parent and cur not in seen and cur != root:
+            seen.add(cur)
+            cur = parent[cur]
+        if cur == root and pid != root:
+            out[pid] = cmd.get(pid, "")
+    return out
+
+
+@contextmanager
+def browsers_started() -> Iterator[set[int]]:
+    """Collects the pids of the Chromium browser processes (not their renderers or other
+    helpers) that this process starts inside the block, sampled every 10 ms."""
+    found: set[int] = set()
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            for pid, cmd in descendants(os.getpid()).items():
+                if "--remote-debugging-pipe" in cmd and "--type=" not in cmd:
+                    found.add(pid)
+            done.wait(0.01)
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    try:
+        yield found
+    finally:
+        done.set()
+        thread.join()
