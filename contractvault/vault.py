@@ -350,6 +350,14 @@ class Vault:
         """
         if not specs:
             return []
+        try:
+            # A TSA URL that is refused (file://, from the environment or tsa.json) stops
+            # the seal before anything is written; an unreachable TSA only warns, after.
+            self.timestamper.config()
+        except UsageError:
+            raise
+        except ContractVaultError:
+            pass
         self.keys.signer()  # unlock before taking the lock: a prompt must not block others
         with write_lock(self.paths.lock_file):
             sealed = self._seal_many_locked(specs)
