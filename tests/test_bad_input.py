@@ -334,3 +334,32 @@ def test_nul_bytes_and_an_sql_dump_as_document_text(env, vault, tmp_path) -> Non
         with sqlite3.connect(vault / "metadata.sqlite") as conn:
             texts = [r[0] for r in conn.execute("SELECT text FROM cv_document_page")]
         assert texts and not any("\x00" in t for t in texts)
+
+
+# --- the web forms and API use the same bounds ------------------------------------------
+
+
+def test_the_web_api_refuses_the_same_extreme_values(tmp_path) -> None:
+    import httpx
+    from support.web_server import PASSWORDS, Server, build_vault
+
+    built = build_vault(tmp_path / "vault", capture=False)
+    server = Server(built, tmp_path / "serve.log")
+    try:
+        client = httpx.Client(base_url=server.base, timeout=60)
+        r = client.post("/api/login", json={"name": "olle.officer",
+                                            "password": PASSWORDS["olle.officer"]})
+        assert r.status_code == 200
+        token = {"X-CSRF-Token": r.json()["csrf_token"]}
+        before = client.get(f"/api/contracts/{built.public}").json()
+        for body in ({"end": "9999-12-31", "renewal_months": 12}, {"start": "0001-01-01"},
+                     {"notice_months": 100000}, {"value_sek": 10**20}):
+            r = client.post(f"/api/contracts/{built.public}", headers=token, json=body)
+            assert r.json().get("error", {}).get("exit_code") == 2, (body, r.text[:500])
+        assert client.get(f"/api/contracts/{built.public}").json() == before
+        r = client.get("/api/due", params={"within": "99999999999"})
+        assert r.json().get("error", {}).get("exit_code") == 2, r.text[:500]
+        r = client.get("/api/contracts/C-99999999999999999999")
+        assert r.json().get("error", {}).get("exit_code") == 5, r.text[:500]
+    finally:
+        server.stop()

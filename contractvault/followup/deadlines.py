@@ -139,8 +139,10 @@ class DueList:
     skipped: list[SkippedContract] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"on": self.on.isoformat(), "items": [i.as_dict() for i in self.items],
-                "skipped": [k.as_dict() for k in self.skipped]}
+        out: dict[str, Any] = {"on": self.on.isoformat(), "items": [i.as_dict() for i in self.items]}
+        if self.skipped:  # only then: the contract's shape is {"on", "items"}
+            out["skipped"] = [k.as_dict() for k in self.skipped]
+        return out
 
     @property
     def warnings(self) -> list[str]:
