@@ -6,6 +6,7 @@ never prints.
 
 from __future__ import annotations
 
+import re
 from enum import IntEnum
 
 # Long user input (a 100 KB URL) is cut in messages: the line must stay readable.
@@ -24,9 +25,29 @@ class ExitCode(IntEnum):
     INTERRUPTED = 130
 
 
+# A whole message stays this short; its end (the hint: what to do) is kept.
+MAX_LINE = 1000
+_LONG_RUN = re.compile(rf"\S{{{MAX_ECHO + 1},}}")
+
+
 def error_line(message: str) -> str:
-    """The one line an error is shown as, with the program's prefix."""
-    return f"contractvault: {message}"
+    """The one line an error is shown as, with the program's prefix (see `one_line`)."""
+    return f"contractvault: {one_line(message)}"
+
+
+def one_line(message: str) -> str:
+    """A message as one bounded line.
+
+    Every error passes here, so user input echoed in it is bounded here once: a run of
+    more than MAX_ECHO characters without a space (a 100 KB URL, a path, a number) is cut
+    to its first MAX_ECHO characters and its length, a line longer than MAX_LINE loses
+    its middle, and line breaks become spaces (one error is one line)."""
+    text = " ".join(str(message).split())
+    text = _LONG_RUN.sub(lambda m: echo(m.group(0)), text)
+    if len(text) > MAX_LINE:
+        keep = MAX_LINE // 2
+        text = f"{text[:keep]} … ({len(text) - 2 * keep} characters cut) … {text[-keep:]}"
+    return text
 
 
 def echo(value: object, limit: int = MAX_ECHO) -> str:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 
-from contractvault.errors import UsageError
+from contractvault.errors import NotFoundError, UsageError, echo
 
 PREFIXES = {"C": "contract", "D": "document", "E": "evidence"}
+# Row numbers fit a 32-bit INTEGER column (PostgreSQL's); a larger id names no row, and
+# asking the database for it would overflow its integer type.
+MAX_ID = 2**31 - 1
 _ID = re.compile(r"^\s*([CDE])-?(\d+)\s*$", re.IGNORECASE)
 
 
@@ -31,10 +34,16 @@ def parse_ref(value: str, expect: str | None = None) -> tuple[str, int]:
     if not m:
         kinds = expect or "contract, document or evidence"
         raise UsageError(
-            f"'{value}' is not an id", f"a {kinds} id looks like C-3, D-17 or E-42",
+            f"'{echo(value)}' is not an id", f"a {kinds} id looks like C-3, D-17 or E-42",
             "Run 'contractvault list' to see ids",
         )
     kind = PREFIXES[m.group(1).upper()]
     if expect and kind != expect:
-        raise UsageError(f"'{value}' is a {kind} id", f"a {expect} id is needed here")
-    return kind, int(m.group(2))
+        raise UsageError(f"'{echo(value)}' is a {kind} id", f"a {expect} id is needed here")
+    digits = m.group(2).lstrip("0") or "0"
+    if len(digits) > len(str(MAX_ID)) or int(digits) > MAX_ID:
+        noun = "evidence record" if kind == "evidence" else kind
+        raise NotFoundError(f"no {noun} {echo(value.strip())}",
+                            f"ids go up to {m.group(1).upper()}-{MAX_ID}",
+                            "Run 'contractvault list' to see ids")
+    return kind, int(digits)

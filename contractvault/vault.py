@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
@@ -247,13 +248,24 @@ class Vault:
         engine = make_engine(url, paths.db_file)
         try:
             stamped = cls._check_database_owner(engine, info, bool(url))
+            migration_due = needs_migration(engine)
+        except sa_exc.DatabaseError as exc:
+            engine.dispose()
+            if engine.dialect.name != "sqlite":
+                raise
+            # Random bytes, a truncated copy: not an SQLite database any more.
+            raise VerificationError(
+                f"the vault's metadata database {paths.db_file} is damaged",
+                " ".join(str(getattr(exc, "orig", None) or exc).split()),
+                "Restore metadata.sqlite from a backup; the sealed ledger and blobs are "
+                "untouched ('contractvault verify' checks them once it opens)") from None
         except BaseException:
             engine.dispose()
             raise
         vault = cls(root, engine, passphrase, info, tsa=tsa)
         # One process at a time migrates and recovers; a sound vault needs neither, and
         # then opening takes no lock (an auditor may open a read-only copy).
-        if needs_migration(engine) or vault.ledger.pending_entries() or not stamped:
+        if migration_due or vault.ledger.pending_entries() or not stamped:
             with write_lock(paths.lock_file):
                 migrate(engine)
                 if not stamped and database_vault_id(engine) == (vault.vault_id, False):
@@ -338,6 +350,14 @@ class Vault:
         """
         if not specs:
             return []
+        try:
+            # A TSA URL that is refused (file://, from the environment or tsa.json) stops
+            # the seal before anything is written; an unreachable TSA only warns, after.
+            self.timestamper.config()
+        except UsageError:
+            raise
+        except ContractVaultError:
+            pass
         self.keys.signer()  # unlock before taking the lock: a prompt must not block others
         with write_lock(self.paths.lock_file):
             sealed = self._seal_many_locked(specs)

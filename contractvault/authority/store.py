@@ -23,7 +23,7 @@ from contractvault.authority import (
     parse_register,
 )
 from contractvault.errors import NotFoundError, UsageError
-from contractvault.ids import contract_ref, document_ref, evidence_ref
+from contractvault.ids import MAX_ID, contract_ref, document_ref, evidence_ref
 from contractvault.models import AuthorityDecision, AuthorityRegisterVersion, Contract, Document
 from contractvault.storage.rowseal import row_label, sealed_row
 from contractvault.util import iso_utc, sha256_hex, utc_now
@@ -131,7 +131,9 @@ def load_register(vault: Vault, version: int | None = None) -> AuthorityRegister
         q = select(AuthorityRegisterVersion)
         if version is not None:
             q = q.where(AuthorityRegisterVersion.id == version)
-        row = s.exec(q.order_by(col(AuthorityRegisterVersion.id).desc())).first()
+        # A version beyond any row number names no version (and would overflow the query).
+        out_of_range = version is not None and not 0 <= version <= MAX_ID
+        row = None if out_of_range else s.exec(q.order_by(col(AuthorityRegisterVersion.id).desc())).first()
     if row is None:
         if version is not None:
             raise NotFoundError(f"no register version {version}", "",

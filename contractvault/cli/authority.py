@@ -10,6 +10,8 @@ import typer
 
 from contractvault.cli.common import ForceFlag, JsonFlag, console, open_vault, print_json
 from contractvault.errors import ExitCode
+from contractvault.ids import MAX_ID
+from contractvault.records.vocabularies import MAX_SEK
 
 app = typer.Typer(name="authority", help="The delegation register and signer-authority checks.", no_args_is_help=True)
 Opt = typer.Option
@@ -34,7 +36,7 @@ def import_cmd(ctx: typer.Context, file: Path, json_out: JsonFlag = False) -> No
 
 @app.command("show")
 def show_cmd(ctx: typer.Context,
-             version: Annotated[int | None, Opt("--version", help="An older version.")] = None,
+             version: Annotated[int | None, Opt("--version", help="An older version.", min=1, max=MAX_ID)] = None,
              versions: Annotated[bool, Opt("--versions", help="List the imported versions.")] = False,
              json_out: JsonFlag = False) -> None:
     """Show the register: boards, positions, people, delegations, fullmakter."""
@@ -57,7 +59,7 @@ def show_cmd(ctx: typer.Context,
 @app.command("export")
 def export_cmd(ctx: typer.Context,
                output: Annotated[str | None, Opt("-o", "--output", metavar="FILE", help="Write to FILE (else stdout).")] = None,
-               version: Annotated[int | None, Opt("--version")] = None,
+               version: Annotated[int | None, Opt("--version", min=1, max=MAX_ID)] = None,
                force: ForceFlag = False) -> None:
     """Write the register back as TOML."""
     from contractvault.authority import register_to_toml
@@ -82,7 +84,7 @@ def check_cmd(
     doc_type: Annotated[str, Opt("--doc-type", help="Document type.")],
     scope: Annotated[str | None, Opt("--scope", help="kommungemensam or forvaltningsspecifik.")] = None,
     category: Annotated[str | None, Opt("--category")] = None,
-    value: Annotated[int | None, Opt("--value", help="Contract value in SEK.")] = None,
+    value: Annotated[int | None, Opt("--value", help="Contract value in SEK.", min=0, max=MAX_SEK)] = None,
     system: Annotated[str | None, Opt("--system")] = None,
     on: Annotated[str | None, Opt("--date", help="Date of acceptance (default today).")] = None,
     decision: Annotated[str | None, Opt("--decision", help="Decision reference (needed under a fullmakt).")] = None,

@@ -8,6 +8,8 @@ from typing import Annotated
 import typer
 
 from contractvault.cli.common import JsonFlag, console, err_console, open_vault, print_json
+from contractvault.errors import one_line
+from contractvault.records.vocabularies import MAX_SEK
 
 app = typer.Typer()
 Opt = typer.Option
@@ -29,7 +31,7 @@ def capture_cmd(
     scope: Annotated[str | None, Opt("--scope")] = None,
     category: Annotated[str | None, Opt("--category")] = None,
     system: Annotated[str | None, Opt("--system")] = None,
-    value: Annotated[int | None, Opt("--value", help="Contract value in SEK.")] = None,
+    value: Annotated[int | None, Opt("--value", help="Contract value in SEK.", min=0, max=MAX_SEK)] = None,
     decision: Annotated[str | None, Opt("--decision", help="Decision reference (under a fullmakt).")] = None,
     follow: Annotated[list[str] | None, Opt("--follow", help="Link text or selector of a linked document (repeatable).")] = None,
     interactive: Annotated[bool, Opt("--interactive", help="Visible browser: log in, then press Enter.")] = False,
@@ -66,7 +68,8 @@ def capture_cmd(
 
     def progress(step: str) -> None:
         if not json_out:
-            err_console.print(f"[dim]{step}[/]")
+            # Bounded like errors: "Opening URL" must not print a 100 KB URL.
+            err_console.print(f"[dim]{escape(one_line(step))}[/]")
 
     with open_vault(ctx) as vault:
         made = capture_with_exports(vault, opts, report=report, lang=lang, wacz=wacz, force=force,

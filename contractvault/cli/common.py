@@ -49,6 +49,16 @@ def state(ctx: typer.Context) -> State:
     return obj
 
 
+def can_prompt() -> bool:
+    """Whether a person can be asked: stdin is open and a terminal (with `<&-` Python has
+    no sys.stdin at all; with `</dev/null` it is not a terminal)."""
+    stdin = sys.stdin
+    try:
+        return stdin is not None and not stdin.closed and stdin.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
 def passphrase_provider(confirm: bool = False) -> Any:
     """$CONTRACTVAULT_PASSPHRASE, else a prompt when a terminal is attached, else nothing."""
 
@@ -56,8 +66,7 @@ def passphrase_provider(confirm: bool = False) -> Any:
         env = os.environ.get(ENV_PASSPHRASE)
         if env:
             return env
-        stdin = sys.stdin
-        if stdin is not None and not stdin.closed and stdin.isatty():
+        if can_prompt():
             first = getpass.getpass("Passphrase for the vault's signing key: ")
             if confirm and getpass.getpass("Repeat the passphrase: ") != first:
                 raise UsageError("the passphrases differ", "", "Run the command again")

@@ -15,7 +15,7 @@ from contractvault.cli.common import (
     print_json,
     progress_bar,
 )
-from contractvault.errors import ExitCode
+from contractvault.errors import ExitCode, error_line
 
 app = typer.Typer()
 Opt = typer.Option
@@ -46,7 +46,7 @@ def add_cmd(
         for w in result.warnings:
             err_console.print(f"[yellow]warning[/]: {w['file']}: {w['warning']}")
     for e in result.errors:
-        err_console.print(f"contractvault: cannot add {e['file']}: {e['error']}", markup=False)
+        err_console.print(error_line(f"cannot add {e['file']}: {e['error']}"), markup=False)
     if result.errors:
         raise typer.Exit(ExitCode.USAGE)
 

@@ -5,9 +5,17 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from contractvault.cli.common import ForceFlag, JsonFlag, console, open_vault, print_json
+from contractvault.cli.common import (
+    ForceFlag,
+    JsonFlag,
+    console,
+    err_console,
+    open_vault,
+    print_json,
+)
 from contractvault.records.vocabularies import parse_date
 
 app = typer.Typer(name="followup", help="Avtalsuppföljning: deadlines, follow-ups, calendar.", no_args_is_help=True)
@@ -17,6 +25,10 @@ ContractArg = Annotated[str, typer.Argument(metavar="ID", help="Contract id, e.g
 DeficiencyArg = Annotated[str, typer.Argument(metavar="DEFICIENCY",
                                               help="Deficiency id, e.g. B-2.")]
 _SEVERITY_STYLE = {"high": "red", "medium": "yellow", "low": "cyan"}
+
+
+def _warn(line: str) -> None:
+    err_console.print(f"[yellow]warning[/]: {escape(line)}")
 
 
 def _secret(title: str, secret: bool) -> str:
@@ -37,6 +49,8 @@ def followup_due(ctx: typer.Context,
 
     with open_vault(ctx) as vault:
         listing = deadlines(vault, on=parse_date(on, "--on"), within=within, contract=contract)
+    for line in listing.warnings:
+        _warn(line)
     if json_out:
         print_json(listing.as_dict())
         return
@@ -63,7 +77,7 @@ def followup_ics(ctx: typer.Context,
 
     with open_vault(ctx) as vault:
         path, n = write_ics(vault, output, on=parse_date(on, "--on"), within=within,
-                            show_secret=show_secret, force=force)
+                            show_secret=show_secret, force=force, warn=_warn)
     if json_out:
         print_json({"path": str(path), "events": n})
     else:

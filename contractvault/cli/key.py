@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import getpass
 import os
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from contractvault.cli.common import JsonFlag, console, err_console, open_vault, print_json
+from contractvault.cli.common import (
+    JsonFlag,
+    can_prompt,
+    console,
+    err_console,
+    open_vault,
+    print_json,
+)
 from contractvault.storage.signednote import vkey
 
 app = typer.Typer(name="key", help="The vault's signing keys and time-stamping authority.", no_args_is_help=True)
@@ -111,7 +117,7 @@ def _p12_password() -> str | None:
     env = os.environ.get(ENV_P12_PASSWORD)
     if env is not None:
         return env
-    if sys.stdin.isatty():
+    if can_prompt():
         return getpass.getpass("Password of the PKCS#12 file: ") or None
     return None
 

@@ -15,7 +15,7 @@ app = typer.Typer()
 def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option("--host", help="Address to listen on (behind the reverse proxy that does TLS).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.", min=1, max=65535)] = 8000,
     forwarded_allow_ips: Annotated[str, typer.Option("--forwarded-allow-ips", help="Proxies whose X-Forwarded-* headers are trusted (https, client address).")] = "127.0.0.1",
 ) -> None:
     """Serve the web interface (the signing key is unlocked once, at start).

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import getpass
 import os
-import sys
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from contractvault.cli.common import JsonFlag, console, open_vault, print_json
+from contractvault.cli.common import JsonFlag, can_prompt, console, open_vault, print_json
 
 ENV_USER_PASSWORD = "CONTRACTVAULT_USER_PASSWORD"
 app = typer.Typer(name="user", help="Users of the web interface (roles reader, officer, admin).",
@@ -24,7 +23,7 @@ def _password(name: str) -> str:
     env = os.environ.get(ENV_USER_PASSWORD)
     if env:
         return env
-    if not sys.stdin.isatty():
+    if not can_prompt():
         raise UsageError(f"no password for {name}", "no terminal to ask on",
                          f"Set ${ENV_USER_PASSWORD}")
     first = getpass.getpass(f"Password for {name}: ")

@@ -19,7 +19,7 @@ from contractvault.cli.common import (
     print_json,
     progress_bar,
 )
-from contractvault.errors import ExitCode
+from contractvault.errors import ExitCode, error_line
 
 app = typer.Typer()
 Opt = typer.Option
@@ -119,6 +119,6 @@ def timestamp_cmd(
         if not result.stamped and not result.errors:
             console.print(f"Nothing to do: {result.already} record(s) already have a token.")
     for e in result.errors:
-        err_console.print(f"contractvault: {e['id']} ({e['tsa']}): {e['error']}", markup=False)
+        err_console.print(error_line(f"{e['id']} ({e['tsa']}): {e['error']}"), markup=False)
     if result.errors:
         raise typer.Exit(ExitCode.UNEXPECTED)

@@ -37,9 +37,10 @@ __all__ = ["CLOCK_SKEW_SECONDS", "StampResult", "TsaConfig", "TsaError", "certs_
            "token_path", "tsa_config"]
 
 
-def tsa_config(vault: Vault) -> TsaConfig:
-    """The TSA the vault uses now (this run's URL over the stored one)."""
-    return vault.timestamper.config()
+def tsa_config(vault: Vault, strict: bool = True) -> TsaConfig:
+    """The TSA the vault uses now (this run's URL over the stored one); not `strict`,
+    refused URLs are left out (for checking evidence, which needs the pinned CAs only)."""
+    return vault.timestamper.config(strict)
 
 
 def configure_tsa(vault: Vault, url: str | list[str] | None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -58,12 +59,17 @@ def calendar_bytes(vault_id: str, items: list[DueItem], *, show_secret: bool = F
 
 
 def write_ics(vault: Vault, path: Path | str, *, on: date | None = None, within: int = 365,
-              show_secret: bool = False, force: bool = False) -> tuple[Path, int]:
+              show_secret: bool = False, force: bool = False,
+              warn: Callable[[str], None] | None = None) -> tuple[Path, int]:
     """Write the deadlines of the coming `within` days (and what is overdue) to a new .ics
     file (`force`: or over a regular file), atomically; returns its path and the number
-    of events."""
+    of events. A contract whose deadlines cannot be computed is left out and named
+    through `warn`."""
     out = new_output_file(path, force)
     listing = deadlines(vault, on=on, within=within)
+    for line in listing.warnings:
+        if warn is not None:
+            warn(line)
     data = calendar_bytes(vault.vault_id, listing.items, show_secret=show_secret)
     with output_writer(out, force) as fh:
         fh.write(data)

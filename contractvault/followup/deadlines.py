@@ -25,7 +25,7 @@ from contractvault.followup.terms import (
 from contractvault.ids import contract_ref, document_ref
 from contractvault.models import Contract, Document, Evidence, FollowUpRecord
 from contractvault.records import refs
-from contractvault.records.vocabularies import parse_date
+from contractvault.records.vocabularies import MAX_DAYS, bounded, parse_date
 from contractvault.storage.rowseal import sealed_row
 from contractvault.util import iso_utc, utc_now
 from contractvault.vault import Subject, Vault
@@ -134,9 +134,48 @@ class DueList:
     on: date
     until: date
     items: list[DueItem] = field(default_factory=list)
+    # Contracts whose deadlines could not be computed (terms beyond what a date holds,
+    # e.g. written to the database directly): each named, the others still listed.
+    skipped: list[SkippedContract] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"on": self.on.isoformat(), "items": [i.as_dict() for i in self.items]}
+        out: dict[str, Any] = {"on": self.on.isoformat(), "items": [i.as_dict() for i in self.items]}
+        if self.skipped:  # only then: the contract's shape is {"on", "items"}
+            out["skipped"] = [k.as_dict() for k in self.skipped]
+        return out
+
+    @property
+    def warnings(self) -> list[str]:
+        """One line per skipped contract, for stderr."""
+        return [k.line for k in self.skipped]
+
+
+@dataclass(frozen=True)
+class SkippedContract:
+    """A contract left out of the deadlines because its terms cannot be computed."""
+
+    contract_id: str
+    title: str
+    detail: str
+    secret: bool = False
+
+    @property
+    def line(self) -> str:
+        return (f"{self.contract_id}: its deadlines cannot be computed ({self.detail}); "
+                f"correct its terms with 'contractvault contract set {self.contract_id}'")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"contract_id": self.contract_id, "title": self.title, "detail": self.detail,
+                "secret": self.secret}
+
+
+def terms_summary(c: Contract) -> str:
+    """The terms of a contract that dates are computed from, in a few words."""
+    parts = [f"{name} {value}" for name, value in (
+        ("start", c.start_date), ("end", c.end_date), ("notice months", c.notice_months),
+        ("renewal months", c.renewal_months), ("deletion days", c.deletion_days))
+        if value is not None]
+    return ", ".join(parts) or "no terms"
 
 
 def _today() -> date:
@@ -147,11 +186,11 @@ def deadlines(vault: Vault, on: date | None = None, within: int = DEFAULT_WITHIN
               contract: str | None = None) -> DueList:
     """Every deadline dated from `on` (default today) to `within` days later, plus what is
     overdue and still actionable (follow-ups, deficiencies, changed terms), in date order."""
-    if within < 0:
-        raise UsageError("--within is negative", "give a number of days, 0 or more")
-    on = on or _today()
+    within = bounded(within, "--within", 0, MAX_DAYS) or 0
+    on = parse_date(on, "--on") or _today()
     until = on + timedelta(days=within)
     items: list[DueItem] = []
+    skipped: list[SkippedContract] = []
     with vault.session() as s:
         q = select(Contract).order_by(col(Contract.id))
         if contract:
@@ -160,23 +199,12 @@ def deadlines(vault: Vault, on: date | None = None, within: int = DEFAULT_WITHIN
         last_held = _last_followups(s)
         for c in contracts:
             assert c.id is not None
-            cid = contract_ref(c.id)
-            terms = Terms.of(c)
-            for dl in term_deadlines(terms, on, until):
-                items.append(DueItem(cid, c.title, dl.kind, dl.date,
-                                     dl.detail + weekend_note(dl.date), c.secret, key=dl.key))
-            due = followup_due_date(c.category, c.start_date, last_held.get(c.id),
-                                    c.created_at.date())
-            if due is not None and not has_ended(terms, on) and due <= until:
-                held = last_held.get(c.id)
-                since = (f"last documented {held.isoformat()}" if held else
-                         f"none documented since the start {(c.start_date or c.created_at.date()).isoformat()}")
-                detail = (f"yearly avtalsuppföljning for category {c.category} (meeting with "
-                          f"the supplier or documented internal review); {since}")
-                if due < on:
-                    detail = f"overdue: {detail}"
-                items.append(DueItem(cid, c.title, "followup", due, detail + weekend_note(due),
-                                     c.secret, overdue=due < on, key="followup"))
+            try:
+                items.extend(_contract_due(c, on, until, last_held.get(c.id)))
+            except (OverflowError, ValueError) as exc:
+                # Terms no date can hold: this contract is named, the others still listed.
+                skipped.append(SkippedContract(contract_ref(c.id), c.title,
+                                               f"{terms_summary(c)}: {exc}", c.secret))
         titles = {c.id: (c.title, c.secret) for c in contracts}
         for ch in changed_terms(s):
             if ch.contract_id not in titles:
@@ -195,7 +223,27 @@ def deadlines(vault: Vault, on: date | None = None, within: int = DEFAULT_WITHIN
                                      item.date, item.detail + weekend_note(item.date), secret,
                                      overdue=item.date < on, key=item.key))
     items.sort(key=lambda i: (i.date, KINDS.index(i.kind), i.contract_id, i.key))
-    return DueList(on=on, until=until, items=items)
+    return DueList(on=on, until=until, items=items, skipped=skipped)
+
+
+def _contract_due(c: Contract, on: date, until: date, held: date | None) -> list[DueItem]:
+    """The term deadlines and the yearly follow-up of one contract."""
+    assert c.id is not None
+    cid = contract_ref(c.id)
+    terms = Terms.of(c)
+    out = [DueItem(cid, c.title, dl.kind, dl.date, dl.detail + weekend_note(dl.date),
+                   c.secret, key=dl.key) for dl in term_deadlines(terms, on, until)]
+    due = followup_due_date(c.category, c.start_date, held, c.created_at.date())
+    if due is not None and not has_ended(terms, on) and due <= until:
+        since = (f"last documented {held.isoformat()}" if held else
+                 f"none documented since the start {(c.start_date or c.created_at.date()).isoformat()}")
+        detail = (f"yearly avtalsuppföljning for category {c.category} (meeting with "
+                  f"the supplier or documented internal review); {since}")
+        if due < on:
+            detail = f"overdue: {detail}"
+        out.append(DueItem(cid, c.title, "followup", due, detail + weekend_note(due),
+                           c.secret, overdue=due < on, key="followup"))
+    return out
 
 
 def due_items(vault: Vault, on: date | None = None, within_days: int = DEFAULT_WITHIN_DAYS,

@@ -22,8 +22,8 @@ from typing import Any
 
 from sqlmodel import Session, SQLModel, col, select
 
-from contractvault.errors import NotFoundError, UsageError
-from contractvault.ids import contract_ref
+from contractvault.errors import NotFoundError, UsageError, echo
+from contractvault.ids import MAX_ID, contract_ref
 from contractvault.models import Contract, Deficiency, DeficiencyEvent
 from contractvault.records import refs
 from contractvault.records.vocabularies import fold, parse_date
@@ -52,7 +52,11 @@ def parse_deficiency_ref(value: str) -> int:
     if not m:
         raise UsageError(f"'{value}' is not a deficiency id", "a deficiency id looks like B-3",
                          "Run 'contractvault deficiency list' to see ids")
-    return int(m.group(1))
+    digits = m.group(1).lstrip("0") or "0"
+    if len(digits) > len(str(MAX_ID)) or int(digits) > MAX_ID:
+        raise NotFoundError(f"no deficiency {echo(value.strip())}", f"ids go up to B-{MAX_ID}",
+                            "Run 'contractvault deficiency list' to see ids")
+    return int(digits)
 
 
 def normalize_sanctions(values: list[str] | None) -> list[str]:

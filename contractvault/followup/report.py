@@ -26,6 +26,9 @@ Finding kinds and severities:
 - changed-terms (high) — captured online terms that differ from the version accepted.
 - no-diarienummer (medium), no-ciceron-copy (low) — the diarium and Ciceron copies.
 - no-category (low) — without a category the mandatory documents cannot be checked.
+- unreadable-terms (high) — dates that no calendar computation can hold (e.g. an end of
+  9999-12-31 that renews, written before `contract set` bounded dates): that contract's
+  deadlines are unknown; every other contract is still reported.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from contractvault.evidence.verify import verify
-from contractvault.followup.deadlines import changed_terms, deadlines
+from contractvault.followup.deadlines import changed_terms, deadlines, terms_summary
 from contractvault.followup.terms import FOLLOWUP_CATEGORIES, Terms, followup_due_date, has_ended
 from contractvault.ids import contract_ref, document_ref
 from contractvault.models import Contract, Document, Evidence, FollowUpRecord
@@ -185,7 +188,14 @@ def build_report(vault: Vault, *, on: date | None = None, check_evidence: bool =
                 held[r.contract_id] = r.held_on
         for pk, c in contracts.items():
             assert pk is not None
-            findings.extend(_contract_findings(c, doc_types.get(pk, set()), held.get(pk), on))
+            try:
+                findings.extend(_contract_findings(c, doc_types.get(pk, set()), held.get(pk), on))
+            except (OverflowError, ValueError) as exc:
+                # One contract with terms no date can hold is a finding, not the end of
+                # the report (its dates are reported once, below, with the deadlines).
+                findings.append(Finding(contract_ref(pk), c.title, "high", "unreadable-terms",
+                                        f"its dates cannot be computed ({terms_summary(c)}: "
+                                        f"{exc}): correct them with 'contract set'", c.secret))
         for ch in changed_terms(s):
             c = contracts.get(ch.contract_id)
             if c is None:
@@ -202,7 +212,14 @@ def build_report(vault: Vault, *, on: date | None = None, check_evidence: bool =
         else:
             evidence = {"checked": False, "ok": None, "detail": "not checked (skipped)"}
     urgent = on + timedelta(days=URGENT_DAYS)
-    for item in deadlines(vault, on=on, within=DEADLINE_WINDOW_DAYS).items:
+    listing = deadlines(vault, on=on, within=DEADLINE_WINDOW_DAYS)
+    reported = {f.contract_id for f in findings if f.kind == "unreadable-terms"}
+    for skip in listing.skipped:
+        if skip.contract_id not in reported:
+            findings.append(Finding(skip.contract_id, skip.title, "high", "unreadable-terms",
+                                    f"its deadlines cannot be computed ({skip.detail}): "
+                                    "correct its terms with 'contract set'", skip.secret))
+    for item in listing.items:
         if item.kind == "changed-terms" or (item.kind == "followup" and item.overdue):
             continue  # reported above as changed-terms / followup-documentation
         severity = "high" if item.overdue or item.date <= urgent else "medium"

@@ -16,9 +16,13 @@ from contractvault.records import refs
 from contractvault.records.search import refresh_contract
 from contractvault.records.vocabularies import (
     CATEGORIES,
+    MAX_DAYS,
+    MAX_MONTHS,
+    MAX_SEK,
     NOTICE_BASES,
     SCOPES,
     TRANSFER_MECHANISMS,
+    bounded,
     choose,
     parse_date,
 )
@@ -65,9 +69,10 @@ class ContractFields:
         out["notice_basis"] = choose(self.notice_basis, NOTICE_BASES, "notice basis")
         out["start_date"] = parse_date(self.start_date, "--start")
         out["end_date"] = parse_date(self.end_date, "--end")
-        for name in ("notice_months", "renewal_months", "deletion_days", "value_sek"):
-            if out.get(name) is not None and out[name] < 0:
-                raise UsageError(f"--{name.replace('_', '-')} is negative", "use 0 or more")
+        for name, high in (("notice_months", MAX_MONTHS), ("renewal_months", MAX_MONTHS),
+                           ("deletion_days", MAX_DAYS), ("value_sek", MAX_SEK)):
+            flag = "--value" if name == "value_sek" else f"--{name.replace('_', '-')}"
+            bounded(out.get(name), flag, 0, high)
         out = {k: v for k, v in out.items() if v is not None}
         start, end = out.get("start_date"), out.get("end_date")
         if start and end and end < start:

@@ -8,6 +8,8 @@ original changes while it is added.
 
 from __future__ import annotations
 
+import codecs
+import errno
 import logging
 import os
 import re
@@ -131,13 +133,52 @@ _LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\uf
                             "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"})
 
 
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when text looks like UTF-16 without a BOM: mostly Latin
+    text has a zero in nearly every other byte, on one side only."""
+    sample = data[:4096]
+    if len(sample) < 8 or len(sample) % 2:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd >= 0.6 * half and even <= 0.05 * half:
+        return "utf-16-le"
+    if even >= 0.6 * half and odd <= 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
 def _decode(data: bytes) -> str:
+    """Text of a file: by its BOM (UTF-8/16/32), as UTF-16 when it plainly is one, else
+    UTF-8, Windows-1252, Latin-1. NUL characters are dropped (see `_clean`)."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return _clean(data.decode(enc))
+            except UnicodeDecodeError:
+                break
+    guess = _utf16_without_bom(data)
+    if guess:
+        try:
+            return _clean(data.decode(guess))
+        except UnicodeDecodeError:
+            pass
     for enc in ("utf-8-sig", "cp1252"):
         try:
-            return data.decode(enc)
+            return _clean(data.decode(enc))
         except UnicodeDecodeError:
             continue
-    return data.decode("latin-1")
+    return _clean(data.decode("latin-1"))
+
+
+def _clean(text: str) -> str:
+    """Extracted text without NUL characters: PostgreSQL text cannot hold one, and the
+    index and both databases must hold the same text (the sealed blob keeps its bytes)."""
+    return text.replace("\x00", "")
 
 
 def pdf_page_count(path: Path) -> int | None:
@@ -167,7 +208,7 @@ def _pdf_pages(path: Path) -> list[str]:
                 raise ExtractionError("the PDF is encrypted", "Remove the password and add it again") from exc
             if not ok:
                 raise ExtractionError("the PDF is encrypted", "Remove the password and add it again")
-        return [(page.extract_text() or "").translate(_LIGATURES) for page in reader.pages]
+        return [_clean((page.extract_text() or "").translate(_LIGATURES)) for page in reader.pages]
     except ExtractionError:
         raise
     except FileNotDecryptedError as exc:
@@ -180,8 +221,18 @@ def _pdf_pages(path: Path) -> list[str]:
 
 def _check_source(path: Path) -> str:
     """The media type of a file that can be added; ExtractionError otherwise."""
-    if not path.exists():
-        raise ExtractionError("no such file", "Check the path")
+    try:
+        path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ExtractionError("a symlink loop (the link leads back to itself)",
+                                  "Name the file itself, not the looping link") from None
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            raise ExtractionError("no such file", "Check the path") from None
+        if exc.errno == errno.EACCES:
+            raise ExtractionError("the file cannot be read (permission denied)",
+                                  "Check the file's permissions") from None
+        raise ExtractionError(f"cannot read it ({exc.strerror})", "Check the path") from None
     if not path.is_file():
         raise ExtractionError("not a regular file", "Name files, not folders")
     return media_type_for(path)

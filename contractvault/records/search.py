@@ -12,10 +12,13 @@ from typing import TYPE_CHECKING, Any
 from contractvault.config import VaultPaths
 from contractvault.errors import ContractVaultError, UsageError
 from contractvault.ids import contract_ref, parse_ref
-from contractvault.records.vocabularies import normalize_doc_type
+from contractvault.records.vocabularies import bounded, normalize_doc_type
 from contractvault.storage.clauses import REBUILD_HINT, ClauseIndex, archive_index
 from contractvault.util import Progress
 from index.errors import ClauseIndexError, IndexUnavailable, QueryError
+
+# More hits than a person reads; Whoosh would allocate for any number asked.
+MAX_LIMIT = 10_000
 
 # No database imports at module level: `contractvault search` answers from the index alone
 # (it knows secrecy and metadata) and must start fast.
@@ -124,8 +127,7 @@ def _search(idx: ClauseIndex, query: str, *, doc_type: str | None, supplier: str
             board: str | None, include_secret: bool, limit: int, all_versions: bool) -> SearchResult:
     if not query.strip():
         raise UsageError("the query is empty", "", "Search for words, e.g. 'uppsägning'")
-    if limit < 1:
-        raise UsageError("--limit must be at least 1")
+    bounded(limit, "--limit", 1, MAX_LIMIT)
     try:
         result = idx.search(
             query, doc_type=normalize_doc_type(doc_type) if doc_type else None, supplier=supplier,

@@ -103,15 +103,49 @@ def normalize_category(value: str) -> str:
     return out
 
 
+# The dates and counts a user may give (contract terms, reference dates). Wider values are
+# valid ISO dates but no agreement's: 9999-12-31 renewed by 12 months is past what a date
+# can hold, and one such contract must not switch off every deadline of the archive.
+DATE_MIN = date(1900, 1, 1)
+DATE_MAX = date(2200, 12, 31)
+MAX_MONTHS = 1200  # 100 years of notice or renewal
+MAX_DAYS = 36_600  # about 100 years (deletion periods, look-ahead windows)
+MAX_SEK = 10**15  # an avtalsvärde; fits PostgreSQL's BIGINT with room to spare
+
+
 def parse_date(value: str | date | None, what: str = "date") -> date | None:
-    """An ISO 8601 date (YYYY-MM-DD); UsageError naming the flag otherwise."""
-    if value is None or isinstance(value, date):
-        return value
-    try:
-        # fromisoformat alone would also take 20250101 and 2025-W01-3.
-        if not _ISO_DATE.fullmatch(value.strip()):
-            raise ValueError(value)
-        return date.fromisoformat(value.strip())
-    except ValueError as exc:
-        raise UsageError(f"'{value}' is not a date for {what}", "dates are YYYY-MM-DD",
-                         "e.g. 2025-12-31") from exc
+    """An ISO 8601 date (YYYY-MM-DD) from DATE_MIN to DATE_MAX; UsageError naming the flag
+    otherwise."""
+    if value is None:
+        return None
+    if isinstance(value, date):
+        day = value
+    else:
+        try:
+            # fromisoformat alone would also take 20250101 and 2025-W01-3.
+            if not _ISO_DATE.fullmatch(value.strip()):
+                raise ValueError(value)
+            day = date.fromisoformat(value.strip())
+        except ValueError as exc:
+            raise UsageError(f"'{value}' is not a date for {what}", "dates are YYYY-MM-DD",
+                             "e.g. 2025-12-31") from exc
+    if not DATE_MIN <= day <= DATE_MAX:
+        raise UsageError(f"{day.isoformat()} is out of range for {what}",
+                         f"dates go from {DATE_MIN.isoformat()} to {DATE_MAX.isoformat()}",
+                         "Give the date the agreement says")
+    return day
+
+
+def bounded(value: int | None, what: str, low: int = 0, high: int = MAX_DAYS) -> int | None:
+    """`value` when it lies in [low, high] (None stays None); UsageError naming `what`
+    otherwise. The one check of every number a user gives (CLI options and web forms)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise UsageError(f"{what} must be a whole number", f"got {value!r}")
+    if value < low:
+        why = "use 0 or more" if low == 0 else f"use {low} or more"
+        raise UsageError(f"{what} is {'negative' if value < 0 else 'too small'} ({value})", why)
+    if value > high:
+        raise UsageError(f"{what} is too large ({value})", f"at most {high} is accepted")
+    return value

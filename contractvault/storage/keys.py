@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import binascii
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +62,39 @@ class Signer:
         return base64.b64encode(self.private_key.sign(data)).decode("ascii")
 
 
+_PEM = re.compile(rb"\A\s*-----BEGIN ENCRYPTED PRIVATE KEY-----\r?\n([A-Za-z0-9+/=\r\n]+)"
+                  rb"-----END ENCRYPTED PRIVATE KEY-----\s*\Z")
+
+
+def key_file_damage(data: bytes) -> str:
+    """Why an encrypted key file cannot be a key at all ('' when it looks whole).
+
+    A wrong passphrase and a damaged file fail alike in the decryption; told apart here, a
+    truncated or overwritten file is not reported as a wrong passphrase. Checks the PEM
+    armour, the base64 and the DER length of the EncryptedPrivateKeyInfo it holds.
+    """
+    m = _PEM.match(data)
+    if not m:
+        return "it is not a whole encrypted PEM key (cut short or overwritten)"
+    try:
+        der = base64.b64decode(b"".join(m.group(1).split()), validate=True)
+    except (ValueError, binascii.Error):
+        return "its base64 body does not decode"
+    # DER: a SEQUENCE (0x30) whose length field covers exactly the rest of the bytes.
+    if len(der) < 2 or der[0] != 0x30:
+        return "it does not hold a key structure"
+    if der[1] < 0x80:
+        head, body = 2, der[1]
+    else:
+        n = der[1] & 0x7F
+        if n == 0 or n > 4 or len(der) < 2 + n:
+            return "it does not hold a key structure"
+        head, body = 2 + n, int.from_bytes(der[2:2 + n], "big")
+    if head + body != len(der):
+        return f"its key structure is {len(der)} bytes where it says {head + body}"
+    return ""
+
+
 class KeyRing:
     """The `keys/` folder: `<id>.key.pem` (encrypted), `<id>.pub.pem`, and `active`."""
 
@@ -113,10 +148,16 @@ class KeyRing:
                 data = path.read_bytes()
             except FileNotFoundError as exc:
                 raise NotFoundError("the signing key is missing", str(path)) from exc
+            damage = key_file_damage(data)
+            if damage:
+                raise VerificationError(f"the signing key file {path} is damaged", damage,
+                                        "Restore keys/ from a backup of the vault; sealed "
+                                        "records stay verifiable with the public keys") from None
             try:
                 key = serialization.load_pem_private_key(data, password=self._get_passphrase())
             except (ValueError, TypeError) as exc:
-                raise VaultLockedError("cannot unlock the signing key", "wrong passphrase",
+                raise VaultLockedError("cannot unlock the signing key", "wrong passphrase, or "
+                                       f"the key file {path} was altered",
                                        "Check CONTRACTVAULT_PASSPHRASE") from exc
             if not isinstance(key, Ed25519PrivateKey):
                 raise VaultLockedError("the signing key is not an Ed25519 key", str(path))

@@ -16,6 +16,7 @@ import json
 import os
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -35,7 +36,7 @@ from rfc3161_client import (
 )
 
 from contractvault.config import ENV_TSA, ENV_TSA_CA
-from contractvault.errors import ContractVaultError, ExitCode, UsageError
+from contractvault.errors import ContractVaultError, ExitCode, UsageError, echo
 from contractvault.util import atomic_write, sha256_hex
 
 SHA256_OID = "2.16.840.1.101.3.4.2.1"
@@ -61,6 +62,13 @@ class TsaConfig:
     source: str = "vault"  # vault | env
     # Further TSAs: every record gets a token from each (two independent clocks and keys).
     also: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # Every way a TSA URL enters (--tsa, $CONTRACTVAULT_TSA_URL, tsa.json, `key tsa`)
+        # makes a TsaConfig: checked here once, before anything is asked or read.
+        for url in [self.url, *self.also]:
+            if url is not None:
+                check_tsa_url(url, self.source)
 
     @property
     def urls(self) -> list[str]:
@@ -169,6 +177,7 @@ def check_token(token: bytes, record_hash: str, anchors: list[x509.Certificate],
 def request_token(url: str, data: bytes, anchors: list[x509.Certificate],
                   timeout: float = TIMEOUT_SECONDS) -> tuple[bytes, TokenInfo]:
     """Ask the TSA at `url` for a token over SHA-256(`data`) and check the answer."""
+    check_tsa_url(url)  # never open a file:// or other URL, whoever calls
     req = TimestampRequestBuilder().data(data).hash_algorithm(HashAlgorithm.SHA256) \
         .nonce(nonce=True).cert_request(cert_request=True).build()
     http_req = urllib.request.Request(url, data=req.as_bytes(), method="POST", headers={
@@ -213,33 +222,41 @@ class Timestamper:
         # Per TSA URL: until when (monotonic) this process does not ask it again.
         self._down: dict[str, float] = {}
 
-    def stored_config(self) -> TsaConfig:
-        """The settings kept in the vault's tsa.json (no URL when there is none)."""
+    def stored_config(self, strict: bool = True) -> TsaConfig:
+        """The settings kept in the vault's tsa.json (no URL when there is none).
+
+        Not `strict` (checking evidence, which needs only the pinned CAs), a URL that is
+        refused (file://) is left out instead of stopping the check."""
         path = self.config_file
         if not path.is_file():
             return TsaConfig(url=None)
         try:
             data = json.loads(path.read_text("utf-8"))
             urls = [str(u) for u in data.get("urls") or ([data["url"]] if data.get("url") else [])]
+            if not strict:
+                urls = [u for u in urls if tsa_url_ok(u)]
             return TsaConfig(url=urls[0] if urls else None, also=urls[1:],
                              ca_pems=list(data.get("ca_pems", [])))
         except (ValueError, AttributeError) as exc:
             raise ContractVaultError(f"the TSA settings {path} are damaged", str(exc),
                                      "Set them again with 'contractvault key tsa URL --ca FILE'") from exc
 
-    def config(self) -> TsaConfig:
+    def config(self, strict: bool = True) -> TsaConfig:
         """The TSA to use now: this run's URL (option or environment) over tsa.json.
 
         The pinned CA certificates of tsa.json are always trusted too, so tokens from a TSA
-        used earlier keep verifying after the URL changes.
+        used earlier keep verifying after the URL changes. Not `strict`, refused URLs are
+        left out (see `stored_config`).
         """
-        stored = self.stored_config()
+        stored = self.stored_config(strict)
         if self.override is not None and self.override.url:
             return TsaConfig(url=self.override.url,
                              ca_pems=[*stored.ca_pems, *self.override.ca_pems],
                              source=self.override.source)
         # Several TSAs for one run: separated by spaces or commas.
         env_urls = (os.environ.get(ENV_TSA) or "").replace(",", " ").split()
+        if not strict:
+            env_urls = [u for u in env_urls if tsa_url_ok(u)]
         env_url = env_urls[0] if env_urls else None
         if env_url:
             pems = list(stored.ca_pems)
@@ -260,7 +277,11 @@ class Timestamper:
         for u in urls:
             check_tsa_url(u)
         urls = list(dict.fromkeys(urls))
-        pems = list(self.stored_config().ca_pems)
+        try:
+            pems = list(self.stored_config().ca_pems)
+        except UsageError:
+            # A refused URL in tsa.json: this call replaces it; its CAs stay pinned.
+            pems = [str(p) for p in json.loads(self.config_file.read_text("utf-8")).get("ca_pems", [])]
         for blob in ([ca_pem] if isinstance(ca_pem, bytes) else list(ca_pem or [])):
             for cert in load_certs(blob):
                 text = cert.public_bytes(serialization.Encoding.PEM).decode("ascii")
@@ -306,7 +327,20 @@ def tsa_id(url: str) -> str:
     return sha256_hex(url.encode("utf-8"))[:12]
 
 
-def check_tsa_url(url: str) -> None:
-    """Only http(s) TSAs: a file:// or other scheme would read local files."""
-    if not url.startswith(("http://", "https://")):
-        raise UsageError(f"'{url[:200]}' is not a TSA URL", "it must start with http:// or https://")
+_WHERE = {"option": "--tsa", "env": f"${ENV_TSA}", "vault": "the vault's tsa.json"}
+
+
+def tsa_url_ok(url: str) -> bool:
+    """Whether `url` is one a TSA may be asked at (http or https, with a host)."""
+    parts = urllib.parse.urlsplit(url.strip()) if isinstance(url, str) else None
+    return bool(parts and parts.scheme.lower() in ("http", "https") and parts.hostname)
+
+
+def check_tsa_url(url: str, source: str = "option") -> None:
+    """Only http(s) TSAs with a host: a file:// or other scheme would read local files."""
+    if not tsa_url_ok(url):
+        where = _WHERE.get(source, source)
+        hint = ("Set it again with 'contractvault key tsa URL'" if source == "vault"
+                else "Give the TSA's http:// or https:// address")
+        raise UsageError(f"'{echo(url)}' is not a TSA URL (from {where})",
+                         "only http:// and https:// TSAs are used", hint)

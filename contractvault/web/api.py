@@ -135,7 +135,10 @@ def api_verify(ctx: Ctx) -> Response:
 def api_due(ctx: Ctx) -> Response:
     within = _int(ctx.param("within"), "within", 90) or 0
     data = pages.deadlines_page(ctx.vault, ctx.user, within)
-    return ctx.json({"on": data["on"], "items": [i.as_dict() for i in data["items"]]})
+    out = {"on": data["on"], "items": [i.as_dict() for i in data["items"]]}
+    if data["skipped"]:  # contracts whose deadlines cannot be computed, as in `followup due`
+        out["skipped"] = data["skipped"]
+    return ctx.json(out)
 
 
 @route("/api/deficiencies", api=True)

@@ -330,7 +330,8 @@ def deadlines_page(vault: Vault, user: UserInfo, within: int = DASHBOARD_DAYS) -
 
     due = deadlines(vault, within=within)
     return {"on": due.on.isoformat(), "until": due.until.isoformat(), "within": within,
-            "items": [i for i in due.items if not _hidden(user, i.secret)]}
+            "items": [i for i in due.items if not _hidden(user, i.secret)],
+            "skipped": [k.as_dict() for k in due.skipped if not _hidden(user, k.secret)]}
 
 
 def feed_calendar(vault: Vault, user: UserInfo) -> bytes:
