@@ -22,14 +22,14 @@ import os
 import tempfile
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 
 from contractvault.errors import UsageError
 from contractvault.storage.sealcert import SealIdentity, subject_cn
@@ -171,29 +171,76 @@ def _quiet_pyhanko() -> None:
         log.propagate = False
 
 
+class _SignerKit:
+    """What signing with one seal identity needs, made once per identity and process: the
+    pyHanko signer and the ASN.1 forms of the chain. The signed attributes that never change
+    (signing-certificate-v2) are encoded once: asn1crypto re-encodes a freshly built value at
+    every step of assembling the CMS, which was most of a seal's time."""
+
+    def __init__(self, identity: SealIdentity) -> None:
+        from asn1crypto import cms
+        from asn1crypto import keys as akeys
+        from pyhanko.sign import attributes, signers
+        from pyhanko.sign.general import as_signing_certificate_v2, simple_cms_attribute
+        from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+        self.identity = identity
+        self.cert = _asn1_cert(identity.cert)
+        self.chain = [_asn1_cert(c) for c in identity.chain]
+        key_der = identity.key.private_bytes(serialization.Encoding.DER,
+                                             serialization.PrivateFormat.PKCS8,
+                                             serialization.NoEncryption())
+        self.signer = signers.SimpleSigner(
+            signing_cert=self.cert, signing_key=akeys.PrivateKeyInfo.load(key_der),
+            cert_registry=SimpleCertificateStore.from_certs(self.chain))
+        signing_cert_v2 = simple_cms_attribute("signing_certificate_v2",
+                                               as_signing_certificate_v2(self.cert)).dump()
+
+        class FixedAttribute(attributes.CMSAttributeProvider):
+            attribute_type = "signing_certificate_v2"
+
+            async def get_attribute(self, dry_run: bool = False) -> cms.CMSAttribute:
+                # Parsed from its DER: asn1crypto then writes these bytes as they are.
+                return cms.CMSAttribute.load(signing_cert_v2)
+
+        class PadesAttributes(attributes.SignedAttributeProviderSpec):
+            """The signed attributes of a PAdES baseline signature, as pyHanko's CAdES spec
+            makes them for PAdES (content-type and message-digest come from pyHanko; no
+            signing-time, which PAdES forbids): signing-certificate-v2."""
+
+            def signed_attr_providers(self, data_digest: bytes,
+                                      digest_algorithm: str) -> Iterator[Any]:
+                yield FixedAttribute()
+
+        self.signer.signed_attr_prov_spec = PadesAttributes()
+
+
+_KITS: dict[str, _SignerKit] = {}
+
+
+def _signer_kit(identity: SealIdentity) -> _SignerKit:
+    key = identity.cert.fingerprint(hashes.SHA256()).hex()
+    kit = _KITS.get(key)
+    if kit is None or kit.identity is not identity:
+        kit = _KITS[key] = _SignerKit(identity)
+    return kit
+
+
 def _sign(writer: Any, identity: SealIdentity, endpoint: TsaEndpoint | None,  # noqa: ANN401
           attachments: Sequence[Attachment], reason: str) -> bytes:
     from asn1crypto import crl as acrl
-    from asn1crypto import keys as akeys
     from pyhanko.pdf_utils import embed
     from pyhanko.sign import fields, signers
     from pyhanko.sign.validation.dss import DocumentSecurityStore
-    from pyhanko_certvalidator.registry import SimpleCertificateStore
 
     _quiet_pyhanko()
+    kit = _signer_kit(identity)
     for att in attachments:
         embed.embed_file(writer, embed.FileSpec(
             file_spec_string=att.name, file_name=att.name, description=att.description or None,
             embedded_data=embed.EmbeddedFileObject.from_file_data(
                 writer, att.data, mime_type=att.media_type,
                 params=embed.EmbeddedFileParams(embed_size=True, embed_checksum=True))))
-    chain = [_asn1_cert(c) for c in identity.chain]
-    key_der = identity.key.private_bytes(serialization.Encoding.DER,
-                                         serialization.PrivateFormat.PKCS8,
-                                         serialization.NoEncryption())
-    signer = signers.SimpleSigner(
-        signing_cert=_asn1_cert(identity.cert), signing_key=akeys.PrivateKeyInfo.load(key_der),
-        cert_registry=SimpleCertificateStore.from_certs(chain))
     crls = [acrl.CertificateList.load(c.public_bytes(serialization.Encoding.DER))
             for c in identity.crls()]
     tsa_certs = [_asn1_cert(c) for c in endpoint.anchors] if endpoint is not None else []
@@ -202,13 +249,13 @@ def _sign(writer: Any, identity: SealIdentity, endpoint: TsaEndpoint | None,  # 
     # CA; the TSA's own certificate travels in its token), so pyHanko need not build and
     # validate paths for it, and the signature still covers the whole file (B-LT).
     DocumentSecurityStore.supply_dss_in_writer(
-        writer, None, certs=[_asn1_cert(identity.cert), *chain, *tsa_certs], crls=crls)
+        writer, None, certs=[kit.cert, *kit.chain, *tsa_certs], crls=crls)
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME, reason=reason or None, location=None,
         subfilter=fields.SigSeedSubFilter.PADES, embed_validation_info=False,
         use_pades_lta=False)
     pdf_signer = signers.PdfSigner(
-        meta, signer=signer, timestamper=_timestamper(endpoint) if endpoint else None,
+        meta, signer=kit.signer, timestamper=_timestamper(endpoint) if endpoint else None,
         new_field_spec=fields.SigFieldSpec(sig_field_name=FIELD_NAME))
     out = io.BytesIO()
     pdf_signer.sign_pdf(writer, output=out, bytes_reserved=SIGNATURE_BYTES)
