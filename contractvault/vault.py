@@ -187,6 +187,7 @@ class Vault:
         paths = VaultPaths(root)
         for folder in (paths.blobs, paths.ledger, paths.pending, paths.tmp, paths.index):
             folder.mkdir(parents=True, exist_ok=True)
+        BlobStore(paths.blobs).prepare()
         engine = make_engine(url, paths.db_file)
         if database_vault_id(engine)[0] is not None:
             raise UsageError("the database named by CONTRACTVAULT_DB_URL already holds a vault",

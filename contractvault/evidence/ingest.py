@@ -12,13 +12,20 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from contractvault.errors import UsageError
-from contractvault.evidence.pades import SealedCopy, make_sealed_copy
-from contractvault.evidence.sealing import seal_documents
+from contractvault.evidence.pades import (
+    SealedCopy,
+    SealMaterial,
+    StagedSeal,
+    load_signing_modules,
+    seal_staged,
+)
+from contractvault.evidence.sealing import index_sealed, seal_documents
 from contractvault.ids import contract_ref, document_ref, evidence_ref
 from contractvault.models import Document, DocumentPage
 from contractvault.records import refs
 from contractvault.records.contracts import ContractFields, new_contract_row
 from contractvault.records.extract import (
+    MEDIA_TYPES,
     ExtractedDocument,
     ExtractionError,
     die_with_parent,
@@ -30,8 +37,11 @@ from contractvault.vault import ArtifactSpec, SealSpec, Subject, Vault
 
 # Below this many files a worker pool costs more than it saves.
 POOL_THRESHOLD = 4
-# Files sealed (one transaction, one ledger write) and indexed (one index writer) together.
+# Files sealed together (one transaction, one ledger write).
 SEAL_BATCH = 32
+# Sealed documents indexed together (one index writer, one commit): their to-index marks
+# keep them safe until then, whatever stops the add.
+INDEX_BATCH = 256
 
 
 @dataclass
@@ -54,21 +64,53 @@ class AddResult:
         return out
 
 
-def extract_all(paths: list[Path], stage_dir: Path | None = None,
-                workers: int | None = None) -> Iterator[ExtractedDocument | ExtractionError]:
-    """Extract files in input order, on every core when there are several.
+Prepared = tuple[ExtractedDocument | ExtractionError, StagedSeal | None]
+
+# The seal material of the add a pool worker works for (set by `_init_worker`).
+_MATERIAL: SealMaterial | None = None
+
+
+def _init_worker(parent_pid: int, material: SealMaterial | None) -> None:
+    die_with_parent(parent_pid)
+    global _MATERIAL  # noqa: PLW0603 - one add per worker process
+    _MATERIAL = material
+
+
+def _prepare(path: Path, stage_dir: Path | None, material: SealMaterial | None) -> Prepared:
+    """Extract one file and, for a PDF, seal its copy (PAdES) beside it: the staged copy's
+    bytes, the bytes that are stored and sealed, not the file as it is now."""
+    extracted = extract_safely(path, stage_dir)
+    if (material is None or isinstance(extracted, ExtractionError)
+            or extracted.media_type != "application/pdf"):
+        return extracted, None
+    source = extracted.stored or extracted.path
+    return extracted, seal_staged(material, source.read_bytes(), extracted.path.name,
+                                  stage_dir or source.parent)
+
+
+def _prepare_in_worker(path: Path, stage_dir: Path | None) -> Prepared:
+    return _prepare(path, stage_dir, _MATERIAL)
+
+
+def extract_all(paths: list[Path], stage_dir: Path | None = None, workers: int | None = None,
+                material: SealMaterial | None = None) -> Iterator[Prepared]:
+    """Extract files (and seal copies of the PDFs with `material`) in input order, on every
+    core when there are several.
 
     With `stage_dir`, each file is first copied there (hashed as it is copied) and read
-    from the copy. Pool workers die with this process, whatever kills it.
+    from the copy; sealed copies are written there too. Pool workers die with this
+    process, whatever kills it.
     """
     n = workers or min(2, os.cpu_count() or 1)
-    stages = [stage_dir] * len(paths)
     if len(paths) < POOL_THRESHOLD or n < 2:
-        yield from map(extract_safely, paths, stages)
+        for path in paths:
+            yield _prepare(path, stage_dir, material)
         return
-    with ProcessPoolExecutor(max_workers=n, initializer=die_with_parent,
-                             initargs=(os.getpid(),)) as pool:
-        yield from pool.map(extract_safely, paths, stages, chunksize=4)
+    if material is not None:
+        load_signing_modules()
+    with ProcessPoolExecutor(max_workers=n, initializer=_init_worker,
+                             initargs=(os.getpid(), material)) as pool:
+        yield from pool.map(_prepare_in_worker, paths, [stage_dir] * len(paths), chunksize=4)
 
 
 def add_document_rows(s: Session, vault: Vault, *, contract_id: int, doc: ExtractedDocument,
@@ -125,70 +167,83 @@ def add_files(vault: Vault, files: Iterable[Path], *, doc_type: str, contract: s
     total = len(paths)
     if progress:
         progress(0, total)
+    # PDFs get their sealed copies where they are extracted (on every core), with the
+    # seal key unlocked here once.
+    pdfs = any(MEDIA_TYPES.get(p.suffix.lower()) == "application/pdf" for p in paths)
+    material = (SealMaterial.of(vault, reason=f"ContractVault: {doc_type}, added by {vault.user}")
+                if pdfs else None)
     # Copies of the files being added, on the blob store's filesystem: each becomes its
     # blob by a rename, so the sealed hash is always the hash of the stored bytes.
     stage = vault.new_temp_dir("add-")
     try:
-        batch: list[ExtractedDocument] = []
-        for done, (path, extracted) in enumerate(zip(paths, extract_all(paths, stage), strict=True),
-                                                 start=1):
+        batch: list[tuple[ExtractedDocument, StagedSeal | None]] = []
+        indexed = 0  # result.document_ids[:indexed] are in the index
+        prepared = extract_all(paths, stage, material=material)
+        for done, (path, (extracted, staged)) in enumerate(zip(paths, prepared, strict=True),
+                                                           start=1):
             if isinstance(extracted, ExtractionError):
                 msg = extracted.why + (f". {extracted.hint}" if extracted.hint else "")
                 result.errors.append({"file": str(path), "error": msg})
             else:
-                batch.append(extracted)
+                batch.append((extracted, staged))
             if batch and (len(batch) >= SEAL_BATCH or done == total):
                 contract_pk = _seal_batch(vault, batch, result, doc_type=doc_type,
                                           contract_pk=contract_pk, new_title=new_title,
-                                          supplier=supplier)
+                                          supplier=supplier, sealing=material is not None)
                 batch = []
             if progress:
                 progress(done, total)
+            waiting = len(result.document_ids) - indexed
+            if waiting and (waiting >= INDEX_BATCH or done == total):
+                index_sealed(vault, result.document_ids[indexed:])
+                indexed = len(result.document_ids)
     finally:
         vault.remove_temp_dir(stage)
     return result
 
 
-def _seal_batch(vault: Vault, docs: list[ExtractedDocument], result: AddResult, *,
-                doc_type: str, contract_pk: int | None, new_title: str | None,
-                supplier: str | None) -> int | None:
+def _seal_batch(vault: Vault, docs: list[tuple[ExtractedDocument, StagedSeal | None]],
+                result: AddResult, *, doc_type: str, contract_pk: int | None,
+                new_title: str | None, supplier: str | None, sealing: bool) -> int | None:
     """Seal a batch of extracted files, each as its own record, in one transaction; then
     index them with one writer. A file already stored in the contract is skipped with a
-    warning."""
+    warning. A PDF's record names its sealed copy only when the copy is there, and the
+    copy enters the blob store in the record's own transaction."""
     fresh: list[ExtractedDocument] = []
+    copies: dict[int, SealedCopy] = {}
     stored: dict[str, str] = {}
     if contract_pk is not None:
         with vault.session() as s:
             rows = s.exec(select(Document).where(
                 Document.contract_id == contract_pk,
-                col(Document.blob_sha256).in_([d.sha256 for d in docs]))).all()
+                col(Document.blob_sha256).in_([d.sha256 for d, _ in docs]))).all()
         stored = {r.blob_sha256: document_ref(r.id or 0) for r in rows}
     here: dict[str, str] = {}
-    for doc in docs:
+    for doc, staged in docs:
         if doc.sha256 in stored or doc.sha256 in here:
             why = (f"already stored in {contract_ref(contract_pk or 0)} as {stored[doc.sha256]}"
                    if doc.sha256 in stored else f"the same file as {here[doc.sha256]}")
             result.warnings.append({"file": str(doc.path), "warning": f"{why}; not added again"})
+            if staged is not None and staged.copy is not None:
+                staged.copy.discard()
             continue
         here[doc.sha256] = str(doc.path)
         for w in doc.warnings:
             result.warnings.append({"file": str(doc.path), "warning": w})
+        if doc.media_type == "application/pdf" and not sealing:
+            result.warnings.append({"file": str(doc.path), "warning": (
+                f"{doc.path.name}: no sealed PDF copy, the vault has no seal certificate "
+                "(run 'contractvault key seal-ca' or 'contractvault key import-seal FILE.p12')")})
+        if staged is not None:
+            result.warnings += [{"file": str(doc.path), "warning": w} for w in staged.warnings]
+            for url in staged.failed_tsas:
+                vault.timestamper.mark_failed(url)
+            if staged.copy is not None:
+                copies[len(fresh)] = staged.copy
         fresh.append(doc)
     if not fresh:
         return contract_pk
     holder = {"pk": contract_pk}  # the first record of a new contract creates it
-
-    # A PAdES-sealed copy beside each original PDF: any PDF reader can check it. Made
-    # before the write lock is taken (signing and the TSA take time).
-    copies: dict[int, SealedCopy] = {}
-    for n, doc in enumerate(fresh):
-        if doc.media_type == "application/pdf":
-            # From the staged copy: the bytes that are sealed, not the file as it is now.
-            copy, notes = make_sealed_copy(vault, (doc.stored or doc.path).read_bytes(), doc.path.name,
-                                           reason=f"ContractVault: {doc_type}, added by {vault.user}")
-            result.warnings += [{"file": str(doc.path), "warning": w} for w in notes]
-            if copy is not None:
-                copies[n] = copy
 
     def builder(doc: ExtractedDocument, copy: SealedCopy | None) -> Callable[[Session], Subject]:
         def build(s: Session) -> Subject:
@@ -200,7 +255,8 @@ def _seal_batch(vault: Vault, docs: list[ExtractedDocument], result: AddResult, 
             row = add_document_rows(s, vault, contract_id=pk, doc=doc, doc_type=doc_type,
                                     title=doc.path.stem, source_name=doc.path.name, origin="add")
             if copy is not None:
-                vault.store_file(copy.path, copy.spec.sha256)
+                # Written and fsynced by the worker on the blob store's filesystem.
+                vault.blobs.put_staged(copy.path, copy.spec.sha256)
             return Subject(contract_id=pk, document_id=row.id)
 
         return build
@@ -219,7 +275,7 @@ def _seal_batch(vault: Vault, docs: list[ExtractedDocument], result: AddResult, 
         for n, doc in enumerate(fresh)
     ]
     try:
-        sealed_all = seal_documents(vault, specs)
+        sealed_all = seal_documents(vault, specs, index=False)
     finally:
         for copy in copies.values():
             copy.discard()

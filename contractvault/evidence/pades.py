@@ -20,6 +20,7 @@ import io
 import logging
 import os
 import tempfile
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Sequence
@@ -32,6 +33,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 
 from contractvault.errors import UsageError
+from contractvault.storage.rfc3161 import RETRY_AFTER_SECONDS
 from contractvault.storage.sealcert import SealIdentity, subject_cn
 from contractvault.util import sha256_hex
 from contractvault.vault import ArtifactSpec
@@ -287,6 +289,125 @@ def vault_tsas(vault: Vault) -> list[TsaEndpoint]:
     """The TSAs configured for the vault, each with the CA certificates pinned for it."""
     config = vault.timestamper.config()
     return [TsaEndpoint(url, config.anchors()) for url in config.urls]
+
+
+@dataclass(frozen=True)
+class SealMaterial:
+    """What sealing PDFs needs, as bytes, for worker processes of this process (`add` seals
+    its PDFs where it extracts them, on every core): the unlocked seal key and certificates,
+    the TSAs with their pinned CAs, the TSAs already known to be down, the seal's reason.
+
+    The private keys travel only to this process's own workers (they die with it) and are
+    never written anywhere."""
+
+    key_der: bytes
+    cert_der: bytes
+    chain_der: tuple[bytes, ...]
+    kind: str
+    ca_key_der: bytes | None
+    tsas: tuple[tuple[str, tuple[bytes, ...]], ...]
+    skip_tsa: frozenset[str]
+    reason: str
+
+    @classmethod
+    def of(cls, vault: Vault, reason: str) -> SealMaterial | None:
+        """The vault's seal material (unlocking the seal key); None when the vault has no
+        seal certificate."""
+        if not vault.seal_store.exists():
+            return None
+        identity = vault.seal_store.unlock()
+        der = serialization.Encoding.DER
+
+        def key_bytes(key: Any) -> bytes:  # noqa: ANN401 - an EC or RSA private key
+            return bytes(key.private_bytes(der, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+
+        tsas = vault_tsas(vault)
+        return cls(
+            key_der=key_bytes(identity.key), cert_der=identity.cert.public_bytes(der),
+            chain_der=tuple(c.public_bytes(der) for c in identity.chain), kind=identity.kind,
+            ca_key_der=key_bytes(identity.ca_key) if identity.ca_key is not None else None,
+            tsas=tuple((t.url, tuple(a.public_bytes(der) for a in t.anchors)) for t in tsas),
+            skip_tsa=frozenset(t.url for t in tsas if vault.timestamper.is_down(t.url)),
+            reason=reason)
+
+    def identity(self) -> SealIdentity:
+        """The seal identity (loaded once per process)."""
+        cached = _IDENTITIES.get(self.cert_der)
+        if cached is None:
+            from cryptography.hazmat.primitives.asymmetric import ec
+
+            key = serialization.load_der_private_key(self.key_der, password=None)
+            ca_key = (serialization.load_der_private_key(self.ca_key_der, password=None)
+                      if self.ca_key_der is not None else None)
+            cached = _IDENTITIES[self.cert_der] = SealIdentity(
+                key=key,  # type: ignore[arg-type]
+                cert=x509.load_der_x509_certificate(self.cert_der),
+                chain=[x509.load_der_x509_certificate(c) for c in self.chain_der],
+                kind=self.kind,
+                ca_key=ca_key if isinstance(ca_key, ec.EllipticCurvePrivateKey) else None)
+        return cached
+
+    def endpoints(self) -> list[TsaEndpoint]:
+        """The TSAs, each with its pinned CA certificates."""
+        return [TsaEndpoint(url, [x509.load_der_x509_certificate(a) for a in anchors])
+                for url, anchors in self.tsas]
+
+
+def load_signing_modules() -> None:
+    """Import what sealing needs (pyHanko takes a good part of a second) once, here: worker
+    processes forked after this inherit it instead of each importing it again."""
+    import pyhanko.pdf_utils.embed
+    import pyhanko.pdf_utils.incremental_writer
+    import pyhanko.sign.signers
+    import pyhanko.sign.validation.dss  # noqa: F401
+
+
+_IDENTITIES: dict[bytes, SealIdentity] = {}
+# TSAs that failed in this process lately (until when they are not asked): a worker does
+# not wait out a dead TSA for every file.
+_FAILED_HERE: dict[str, float] = {}
+
+
+@dataclass
+class StagedSeal:
+    """A sealed copy made by `seal_staged`, or why there is none; which TSAs failed."""
+
+    copy: SealedCopy | None
+    warnings: list[str]
+    failed_tsas: list[str]
+
+
+def _failed_here() -> frozenset[str]:
+    now = time.monotonic()
+    return frozenset(url for url, until in _FAILED_HERE.items() if until > now)
+
+
+def seal_staged(material: SealMaterial, data: bytes, name: str, folder: Path) -> StagedSeal:
+    """Seal a copy of PDF bytes into a new file in `folder` (on the blob store's filesystem,
+    fsynced, so the blob store takes it by a rename). Runs in `add`'s worker processes."""
+    try:
+        seal = seal_pdf(data, material.identity(), tsas=material.endpoints(), reason=material.reason,
+                        skip_tsa=material.skip_tsa | _failed_here())
+    except UsageError as exc:
+        return StagedSeal(None, [f"{name}: no sealed PDF copy: {exc.message}"], [])
+    failed = [url for url, _ in material.tsas
+              if any(w.startswith(f"the TSA at {url} gave no") for w in seal.warnings)]
+    for url in failed:
+        _FAILED_HERE[url] = time.monotonic() + RETRY_AFTER_SECONDS
+    fd, tmp = tempfile.mkstemp(prefix=f".{sealed_name(name)[:60]}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(seal.data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    spec = ArtifactSpec(sealed_name(name), "application/pdf", sha256_hex(seal.data), len(seal.data))
+    seal.data = b""  # on disk now; not sent back through the pool
+    return StagedSeal(SealedCopy(Path(tmp), spec, seal), [f"{name}: {w}" for w in seal.warnings],
+                      failed)
 
 
 def make_sealed_copy(vault: Vault, data: bytes, name: str, *,

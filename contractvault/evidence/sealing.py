@@ -41,14 +41,16 @@ def seal_document(vault: Vault, *, kind: str, artifacts: list[ArtifactSpec],
     return sealed
 
 
-def seal_documents(vault: Vault, specs: list[SealSpec]) -> list[Sealed]:
+def seal_documents(vault: Vault, specs: list[SealSpec], *, index: bool = True) -> list[Sealed]:
     """Seal a batch of records about documents (one lock, one transaction, one ledger
     write; each still a record of its own, each with its to-index mark), then index their
-    documents with one index writer."""
+    documents with one index writer. `index=False` leaves indexing to the caller (`add`
+    indexes several sealed batches with one writer); the marks are written either way."""
     sealed = vault.seal_many([SealSpec(sp.kind, sp.artifacts, sp.context,
                                        _with_marks(sp.build_rows, None)) for sp in specs])
-    index_sealed(vault, [document_ref(x.subject.document_id) for x in sealed
-                         if x.subject.document_id is not None])
+    if index:
+        index_sealed(vault, [document_ref(x.subject.document_id) for x in sealed
+                             if x.subject.document_id is not None])
     return sealed
 
 

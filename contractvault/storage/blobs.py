@@ -36,6 +36,18 @@ class BlobStore:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        # Subfolders whose entry in `root` is known to be on disk: every one that existed
+        # when this process first fsynced `root`, and every one it made (and fsynced) since.
+        # A rename into one of them needs only that subfolder fsynced.
+        self._durable: set[str] | None = None
+
+    def prepare(self) -> None:
+        """Make the 256 subfolders at once, with one fsync (at `init`): a first bulk add
+        then pays no fsync of `root` per new subfolder."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        for n in range(256):
+            (self.root / f"{n:02x}").mkdir(exist_ok=True)
+        fsync_dir(self.root)
 
     def path_for(self, sha256: str) -> Path:
         """Where the blob with this hash lives (whether or not it exists)."""
@@ -76,12 +88,28 @@ class BlobStore:
         if dest.exists():
             staged.unlink(missing_ok=True)
         else:
-            dest.parent.mkdir(parents=True, exist_ok=True)
+            self._durable_folder(dest.parent)
             os.chmod(staged, 0o444)
             os.replace(staged, dest)
             fsync_dir(dest.parent)
-            fsync_dir(dest.parent.parent)
         return sha256, dest.stat().st_size
+
+    def _durable_folder(self, folder: Path) -> None:
+        """Make `folder` (a subfolder of `root`) exist with its entry in `root` on disk.
+
+        The first time, one fsync of `root` makes durable every subfolder there is (made by
+        any process before that moment); after that `root` is fsynced only for a subfolder
+        this process makes, so a bulk add pays one fsync per blob instead of two."""
+        if self._durable is None:
+            self.root.mkdir(parents=True, exist_ok=True)
+            present = {p.name for p in self.root.iterdir() if p.is_dir()}
+            fsync_dir(self.root)
+            self._durable = present
+        if folder.name in self._durable and folder.is_dir():
+            return
+        folder.mkdir(parents=True, exist_ok=True)
+        fsync_dir(self.root)
+        self._durable.add(folder.name)
 
     def put_bytes(self, data: bytes, sha256: str) -> tuple[str, int]:
         """Store bytes whose hash the caller computed; returns (sha256, size)."""
