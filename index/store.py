@@ -21,6 +21,7 @@ import logging
 import os
 import pickle
 import struct
+import sys
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -64,6 +65,30 @@ CORRUPTION_ERRORS: tuple[type[BaseException], ...] = (
 
 MAX_SEGMENTS = 8  # searches open one matcher tree per segment; keep them few
 PARALLEL_FROM = 300  # documents from which a rebuild uses several processes
+PARALLEL_ADD_FROM = 1000  # clauses from which an add uses several processes
+
+
+class _WritersDieWithParent:
+    """While alive: processes that multiprocessing forks here (the multi-process writer's
+    sub-writers) are killed by the kernel when this process dies (Linux). A sub-writer
+    otherwise outlives a SIGKILLed add or reindex, blocked for ever on its job queue."""
+
+    def __init__(self) -> None:
+        import multiprocessing.util
+
+        self.pid = os.getpid()
+        # Held weakly: the hook is gone once this object is (after the writer).
+        multiprocessing.util.register_after_fork(self, _die_with_parent)
+
+
+def _die_with_parent(guard: _WritersDieWithParent) -> None:
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+    if os.getppid() != guard.pid:
+        os._exit(1)  # the parent died before the death signal was set
 
 
 def merge_policy(writer: Any, segments: list[Any]) -> list[Any]:
@@ -211,9 +236,11 @@ class ClauseIndex:
     # -- writing -------------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def _writer(self, change: dict[str, Any]) -> Iterator[Any]:
+    def _writer(self, change: dict[str, Any], procs: int = 1) -> Iterator[Any]:
         """A Whoosh writer on the live generation, under the index's write lock; the change
-        is journalled first when a rebuild is running."""
+        is journalled first when a rebuild is running. With ``procs`` > 1 it is Whoosh's
+        multi-process writer (a new segment per process), under the same lock."""
+        guard = _WritersDieWithParent() if procs > 1 else None
         recovered = False
         while True:
             self._ensure_ready()
@@ -223,7 +250,9 @@ class ClauseIndex:
                 gen = self.generations.live()
                 if gen is None:
                     raise FileNotFoundError(f"no live generation in {self.path}")
-                writer = self._open(gen).writer(timeout=self.generations.LOCK_TIMEOUT)
+                writer = self._open(gen).writer(
+                    timeout=self.generations.LOCK_TIMEOUT,
+                    **({"procs": procs, "multisegment": True, "batchsize": 100} if procs > 1 else {}))
                 break
             except LockError as exc:
                 lock.__exit__(None, None, None)
@@ -252,6 +281,7 @@ class ClauseIndex:
             raise
         finally:
             lock.__exit__(None, None, None)
+            del guard  # the sub-writers are done
 
     def add(self, docs: Sequence[IndexDocument], progress: Progress | None = None) -> int:
         """Index ``docs``, replacing any clauses already indexed for the same document_id.
@@ -261,7 +291,10 @@ class ClauseIndex:
         """
         prepared = [(doc.document_id, clause_records(doc, self.doc_type_words)) for doc in docs]
         change = {"op": "add", "docs": [doc.as_dict() for doc in docs]}
-        with self._writer(change) as writer:
+        # A large batch (a bulk add) is analysed and written on every core.
+        clauses = sum(len(records) for _, records in prepared)
+        procs = self.processes if clauses >= PARALLEL_ADD_FROM else 1
+        with self._writer(change, procs) as writer:
             return _add_prepared(writer, prepared, progress)
 
     def remove(self, document_id: str) -> None:
@@ -347,6 +380,7 @@ class ClauseIndex:
         assert self._source is not None
         total, documents = self._source()
         procs = self.processes if total >= PARALLEL_FROM else 1
+        guard = _WritersDieWithParent() if procs > 1 else None
         if procs > 1:
             writer = ix.writer(procs=procs, multisegment=True, limitmb=128, batchsize=200)
         else:
@@ -365,6 +399,7 @@ class ClauseIndex:
             writer.cancel()
             raise
         writer.commit()
+        del guard  # the sub-writers are done
         return count
 
     # -- reading -------------------------------------------------------------------------
