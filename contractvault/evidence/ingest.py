@@ -116,14 +116,16 @@ def extract_all(paths: list[Path], stage_dir: Path | None = None, workers: int |
 def add_document_rows(s: Session, vault: Vault, *, contract_id: int, doc: ExtractedDocument,
                       doc_type: str, title: str, source_name: str, origin: str,
                       language: str | None = None, url: str | None = None,
-                      capture_id: str | None = None, supersedes_id: int | None = None) -> Document:
+                      capture_id: str | None = None, supersedes_id: int | None = None,
+                      unsynced: set[Path] | None = None) -> Document:
     """Store the blob and add a document with its pages (inside a sealing transaction).
 
     The blob is the copy extraction read (`doc.stored`), moved into the store; a file
-    without one is copied here, and refused if it no longer hashes as it did.
+    without one is copied here, and refused if it no longer hashes as it did. With
+    `unsynced` the blob's folder is left there for the caller to fsync before the commit.
     """
     if doc.stored is not None:
-        vault.blobs.put_staged(doc.stored, doc.sha256)
+        vault.blobs.put_staged(doc.stored, doc.sha256, unsynced)
     else:
         vault.store_file(doc.path, doc.sha256)
     row = Document(
@@ -244,8 +246,12 @@ def _seal_batch(vault: Vault, docs: list[tuple[ExtractedDocument, StagedSeal | N
     if not fresh:
         return contract_pk
     holder = {"pk": contract_pk}  # the first record of a new contract creates it
+    # Blob folders renamed into and not yet fsynced: fsynced together by the batch's last
+    # row builder, so before the transaction (and the ledger) names any of the blobs.
+    unsynced: set[Path] = set()
 
-    def builder(doc: ExtractedDocument, copy: SealedCopy | None) -> Callable[[Session], Subject]:
+    def builder(doc: ExtractedDocument, copy: SealedCopy | None,
+                last: bool) -> Callable[[Session], Subject]:
         def build(s: Session) -> Subject:
             if holder["pk"] is None:
                 assert new_title is not None
@@ -253,10 +259,13 @@ def _seal_batch(vault: Vault, docs: list[tuple[ExtractedDocument, StagedSeal | N
             pk = holder["pk"]
             assert pk is not None
             row = add_document_rows(s, vault, contract_id=pk, doc=doc, doc_type=doc_type,
-                                    title=doc.path.stem, source_name=doc.path.name, origin="add")
+                                    title=doc.path.stem, source_name=doc.path.name, origin="add",
+                                    unsynced=unsynced)
             if copy is not None:
                 # Written and fsynced by the worker on the blob store's filesystem.
-                vault.blobs.put_staged(copy.path, copy.spec.sha256)
+                vault.blobs.put_staged(copy.path, copy.spec.sha256, unsynced)
+            if last:
+                vault.blobs.sync_folders(unsynced)
             return Subject(contract_id=pk, document_id=row.id)
 
         return build
@@ -270,7 +279,7 @@ def _seal_batch(vault: Vault, docs: list[tuple[ExtractedDocument, StagedSeal | N
                      "source_name": doc.path.name, "page_count": len(doc.pages),
                      "has_text": doc.has_text, "text_sha256": doc.text_sha256,
                      **({"pdf_seal": copies[n].seal.as_dict()} if n in copies else {})},
-            build_rows=builder(doc, copies.get(n)),
+            build_rows=builder(doc, copies.get(n), last=n == len(fresh) - 1),
         )
         for n, doc in enumerate(fresh)
     ]

@@ -81,9 +81,14 @@ class BlobStore:
             staged[0].unlink(missing_ok=True)
         return digest, size
 
-    def put_staged(self, staged: Path, sha256: str) -> tuple[str, int]:
+    def put_staged(self, staged: Path, sha256: str,
+                   unsynced: set[Path] | None = None) -> tuple[str, int]:
         """Move a file copied and hashed by `stage_copy` (on the vault's filesystem) into
-        the store under its hash; the staged file is gone afterwards. Returns (sha256, size)."""
+        the store under its hash; the staged file is gone afterwards. Returns (sha256, size).
+
+        With `unsynced`, the folder the file was renamed into is added to it instead of
+        fsynced: the caller fsyncs them all with `sync_folders` before it commits anything
+        that names the blob."""
         dest = self.path_for(sha256)
         if dest.exists():
             staged.unlink(missing_ok=True)
@@ -91,8 +96,25 @@ class BlobStore:
             self._durable_folder(dest.parent)
             os.chmod(staged, 0o444)
             os.replace(staged, dest)
-            fsync_dir(dest.parent)
+            if unsynced is None:
+                fsync_dir(dest.parent)
+            else:
+                unsynced.add(dest.parent)
         return sha256, dest.stat().st_size
+
+    @staticmethod
+    def sync_folders(folders: set[Path]) -> None:
+        """fsync the folders at once, from several threads: the filesystem's journal then
+        commits them together (a batch of 32 files took 64 journal commits one after
+        another)."""
+        if len(folders) <= 1:
+            for folder in folders:
+                fsync_dir(folder)
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=min(16, len(folders))) as pool:
+            list(pool.map(fsync_dir, sorted(folders)))
 
     def _durable_folder(self, folder: Path) -> None:
         """Make `folder` (a subfolder of `root`) exist with its entry in `root` on disk.
