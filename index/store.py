@@ -65,7 +65,7 @@ CORRUPTION_ERRORS: tuple[type[BaseException], ...] = (
 
 MAX_SEGMENTS = 8  # searches open one matcher tree per segment; keep them few
 PARALLEL_FROM = 300  # documents from which a rebuild uses several processes
-PARALLEL_ADD_FROM = 1000  # clauses from which an add uses several processes
+PARALLEL_ADD_FROM = 3000  # clauses from which an add uses several processes (below, forking costs more)
 
 
 class _WritersDieWithParent:
