@@ -195,7 +195,8 @@ class Ranker:
         self.priors = dict(weights.priors)
         # TF-IDF needs no field-length lookups: about a third faster for the first stage
         self.fast = Searcher(searcher.reader(), weighting=TF_IDF(), closereader=False)
-        self._by_document: dict[tuple[str, ...], set[int]] = {}
+        self._by_document: dict[str, frozenset[int]] = {}
+        self._owner: dict[int, str] = {}  # clause -> its document, for the documents cached
 
     # -- plain words ---------------------------------------------------------------------
 
@@ -257,15 +258,28 @@ class Ranker:
         keep = max(limit * KEEP_PER_HIT, KEEP_MIN)
         return self._score(plan, sorted(candidates), meta, keep), total
 
-    def _clauses_of(self, document_ids: list[str], flt: Filters) -> set[int]:
-        key = tuple(document_ids)
-        docs = self._by_document.get(key)
+    def _clauses_of_document(self, document_id: str) -> frozenset[int]:
+        """The clauses of one document, cached per searcher (one term's postings each: an
+        OR over thousands of documents' ids cost ~45 ms a query in Whoosh's union tree)."""
+        docs = self._by_document.get(document_id)
         if docs is None:
-            if len(self._by_document) > 256:
-                self._by_document.clear()
-            q = wq.Or([wq.Term("document_id", d) for d in document_ids])
-            docs = self._by_document[key] = set(self.searcher.docs_for_query(q))
-        docs = set(docs)
+            docs = frozenset(self.searcher.docs_for_query(wq.Term("document_id", document_id)))
+            self._by_document[document_id] = docs
+            for docnum in docs:
+                self._owner[docnum] = document_id
+        return docs
+
+    def _candidates_in(self, document_ids: set[str], candidates: list[int]) -> set[int]:
+        """The candidates that are clauses of the given documents."""
+        for d in document_ids:
+            self._clauses_of_document(d)
+        owner = self._owner
+        return {c for c in candidates if owner.get(c) in document_ids}
+
+    def _clauses_of(self, document_ids: list[str], flt: Filters) -> set[int]:
+        docs: set[int] = set()
+        for d in document_ids:
+            docs.update(self._clauses_of_document(d))
         if flt[0] is not None:
             docs &= flt[0]
         if flt[1] is not None:
@@ -336,7 +350,7 @@ class Ranker:
             best = [max((per[ci] for per in per_doc.values()), default=0.0) for ci in range(n)]
             fallback = max(best) or 1.0
             for ci, docs in meta.items():
-                clauses = self._clauses_of(sorted(docs), (None, None)).intersection(candidates)
+                clauses = self._candidates_in(docs, candidates)
                 named |= clauses
                 for docnum in clauses:
                     per = per_doc.setdefault(docnum, [0.0] * n)
