@@ -38,6 +38,8 @@ def shingles(text: str, k: int = 3) -> frozenset[int]:
     words = [w.lower() for w in _WORD_RE.findall(text, 0, 12 * SHINGLE_WORDS)][:SHINGLE_WORDS]
     if len(words) < k:
         return frozenset(hash(w) for w in words)
+    if k == 3:  # the same hashes as below, without building slices (about twice as fast)
+        return frozenset(map(hash, zip(words, words[1:], words[2:], strict=False)))
     return frozenset(hash(tuple(words[i : i + k])) for i in range(len(words) - k + 1))
 
 

@@ -33,6 +33,7 @@ class DisMaxMatcher(mcore.Matcher):
     def __init__(self, subs: Sequence[Any], tiebreak: float = 0.0, boost: float = 1.0) -> None:
         super().__init__()
         self.subs = [m for m in subs if m.is_active()]
+        self._live = list(self.subs)  # the subs still active (they change only when moved)
         self.tiebreak = tiebreak
         self.boost = boost
 
@@ -49,11 +50,12 @@ class DisMaxMatcher(mcore.Matcher):
         return 1 + max((m.depth() for m in self.subs), default=0)
 
     def is_active(self) -> bool:
-        return any(m.is_active() for m in self.subs)
+        return bool(self._live)
 
     def reset(self) -> None:
         for m in self.subs:
             m.reset()
+        self._live = [m for m in self.subs if m.is_active()]
 
     def replace(self, minquality: float = 0) -> Any:
         active = [m for m in self.subs if m.is_active()]
@@ -78,28 +80,34 @@ class DisMaxMatcher(mcore.Matcher):
         return all(m.supports(astype) for m in self.subs)
 
     def id(self) -> int:
-        return min(m.id() for m in self.subs if m.is_active())
+        return min([m.id() for m in self._live])
 
     def _current(self) -> list[Any]:
         """The sub-matchers positioned on the current document."""
-        active = [m for m in self.subs if m.is_active()]
-        if not active:
+        live = self._live
+        if not live:
             return []
-        cur = min(m.id() for m in active)
-        return [m for m in active if m.id() == cur]
+        ids = [m.id() for m in live]
+        cur = min(ids)
+        return [m for m, i in zip(live, ids, strict=True) if i == cur]
 
     def next(self) -> None:
-        if not self.is_active():
+        if not self._live:
             raise mcore.ReadTooFar
         for m in self._current():
             m.next()
+        self._live = [m for m in self._live if m.is_active()]
 
     def skip_to(self, id: int) -> None:  # noqa: A002 - Whoosh's signature
-        if not self.is_active():
+        if not self._live:
             raise mcore.ReadTooFar
-        for m in self.subs:
-            if m.is_active() and m.id() < id:
+        moved = False
+        for m in self._live:
+            if m.id() < id:
                 m.skip_to(id)
+                moved = True
+        if moved:
+            self._live = [m for m in self._live if m.is_active()]
 
     def value(self) -> Any:
         return self._current()[0].value()

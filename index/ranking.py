@@ -32,7 +32,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.scoring import TF_IDF
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching.wrappers import WrappingMatcher
+from whoosh.scoring import TF_IDF, TF_IDFScorer
 from whoosh.searching import Searcher
 
 from index.errors import QueryError
@@ -46,6 +48,7 @@ COMMON_MIN = 1_000  # ... (when in more than this many: small archives keep them
 POSTINGS_BUDGET = 20_000  # ... and the rarest are used up to this many postings
 META_DOCUMENTS = 40  # documents matched by metadata whose clauses join the candidates
 KEEP_PER_HIT, KEEP_MIN = 4, 40  # clauses ranked exactly per hit asked for (room to fold)
+OWNERS_FROM = 64  # documents named by metadata from which every clause's document is mapped
 EXACT_COUNT_POSTINGS = 10_000  # count matches exactly up to this many postings, else estimate
 
 
@@ -172,6 +175,41 @@ def _stem_pattern(word: str, language: str) -> str:
     return r"(?<!\w)" + re.escape(stem) + r"\w*"
 
 
+def _accumulate(m: Any, offset: int, into: dict[int, float]) -> None:
+    """Add a term matcher's scores into ``into[docnum]``, as Whoosh's array matcher does
+    (``a[doc] += score``, terms in query order), reading a plain TF-IDF posting list a
+    block at a time: the same floating-point operations, without five method calls a
+    posting (the first stage's main cost)."""
+    boost = 1.0
+    leaf = m
+    if type(m) is WrappingMatcher:
+        boost, leaf = m.boost, m.child
+    if type(leaf) is W3LeafMatcher and type(leaf.scorer) is TF_IDFScorer:
+        idf = leaf.scorer.idf
+        get = into.get
+        while leaf.is_active():
+            if leaf._ids is None:
+                leaf._read_ids()
+            if leaf._weights is None:
+                leaf._read_weights()
+            ids, weights, end = leaf._ids, leaf._weights, leaf._blocklength
+            if leaf is m:  # unboosted: score = weight × idf
+                for i in range(leaf._i, end):
+                    d = ids[i] + offset
+                    into[d] = get(d, 0.0) + (weights[i] * idf) * 1.0
+            else:  # WrappingMatcher: (weight × idf) × boost
+                for i in range(leaf._i, end):
+                    d = ids[i] + offset
+                    into[d] = get(d, 0.0) + ((weights[i] * idf) * boost) * 1.0
+            leaf._i = end - 1
+            leaf.next()  # to the next block
+        return
+    while m.is_active():  # anything else (deletions filtered, other scorers): one by one
+        d = m.id() + offset
+        into[d] = into.get(d, 0.0) + m.score() * 1.0
+        m.next()
+
+
 class _ArrayOr(wq.Or):
     """An OR that preloads scores into arrays: the fastest way in Whoosh to score every
     document matching a flat list of terms (used unoptimized, for the first stage)."""
@@ -197,6 +235,7 @@ class Ranker:
         self.fast = Searcher(searcher.reader(), weighting=TF_IDF(), closereader=False)
         self._by_document: dict[str, frozenset[int]] = {}
         self._owner: dict[int, str] = {}  # clause -> its document, for the documents cached
+        self._owners_complete = False
 
     # -- plain words ---------------------------------------------------------------------
 
@@ -213,11 +252,14 @@ class Ranker:
             if not terms or not all(doc_frequency(reader, "meta", t) for t in terms):
                 continue
             q = wq.And([wq.Term("meta", t) for t in terms]) if len(terms) > 1 else wq.Term("meta", terms[0])
-            docs = set()
-            for docnum in self.searcher.docs_for_query(q):
-                if flt[1] is not None and docnum in flt[1]:
-                    continue
-                docs.add(self.searcher.stored_fields(docnum)["document_id"])
+            firsts = [d for d in self.searcher.docs_for_query(q) if flt[1] is None or d not in flt[1]]
+            if len(firsts) > OWNERS_FROM:
+                self._all_owners()
+            owner = self._owner
+            docs = {
+                owner[d] if d in owner else self.searcher.stored_fields(d)["document_id"]
+                for d in firsts
+            }
             if docs:
                 out[ci] = docs
         return out
@@ -239,12 +281,11 @@ class Ranker:
             first = self.fast.search(flat, limit=pool, filter=flt[0], mask=flt[1])
             df = doc_frequency(reader, flat.fieldname, flat.text)
             total = len(first) if df <= EXACT_COUNT_POSTINGS else df
+            candidates = {h.docnum for h in first}
         else:
-            # several terms: the array matcher scores all matches fast, and the number of
-            # matches comes for free
-            first = self.fast.search(flat, limit=pool, filter=flt[0], mask=flt[1], optimize=False)
-            total = len(first)
-        candidates = {h.docnum for h in first}
+            # several terms: every match scored (as Whoosh's array matcher would), and the
+            # number of matches comes for free
+            candidates, total = self._array_top(flat, pool, flt)
         meta = self._meta_documents(plan, flt)
         documents = set().union(*meta.values()) if meta else set()
         if documents and len(documents) <= META_DOCUMENTS:
@@ -253,8 +294,11 @@ class Ranker:
             rest_flat = _flat(candidate_terms(rest, reader)) if rest.concepts else flat
             allow = self._clauses_of(sorted(documents), flt)
             if allow and rest_flat is not wq.NullQuery:
-                extra = self.fast.search(rest_flat, limit=pool, filter=allow, optimize=False)
-                candidates.update(h.docnum for h in extra)
+                if isinstance(rest_flat, _ArrayOr):
+                    candidates.update(self._array_top(rest_flat, pool, (allow, None))[0])
+                else:
+                    extra = self.fast.search(rest_flat, limit=pool, filter=allow, optimize=False)
+                    candidates.update(h.docnum for h in extra)
         keep = max(limit * KEEP_PER_HIT, KEEP_MIN)
         return self._score(plan, sorted(candidates), meta, keep), total
 
@@ -268,6 +312,33 @@ class Ranker:
             for docnum in docs:
                 self._owner[docnum] = document_id
         return docs
+
+    def _array_top(self, flat: wq.Or, pool: int, flt: Filters) -> tuple[set[int], int]:
+        """The ``pool`` best clauses for a flat OR of terms by TF-IDF, and the number of
+        clauses matching it; what ``fast.search(flat, limit=pool, filter=, mask=,
+        optimize=False)`` finds (the same scores; ties to the lower document number, as
+        Whoosh's top collector keeps them)."""
+        context = self.fast.context()
+        scores: dict[int, float] = {}
+        for sub, offset in self.fast.leaf_searchers():
+            for q in flat.subqueries:
+                _accumulate(q.matcher(sub, context), offset, scores)
+        allow, mask = flt
+        matched = [
+            (-score, d)
+            for d, score in scores.items()
+            if score > 0 and (allow is None or d in allow) and (mask is None or d not in mask)
+        ]
+        return {d for _s, d in heapq.nsmallest(pool, matched)}, len(matched)
+
+    def _all_owners(self) -> None:
+        """Every clause's document, once per searcher (reading a stored document id costs
+        ~0.1 ms: a title word shared by thousands of documents cost more than the search)."""
+        if self._owners_complete:
+            return
+        for text in self.searcher.reader().lexicon("document_id"):
+            self._clauses_of_document(text.decode("utf-8") if isinstance(text, bytes) else text)
+        self._owners_complete = True
 
     def _candidates_in(self, document_ids: set[str], candidates: list[int]) -> set[int]:
         """The candidates that are clauses of the given documents."""
