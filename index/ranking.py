@@ -25,6 +25,7 @@ Both end in :func:`index.collapse.fold`, which folds versions and near-duplicate
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import re
 from collections.abc import Sequence
@@ -145,18 +146,22 @@ def _score_into(
 ) -> None:
     """Score sorted document numbers (of one segment starting at ``offset``) with a
     matcher, into ``into[docnum][ci]``."""
-    for docnum in docnums:
-        local = docnum - offset
-        if not m.is_active():
-            break
-        if m.id() < local:
+    i, end = 0, len(docnums)
+    while i < end and m.is_active():
+        local = docnums[i] - offset
+        at = m.id()
+        if at < local:
             m.skip_to(local)
             if not m.is_active():
                 break
-        if m.id() == local:
+            at = m.id()
+        if at == local:
             s = m.score()
             if s > 0:
-                into.setdefault(docnum, [0.0] * n)[ci] = s
+                into.setdefault(docnums[i], [0.0] * n)[ci] = s
+            i += 1
+        else:  # the candidates before the matcher's next match cannot match: jump them
+            i = bisect.bisect_left(docnums, at + offset, i + 1)
 
 
 def _stem_pattern(word: str, language: str) -> str:
