@@ -414,3 +414,47 @@ def test_a_law_number_in_a_question_does_not_point_at_a_clause(tmp_path):
     ix = index_of(tmp_path, [doc("en", pages, language="en")])
     hits = ix.search("breach 2016/679").hits
     assert hits[0].clause == "2.1", [h.clause for h in hits]
+
+
+# -- speed paths give Whoosh's answers ------------------------------------------------------
+
+
+def test_block_read_first_stage_finds_what_whoosh_finds(tmp_path):
+    """The first stage scores a flat OR of terms by reading postings a block at a time
+    (index.ranking.Ranker._array_top); it must pick the same candidates, ties included, and
+    count the same matches as Whoosh's own array-OR search, over several segments, with
+    a deleted document and with masked clauses."""
+    from index.ranking import Ranker, _ArrayOr
+
+    words = ["avgift", "ansvar", "sekretess", "uppsägning", "leverans", "vite", "tvist"]
+    docs = []
+    for d in range(12):
+        pages = [
+            "\n".join(
+                f"{s}.{c} Leverantören ska {words[(d + s + c) % 7]} och {words[(d * c) % 7]} "
+                f"enligt avtalet {'med vite ' * (c % 3)}och punkten {s}.{c}."
+                for c in range(1, 6)
+            )
+            for s in range(1, 4)
+        ]
+        docs.append(doc(f"D-{d}", pages))
+    ix = ClauseIndex(tmp_path / "ix", source=lambda: (len(docs), docs))
+    for part in (docs[:4], docs[4:8], docs[8:]):  # one segment each
+        ix.add(part)
+    ix.remove("D-5")  # deleted clauses: Whoosh filters their postings
+    ix.search("avgift")
+    searcher = ix._get_searcher()
+    assert len(list(searcher.leaf_searchers())) > 1
+    ranker = Ranker(searcher, ix.weights)
+    masked = set(range(0, searcher.doc_count_all(), 7))
+    checked = 0
+    for terms in (["avgift", "vite"], ["ansvar", "sekretess", "tvist"], words):
+        flat = _ArrayOr([wq.Term("body_sv", t, boost=1.0 + i / 3) for i, t in enumerate(terms)])
+        for pool in (3, 10, 1000):  # small pools cut through tied scores
+            for mask in (None, masked):
+                hits = ranker.fast.search(flat, limit=pool, mask=mask, optimize=False)
+                want = ({h.docnum for h in hits}, len(hits))
+                assert ranker._array_top(flat, pool, (None, mask)) == want
+                checked += 1
+    assert checked == 18
+    ix.close()
