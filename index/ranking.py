@@ -500,7 +500,10 @@ class Ranker:
         reading more stored text costs about 0.1 ms a clause.)"""
         searcher = self.searcher
         pool = max(self.weights.pool // 3, limit * 5)
-        results = searcher.search(q, limit=pool, filter=flt[0], mask=flt[1])
+        # when the matches will be counted anyway, count them while searching: block-max
+        # skipping would leave them to be found again
+        counted = self._postings(q) <= EXACT_COUNT_POSTINGS
+        results = searcher.search(q, limit=pool, filter=flt[0], mask=flt[1], optimize=not counted)
         out = []
         exact: dict[int, int] = {}
         for h in results:
@@ -517,13 +520,15 @@ class Ranker:
     def _syntax_total(self, q: wq.Query, results: Any) -> int:
         """Exact number of matches when counting is cheap; Whoosh's estimate otherwise
         (counting every match of a very common word costs more than the search)."""
-        if results.has_exact_length():
+        if results.has_exact_length() or self._postings(q) <= EXACT_COUNT_POSTINGS:
             return len(results)
+        return max(results.scored_length(), int(results.estimated_length()))
+
+    def _postings(self, q: wq.Query) -> int:
+        """The number of postings of a query's terms (what counting its matches reads)."""
         reader = self.searcher.reader()
         postings = 0
         for f, t in q.iter_all_terms():
             text = t.decode("utf-8") if isinstance(t, bytes) else t
             postings += doc_frequency(reader, f, text)
-        if postings <= EXACT_COUNT_POSTINGS:
-            return len(results)
-        return max(results.scored_length(), int(results.estimated_length()))
+        return postings
