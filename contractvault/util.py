@@ -234,6 +234,19 @@ def _output_path(path: str | Path, noun: str) -> Path:
     return Path(path).expanduser().absolute()
 
 
+def _lstat_output(out: Path, noun: str) -> os.stat_result | None:
+    """What is at an output path now (never following a link), or None when nothing is."""
+    from contractvault.errors import echo
+
+    try:
+        return os.lstat(out)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise _output_usage(f"cannot use {echo(out)}", exc.strerror or type(exc).__name__,
+                            f"Name a new {noun}") from None
+
+
 def _check_folder_of(path: Path) -> None:
     """The folder an output is written in must exist and take a new file."""
     from contractvault.errors import echo
@@ -262,19 +275,13 @@ def new_output_file(path: str | Path, force: bool = False) -> Path:
     followed, a folder or device never replaced); a missing parent folder; a folder that
     takes no new file. Write it with `output_writer`, which checks again at the rename.
     """
+    import stat
+
     from contractvault.errors import echo
 
     out = _output_path(path, "file")
-    try:
-        st = os.lstat(out)
-    except FileNotFoundError:
-        st = None
-    except OSError as exc:
-        raise _output_usage(f"cannot use {echo(out)}", exc.strerror or type(exc).__name__,
-                            "Name a new file") from None
+    st = _lstat_output(out, "file")
     if st is not None:
-        import stat
-
         if not stat.S_ISREG(st.st_mode):
             kind = _kind(st)
             hint = ("Name a file inside it, e.g. " + echo(out / "export") if kind == "a folder"
@@ -369,18 +376,11 @@ def new_output_dir(path: str | Path) -> Path:
     from contractvault.errors import echo
 
     out = _output_path(path, "folder")
-    try:
-        st = os.lstat(out)
-    except FileNotFoundError:
-        st = None
-    except OSError as exc:
-        raise _output_usage(f"cannot use {echo(out)}", exc.strerror or type(exc).__name__,
-                            "Name a new folder") from None
+    st = _lstat_output(out, "folder")
     if st is not None:
-        if not stat.S_ISDIR(st.st_mode):
-            raise _output_usage(f"{echo(out)} is {'a file' if stat.S_ISREG(st.st_mode) else _kind(st)}",
-                                "the export writes a new folder", "Name a new folder")
-        raise _output_usage(f"{echo(out)} already exists", "an export never writes into an existing path",
+        what = ("already exists" if stat.S_ISDIR(st.st_mode)
+                else f"is {'a file' if stat.S_ISREG(st.st_mode) else _kind(st)}")
+        raise _output_usage(f"{echo(out)} {what}", "an export writes only a new folder",
                             "Name a new folder")
     _check_folder_of(out)
     return out
