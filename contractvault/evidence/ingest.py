@@ -207,9 +207,9 @@ def add_files(vault: Vault, files: Iterable[Path], *, doc_type: str, contract: s
 def _seal_batch(vault: Vault, docs: list[tuple[ExtractedDocument, StagedSeal | None]],
                 result: AddResult, *, doc_type: str, contract_pk: int | None,
                 new_title: str | None, supplier: str | None, sealing: bool) -> int | None:
-    """Seal a batch of extracted files, each as its own record, in one transaction; then
-    index them with one writer. A file already stored in the contract is skipped with a
-    warning. A PDF's record names its sealed copy only when the copy is there, and the
+    """Seal a batch of extracted files, each as its own record, in one transaction (the
+    caller indexes them, INDEX_BATCH at a time). A file already stored in the contract is
+    skipped with a warning. A PDF's record names its sealed copy only when the copy is there, and the
     copy enters the blob store in the record's own transaction."""
     fresh: list[ExtractedDocument] = []
     copies: dict[int, SealedCopy] = {}
