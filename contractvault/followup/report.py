@@ -82,6 +82,13 @@ class Finding:
                 "secret": self.secret}
 
 
+def _unreadable(contract_id: str, title: str, detail: str, secret: bool) -> Finding:
+    """The finding for a contract whose dates no calendar computation can hold."""
+    return Finding(contract_id, title, "high", "unreadable-terms",
+                   f"its dates cannot be computed ({detail}): correct its terms with "
+                   "'contract set'", secret)
+
+
 def _contract_findings(c: Contract, doc_types: set[str], held: date | None,
                        on: date) -> list[Finding]:
     assert c.id is not None
@@ -193,9 +200,8 @@ def build_report(vault: Vault, *, on: date | None = None, check_evidence: bool =
             except (OverflowError, ValueError) as exc:
                 # One contract with terms no date can hold is a finding, not the end of
                 # the report (its dates are reported once, below, with the deadlines).
-                findings.append(Finding(contract_ref(pk), c.title, "high", "unreadable-terms",
-                                        f"its dates cannot be computed ({terms_summary(c)}: "
-                                        f"{exc}): correct them with 'contract set'", c.secret))
+                findings.append(_unreadable(contract_ref(pk), c.title,
+                                            f"{terms_summary(c)}: {exc}", c.secret))
         for ch in changed_terms(s):
             c = contracts.get(ch.contract_id)
             if c is None:
@@ -216,9 +222,7 @@ def build_report(vault: Vault, *, on: date | None = None, check_evidence: bool =
     reported = {f.contract_id for f in findings if f.kind == "unreadable-terms"}
     for skip in listing.skipped:
         if skip.contract_id not in reported:
-            findings.append(Finding(skip.contract_id, skip.title, "high", "unreadable-terms",
-                                    f"its deadlines cannot be computed ({skip.detail}): "
-                                    "correct its terms with 'contract set'", skip.secret))
+            findings.append(_unreadable(skip.contract_id, skip.title, skip.detail, skip.secret))
     for item in listing.items:
         if item.kind == "changed-terms" or (item.kind == "followup" and item.overdue):
             continue  # reported above as changed-terms / followup-documentation
