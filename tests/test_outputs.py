@@ -37,6 +37,15 @@ def _leftovers(folder: Path) -> list[Path]:
     return sorted(folder.glob(".*.tmp")) + sorted(folder.glob(".*.tmp.kept"))
 
 
+
+def _fresh_vault(tmp_path: Path) -> dict[str, str]:
+    """An empty vault of the test's own, for tests that change what is in it."""
+    env = {"CONTRACTVAULT_PASSPHRASE": PASSPHRASE, "CONTRACTVAULT_HOME": str(tmp_path / "v"),
+           "CONTRACTVAULT_USER": "test.user"}
+    assert cv_run(env, "init").returncode == 0
+    return env
+
+
 @pytest.fixture(scope="module")
 def vault_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """A vault with one contract, one added document and an imported register."""
@@ -185,9 +194,7 @@ def test_an_identical_register_changes_nothing_and_a_changed_one_is_a_new_versio
 
 
 def test_search_says_where_the_matches_it_does_not_list_went(tmp_path: Path) -> None:
-    env = {"CONTRACTVAULT_PASSPHRASE": PASSPHRASE, "CONTRACTVAULT_HOME": str(tmp_path / "v"),
-           "CONTRACTVAULT_USER": "test.user"}
-    assert cv_run(env, "init").returncode == 0
+    env = _fresh_vault(tmp_path)
     clause = ("Liability cap. The supplier's total liability is capped at the fees paid "
               "in the twelve months before the claim.")
     files = []
@@ -263,9 +270,7 @@ def _closed_port() -> int:
 @pytest.mark.browser
 def test_capture_refusals_exit_with_their_documented_code_and_one_line(
         tmp_path: Path, servers: tuple[str, str]) -> None:
-    env = {"CONTRACTVAULT_PASSPHRASE": PASSPHRASE, "CONTRACTVAULT_HOME": str(tmp_path / "v"),
-           "CONTRACTVAULT_USER": "test.user"}
-    assert cv_run(env, "init").returncode == 0
+    env = _fresh_vault(tmp_path)
     http_base, https_base = servers
     cases = [
         ("nothing listens", f"http://127.0.0.1:{_closed_port()}/", 5, "nothing answers"),
@@ -292,9 +297,7 @@ def test_capture_refusals_exit_with_their_documented_code_and_one_line(
 @pytest.mark.browser
 def test_the_diarium_copy_names_files_by_id_type_and_what_they_are(
         tmp_path: Path, servers: tuple[str, str]) -> None:
-    env = {"CONTRACTVAULT_PASSPHRASE": PASSPHRASE, "CONTRACTVAULT_HOME": str(tmp_path / "v"),
-           "CONTRACTVAULT_USER": "test.user"}
-    assert cv_run(env, "init").returncode == 0
+    env = _fresh_vault(tmp_path)
     http_base, _ = servers
     first = cv_json(env, "capture", f"{http_base}/", "--doc-type", "villkor", "--new",
                     "Molntjänst", "--page-only")
