@@ -515,12 +515,14 @@ class Ranker:
                 text = " " + surface(fields.get("text", "")) + " "
                 exact[h.docnum] = sum(1 for p in phrases if f" {p} " in text)
         out.sort(key=lambda s: (-exact.get(s.docnum, 0), -s.score, s.docnum))
-        return out, self._syntax_total(q, results)
+        return out, self._syntax_total(q, results, counted)
 
-    def _syntax_total(self, q: wq.Query, results: Any) -> int:
-        """Exact number of matches when counting is cheap; Whoosh's estimate otherwise
-        (counting every match of a very common word costs more than the search)."""
-        if results.has_exact_length() or self._postings(q) <= EXACT_COUNT_POSTINGS:
+    @staticmethod
+    def _syntax_total(q: wq.Query, results: Any, counted: bool) -> int:
+        """Exact number of matches when counting is cheap (`counted`: the search counted
+        them); Whoosh's estimate otherwise (counting every match of a very common word
+        costs more than the search)."""
+        if counted or results.has_exact_length():
             return len(results)
         return max(results.scored_length(), int(results.estimated_length()))
 

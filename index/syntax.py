@@ -63,7 +63,9 @@ _HOW_TO = (
 )
 
 
-_NEGATED_PHRASE_RE = re.compile(r'(?:\bNOT\s+|(?:^|(?<=\s))-)"[^"]*"')
+# Quotes that are not phrases asked of the clause text: after NOT or -, or a field's value
+# (supplier:"Acme Cloud" asks for a supplier, not for the words in a clause).
+_NEGATED_PHRASE_RE = re.compile(r'(?:\bNOT\s+|(?:^|(?<=\s))-|\b\w+:)"[^"]*"')
 _QUOTED_RE = re.compile(r'"([^"]*)"')
 _WORDS_RE = re.compile(r"\w+")
 
@@ -75,7 +77,8 @@ def surface(text: str) -> str:
 
 
 def quoted_phrases(qstring: str) -> list[str]:
-    """The quoted phrases a query asks for (not those after NOT or -), in surface form
+    """The quoted phrases a query asks of the clause text (not those after NOT or -, nor a
+    field's quoted value), in surface form
     (see :func:`surface`), phrases of one word left out."""
     wanted = _NEGATED_PHRASE_RE.sub(" ", qstring)
     out = []

@@ -458,3 +458,12 @@ def test_block_read_first_stage_finds_what_whoosh_finds(tmp_path):
                 checked += 1
     assert checked == 18
     ix.close()
+
+
+def test_only_phrases_asked_of_the_clause_text_rank_exact_matches_first() -> None:
+    """A field's quoted value (a supplier's name) and an excluded phrase are not phrases
+    the clause text must hold, so they must not sort clauses holding them to the top."""
+    from index.syntax import quoted_phrases
+
+    assert quoted_phrases('supplier:"Acme Cloud" "set out below"') == ["set out below"]
+    assert quoted_phrases('NOT "data breach" -"third party" "notice period"') == ["notice period"]
