@@ -104,7 +104,7 @@ def blob_head(vault: Vault, sha256: str) -> bytes:
 def real_extension(head: bytes, media_type: str, name: str = "") -> str:
     """The extension a file should carry: what its content proves, else its media type's,
     else the one of `name`, else .bin."""
-    return (sniff_extension(head, media_type) or EXTENSIONS.get(media_type)
+    return (sniff_extension(head, media_type) or EXTENSIONS.get(media_type.split(";")[0].strip())
             or Path(name).suffix.lower() or ".bin")
 
 

@@ -30,7 +30,7 @@ from contractvault.exports.bundle import _entries, _resolve
 from contractvault.ids import evidence_ref
 from contractvault.models import Contract, Document, ExtraTimestampToken, TimestampToken
 from contractvault.storage.ledger import record_bytes
-from contractvault.util import new_output_file, output_writer, parse_iso_utc, sha256_hex
+from contractvault.util import new_output_file, parse_iso_utc, sha256_hex, write_output
 from contractvault.vault import Vault
 
 LANGS = ("sv", "en")
@@ -591,11 +591,9 @@ def check_report(vault: Vault, job: ReportJob) -> None:
 def finish_report(vault: Vault, job: ReportJob, pdf: bytes, out: Path | str, *,
                   force: bool = False) -> EvidenceReport:
     """PAdES-seal the printed report and write it to `out` (never over a file unless `force`)."""
-    out = new_output_file(out, force)
     seal = seal_pdf(pdf, vault.seal_store.unlock(), tsas=vault_tsas(vault),
                     reason=f"ContractVault evidence report {evidence_ref(job.seq)}")
-    with output_writer(out, force) as fh:
-        fh.write(seal.data)
+    out = write_output(out, seal.data, force)
     return EvidenceReport(path=out, evidence_id=evidence_ref(job.seq), document_id=job.document_id,
                           lang=job.lang, sha256=sha256_hex(seal.data), seal_level=seal.level,
                           warnings=seal.warnings)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from contractvault.followup.deadlines import DueItem, deadlines
 from contractvault.followup.terms import ALARM_DAYS, KIND_LABEL
-from contractvault.util import new_output_file, output_writer, sha256_hex, utc_now
+from contractvault.util import new_output_file, sha256_hex, utc_now, write_output
 from contractvault.vault import Vault
 
 # --- iCalendar ---------------------------------------------------------------------------
@@ -70,7 +70,5 @@ def write_ics(vault: Vault, path: Path | str, *, on: date | None = None, within:
     for line in listing.warnings:
         if warn is not None:
             warn(line)
-    data = calendar_bytes(vault.vault_id, listing.items, show_secret=show_secret)
-    with output_writer(out, force) as fh:
-        fh.write(data)
+    write_output(out, calendar_bytes(vault.vault_id, listing.items, show_secret=show_secret), force)
     return out, len(listing.items)

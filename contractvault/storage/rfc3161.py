@@ -277,11 +277,8 @@ class Timestamper:
         for u in urls:
             check_tsa_url(u)
         urls = list(dict.fromkeys(urls))
-        try:
-            pems = list(self.stored_config().ca_pems)
-        except UsageError:
-            # A refused URL in tsa.json: this call replaces it; its CAs stay pinned.
-            pems = [str(p) for p in json.loads(self.config_file.read_text("utf-8")).get("ca_pems", [])]
+        # Not strict: a refused URL in tsa.json is what this call replaces; its CAs stay pinned.
+        pems = list(self.stored_config(strict=False).ca_pems)
         for blob in ([ca_pem] if isinstance(ca_pem, bytes) else list(ca_pem or [])):
             for cert in load_certs(blob):
                 text = cert.public_bytes(serialization.Encoding.PEM).decode("ascii")
