@@ -79,6 +79,8 @@ class PdfSeal:
     signed_at: datetime
     warnings: list[str] = field(default_factory=list)
     attachments: list[str] = field(default_factory=list)
+    # TSAs asked that gave no timestamp (the caller backs off from them); not sealed.
+    failed_tsas: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {"level": self.level, "signer": self.signer, "tsa_url": self.tsa_url,
@@ -132,6 +134,7 @@ def seal_pdf(data: bytes, identity: SealIdentity, *, tsas: Sequence[TsaEndpoint]
     from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 
     warnings: list[str] = []
+    failed: list[str] = []
     tried: list[TsaEndpoint | None] = [t for t in tsas if t.url not in skip_tsa]
     for t in tsas:
         if t.url in skip_tsa:
@@ -151,6 +154,7 @@ def seal_pdf(data: bytes, identity: SealIdentity, *, tsas: Sequence[TsaEndpoint]
         except (TimestampRequestError, OSError) as exc:
             assert endpoint is not None  # without a TSA nothing is fetched
             warnings.append(f"the TSA at {endpoint.url} gave no timestamp for the PDF seal ({exc})")
+            failed.append(endpoint.url)
             continue
         # B-LT: revocation data for the seal's own chain is in the DSS (the vault CA's CRL);
         # an organisation certificate's CRL/OCSP is not fetched, so its seals are B-T.
@@ -160,7 +164,7 @@ def seal_pdf(data: bytes, identity: SealIdentity, *, tsas: Sequence[TsaEndpoint]
         return PdfSeal(data=out, level=level, signer=subject_cn(identity.cert),
                        tsa_url=endpoint.url if endpoint else None,
                        signed_at=datetime.now(UTC), warnings=warnings,
-                       attachments=[a.name for a in attachments])
+                       attachments=[a.name for a in attachments], failed_tsas=failed)
     raise AssertionError("unreachable: signing without a TSA cannot fail over to another")
 
 
@@ -391,8 +395,7 @@ def seal_staged(material: SealMaterial, data: bytes, name: str, folder: Path) ->
                         skip_tsa=material.skip_tsa | _failed_here())
     except UsageError as exc:
         return StagedSeal(None, [f"{name}: no sealed PDF copy: {exc.message}"], [])
-    failed = [url for url, _ in material.tsas
-              if any(w.startswith(f"the TSA at {url} gave no") for w in seal.warnings)]
+    failed = seal.failed_tsas
     for url in failed:
         _FAILED_HERE[url] = time.monotonic() + RETRY_AFTER_SECONDS
     fd, tmp = tempfile.mkstemp(prefix=f".{sealed_name(name)[:60]}.", suffix=".tmp", dir=folder)
@@ -428,9 +431,8 @@ def make_sealed_copy(vault: Vault, data: bytes, name: str, *,
                         reason=reason, skip_tsa=skip)
     except UsageError as exc:
         return None, [f"{name}: no sealed PDF copy: {exc.message}"]
-    for endpoint in tsas:
-        if any(w.startswith(f"the TSA at {endpoint.url} gave no") for w in seal.warnings):
-            vault.timestamper.mark_failed(endpoint.url)
+    for url in seal.failed_tsas:
+        vault.timestamper.mark_failed(url)
     vault.paths.tmp.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix="sealed-", suffix=".pdf", dir=vault.paths.tmp)
     with os.fdopen(fd, "wb") as fh:
