@@ -215,7 +215,9 @@ def test_a_capture_killed_after_the_submit_click_is_known_and_sealed_as_incomple
         assert s.exec(select(Document)).all() == [], "nothing claims to be a complete capture"
     assert record["kind"] == "acceptance-interrupted" and record["context"]["complete"] is False
     assert record["context"]["note"] == item["note"]
-    assert {"page.pdf", "accept-after.png"} <= {a["name"] for a in record["artifacts"]}
+    types = {a["name"]: a["media_type"] for a in record["artifacts"]}
+    # Typed as a finished capture types them, so a reader opens them as what they are.
+    assert types["page.pdf"] == "application/pdf" and types["accept-after.png"] == "image/png"
     assert not Path(item["work_dir"]).exists()
     assert cli("doctor").exit_code == 0
     verified = cli.json("verify")

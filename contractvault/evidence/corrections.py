@@ -84,7 +84,7 @@ def _supersede(vault: Vault, old: Document, file: Path, reason: str, doc_type: s
         artifacts=[ArtifactSpec(doc.path.name, doc.media_type, doc.sha256, doc.size)],
         context={"how": "supersede", "who": vault.user, "reason": reason.strip(),
                  "supersedes": document_ref(old_pk), "doc_type": kind_of_doc,
-                 "source_name": doc.path.name, "page_count": len(doc.pages),
+                 "source_name": doc.path.name, "page_count": doc.file_pages,
                  "has_text": doc.has_text, "text_sha256": doc.text_sha256},
         build_rows=build,
     )

@@ -276,7 +276,7 @@ def _seal_batch(vault: Vault, docs: list[tuple[ExtractedDocument, StagedSeal | N
             artifacts=[ArtifactSpec(doc.path.name, doc.media_type, doc.sha256, doc.size),
                        *([copies[n].spec] if n in copies else [])],
             context={"how": "add", "who": vault.user, "doc_type": doc_type,
-                     "source_name": doc.path.name, "page_count": len(doc.pages),
+                     "source_name": doc.path.name, "page_count": doc.file_pages,
                      "has_text": doc.has_text, "text_sha256": doc.text_sha256,
                      **({"pdf_seal": copies[n].seal.as_dict()} if n in copies else {})},
             build_rows=builder(doc, copies.get(n), last=n == len(fresh) - 1),

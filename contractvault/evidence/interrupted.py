@@ -34,9 +34,6 @@ COMPLETING_KINDS = ("capture", INTERRUPTED_KIND)
 # What an uninterrupted capture of the main page would have sealed (for the record).
 EXPECTED_ARTIFACTS = ("page.pdf", "page.png", "accept-before.png", "accept-after.png",
                       "page.mhtml", "page.html", "page.txt", "network.har")
-_MEDIA = {".pdf": "application/pdf", ".png": "image/png", ".mhtml": "multipart/related",
-          ".html": "text/html; charset=utf-8", ".txt": "text/plain; charset=utf-8",
-          ".har": "application/json", ".der": "application/pkix-cert"}
 
 
 @dataclass
@@ -157,8 +154,12 @@ def find_interrupted(vault: Vault) -> list[Interrupted]:
 def seal_interrupted(vault: Vault, item: Interrupted, *, reason: str,
                      how: str = "doctor --fix") -> Sealed:
     """Seal an interrupted acceptance as incomplete evidence: the files as found."""
+    # The capture's own table, so a found file is typed as the finished capture types it
+    # (imported here: the capture package loads Playwright's bindings).
+    from capture.context import MEDIA_TYPES
+
     files = _artifact_files(item.work_dir)
-    specs = [ArtifactSpec(p.name, _MEDIA.get(p.suffix, mimetypes.guess_type(p.name)[0]
+    specs = [ArtifactSpec(p.name, MEDIA_TYPES.get(p.suffix, mimetypes.guess_type(p.name)[0]
                                            or "application/octet-stream"),
                           sha256_file(p), p.stat().st_size) for p in files]
 

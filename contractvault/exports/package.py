@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from contractvault.records.extract import MEDIA_TYPES
 from contractvault.util import (
     iso_utc,
     sha256_hex,
@@ -54,11 +55,14 @@ def safe_name(name: str, fallback: str = "file") -> str:
     return out[:150]
 
 
-# Extension by media type, where the content itself does not say (text, markdown, ...).
-EXTENSIONS = {"application/pdf": ".pdf", "text/html": ".html", "text/plain": ".txt",
-              "text/markdown": ".md", "multipart/related": ".mhtml", "image/png": ".png",
-              "image/jpeg": ".jpg", "application/json": ".json", "application/toml": ".toml",
-              "application/zip": ".zip", "application/wacz": ".wacz"}
+# Extension by media type, where the content itself does not say (text, markdown, ...):
+# the inverse of the table that types an added file by its suffix (its first suffix per
+# type wins), and the types only the vault itself writes.
+EXTENSIONS = {
+    **{mt: ext for ext, mt in reversed(MEDIA_TYPES.items())},
+    "image/png": ".png", "image/jpeg": ".jpg", "application/json": ".json",
+    "application/toml": ".toml", "application/zip": ".zip", "application/wacz": ".wacz",
+}
 # Suffixes a file may keep when its content is of the sniffed kind.
 _SAME = {".jpg": {".jpeg"}, ".html": {".htm", ".xhtml"}, ".har": {".json"},
          ".mhtml": {".mht"}, ".zip": {".wacz", ".docx", ".xlsx", ".odt", ".ods"}}
