@@ -23,6 +23,7 @@ from support.procs import cv_env, cv_json, cv_run
 from contractvault.util import sha256_file
 
 # A Python exception's class name in a message means a traceback was turned into words.
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 _CLASS_NAME = re.compile(r"\b[A-Z][A-Za-z]*(Error|Exception)\b|Traceback|unexpected failure")
 
 
@@ -363,3 +364,47 @@ def test_the_web_api_refuses_the_same_extreme_values(tmp_path) -> None:
         assert r.json().get("error", {}).get("exit_code") == 5, r.text[:500]
     finally:
         server.stop()
+
+
+@pytest.mark.db
+def test_the_web_lists_contracts_without_deadlines_and_refuses_control_characters(
+        env, vault, tmp_path) -> None:
+    """The deadlines page names a contract whose terms cannot be computed (it is not
+    silently missing), and a form value with a NUL gets a clear refusal, on PostgreSQL too,
+    instead of a server error; nothing is created."""
+    import httpx
+    from support.web_server import Built, Server
+
+    good = cv_json(env, "contract", "new", "Vanligt avtal", "--end", "2030-03-31")["contract_id"]
+    odd = cv_json(env, "contract", "new", "Udda avtal", "--end", "2030-03-31")["contract_id"]
+    engine = _engine(env, vault)
+    with engine.begin() as conn:  # written before the bounds existed
+        conn.execute(text("UPDATE cv_contract SET end_date = :d, renewal_months = 12 "
+                          "WHERE id = :i"), {"d": "9999-12-31", "i": int(odd[2:])})
+    engine.dispose()
+    added = subprocess.run(
+        [sys.executable, "-m", "contractvault", "user", "add", "handlaggare", "--role",
+         "officer"], env=cv_env(env, CONTRACTVAULT_USER_PASSWORD="rätt-lösenord-1"),
+        capture_output=True, text=True, timeout=120)
+    assert added.returncode == 0, added.stderr
+    server = Server(Built(root=vault, env=cv_env(env)), tmp_path / "serve.log")
+    try:
+        client = httpx.Client(base_url=server.base, follow_redirects=False, timeout=60)
+        token = _CSRF.search(client.get("/login").text).group(1)
+        signed = client.post("/login", data={"csrf_token": token, "name": "handlaggare",
+                                             "password": "rätt-lösenord-1", "next": "/"})
+        assert signed.status_code == 303, signed.text
+        page = client.get("/deadlines?within=3650", headers={"Accept-Language": "en"})
+        assert page.status_code == 200
+        skipped = page.text.split('id="skipped"', 1)
+        assert len(skipped) == 2, "the deadlines page does not name the odd contract"
+        assert odd in skipped[1] and good not in skipped[1]
+
+        token = _CSRF.search(client.get("/contracts").text).group(1)
+        refused_post = client.post("/contracts", data={"csrf_token": token,
+                                                       "title": "Avtal\x00med nolla"})
+        assert refused_post.status_code == 400, refused_post.text[:300]
+        assert "U+0000" in refused_post.text
+    finally:
+        server.stop()
+    assert sorted(c["contract_id"] for c in contracts(env)) == sorted([good, odd])

@@ -26,7 +26,7 @@ from contractvault.errors import NotFoundError, UsageError, echo
 from contractvault.ids import MAX_ID, contract_ref
 from contractvault.models import Contract, Deficiency, DeficiencyEvent
 from contractvault.records import refs
-from contractvault.records.vocabularies import fold, parse_date
+from contractvault.records.vocabularies import fold, parse_date, plain_text
 from contractvault.storage.rowseal import sealed_row
 from contractvault.util import iso_utc, utc_now
 from contractvault.vault import Subject, Vault
@@ -242,7 +242,9 @@ def add_deficiency(vault: Vault, contract: str, *, description: str, clause: str
                    remedy_by: date | str | None = None, sanctions: list[str] | None = None,
                    note: str | None = None) -> DeficiencyState:
     """Log a deficiency against a contract (an `opened` event)."""
-    if not description.strip():
+    description, clause, note = (plain_text(description, "--description"),
+                                 plain_text(clause, "--clause"), plain_text(note, "--note"))
+    if not description:
         raise UsageError("the description is empty", "say what is wrong",
                          "e.g. --description 'SLA availability below 99.5 % in March'")
     noticed = parse_date(noticed_on, "--noticed") or date.today()
@@ -274,6 +276,9 @@ def update_deficiency(vault: Vault, ref: str, *, clause: str | None = None,
     """Record a change (a `notified` event when only the notification date is given,
     `updated` otherwise). Only the given fields change; earlier events stay."""
     changes: dict[str, Any] = {}
+    clause, description, note = (plain_text(clause, "--clause"),
+                                 plain_text(description, "--description"),
+                                 plain_text(note, "--note"))
     if clause is not None:
         changes["clause"] = clause.strip() or None
     if description is not None:

@@ -25,6 +25,7 @@ from contractvault.records.vocabularies import (
     bounded,
     choose,
     parse_date,
+    plain_text,
 )
 from contractvault.util import iso_utc, utc_now
 from contractvault.vault import Vault
@@ -60,6 +61,9 @@ class ContractFields:
             v = getattr(self, f.name)
             if v is not None:
                 out[f.name] = v
+        for name in ("title", "supplier", "board", "system", "owner"):
+            if isinstance(out.get(name), str):
+                plain_text(out[name], f"--{name}")
         if "title" in out and not str(out["title"]).strip():
             raise UsageError("the title is empty", "a contract needs a title")
         out["category"] = choose(self.category, CATEGORIES, "category")
@@ -85,7 +89,7 @@ class ContractFields:
 def new_contract_row(s: Session, title: str, meta: ContractFields | None = None) -> Contract:
     """Add a contract row in the session (not committed)."""
     values = (meta or ContractFields()).validated()
-    values["title"] = title.strip()
+    values["title"] = plain_text(title, "the title")
     if not values["title"]:
         raise UsageError("the title is empty", "a contract needs a title")
     now = utc_now()

@@ -136,6 +136,23 @@ def parse_date(value: str | date | None, what: str = "date") -> date | None:
     return day
 
 
+# C0 controls and DEL but tab and line breaks: never part of a name or a description, and
+# PostgreSQL refuses NUL in text outright.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def plain_text(value: str | None, what: str) -> str | None:
+    """`value` stripped (None stays None); UsageError naming `what` when it holds a control
+    character. The one check of every free text a user gives (CLI options and web forms)."""
+    if value is None:
+        return None
+    found = _CONTROL.search(value)
+    if found:
+        raise UsageError(f"{what} contains the control character U+{ord(found.group()):04X}",
+                         "such characters are not text", "Remove it and try again")
+    return value.strip()
+
+
 def bounded(value: int | None, what: str, low: int = 0, high: int = MAX_DAYS) -> int | None:
     """`value` when it lies in [low, high] (None stays None); UsageError naming `what`
     otherwise. The one check of every number a user gives (CLI options and web forms)."""
