@@ -467,3 +467,22 @@ def test_only_phrases_asked_of_the_clause_text_rank_exact_matches_first() -> Non
 
     assert quoted_phrases('supplier:"Acme Cloud" "set out below"') == ["set out below"]
     assert quoted_phrases('NOT "data breach" -"third party" "notice period"') == ["notice period"]
+
+
+def test_a_phrase_in_an_excluded_group_is_not_wanted(tmp_path):
+    """A phrase inside NOT (...) or -(...) is excluded, not asked for: it must not sort
+    the clauses that hold it to the top (nor be one of the phrases wanted)."""
+    from index.syntax import quoted_phrases
+
+    assert quoted_phrases('NOT ("data breach" OR incident) "notice period"') == ["notice period"]
+    assert quoted_phrases('-("third party" OR "sub processor") "notice period"') == ["notice period"]
+    assert quoted_phrases('(audit -"third party") "notice period"') == ["notice period"]
+    assert quoted_phrases('"notice (in writing) period"') == ["notice in writing period"]
+    pages = [
+        "1. Notice\n1.1 The notice period for a data breach is 30 days from the third "
+        "party report.\n1.2 The customer gives notice of termination in writing within a "
+        "reasonable period.\n"
+    ]
+    ix = index_of(tmp_path, [doc("en", pages, language="en")])
+    hits = ix.search('notice NOT ("data breach" OR "third party")').hits
+    assert [h.clause for h in hits] == ["1.2"], [h.clause for h in hits]
