@@ -95,6 +95,7 @@ class Weights:
     phrase_gain: float = 0.0  # a phrase of n words weighs n ** phrase_gain words
     heading: float = 1.0  # field weight of headings against clause text
     number: float = 4.0  # field weight of clause numbers (identifier queries)
+    child: float = 0.5  # share of that weight for sub-clauses of the clause a label names
     label_miss: float = 0.05  # clauses without a clause label the query names (when
     #                           some have it): so expansions of its other words cannot
     #                           outrank the clause the query points at
@@ -153,6 +154,7 @@ class Plan:
 
 
 COGNATES = 3  # other-language words kept per query word
+CHILDREN = 40  # sub-clause numbers searched for a clause label
 
 
 def _edits(a: str, b: str, limit: int) -> int:
@@ -454,6 +456,9 @@ class QueryBuilder:
             parent = ident.rsplit(".", 1)[0]
             if exists(self._reader, "number", [parent]):
                 subs.append(wq.Term("number", parent, boost=w.number / 4))
+        # its sub-clauses are part of it ("Clause 15" is 15.1 and 15.2), below the clause
+        # numbered so
+        subs += [wq.Term("number", t, boost=w.number * w.child) for t in self._children(ident)]
         for lang in LANGUAGES:
             body, heading = _fields(lang)
             for f in (heading, body):
@@ -473,6 +478,20 @@ class QueryBuilder:
         if not subs:
             return None
         return wq.Or(subs) if len(subs) > 1 else subs[0]
+
+    def _children(self, ident: str) -> list[str]:
+        """Clause numbers in the index one or two levels below ``ident`` ("15" → "15.1",
+        "15.2"; "8.2" → "8.2.1"), at most CHILDREN of them."""
+        if self._reader is None or self.weights.child <= 0 or not ident[:1].isdigit():
+            return []
+        out = []
+        for raw in self._reader.expand_prefix("number", ident + "."):
+            term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+            if _CLAUSE_NUMBER_RE.fullmatch(term) and term.count(".") - ident.count(".") <= 2:
+                out.append(term)
+                if len(out) >= CHILDREN:
+                    break
+        return out
 
     # -- the plan ------------------------------------------------------------------------
 

@@ -262,6 +262,15 @@ def _number_candidate(
     return start
 
 
+def _restarts_sub_numbering(prev: tuple[int, ...], cand: tuple[int, ...]) -> bool:
+    """True when ``cand`` opens the sub-numbering of ``prev``'s parent again: "8.1" after
+    "8.9" (the EU SCCs repeat Clause 8's sub-clauses once per module), "3.1.1" after
+    "3.1.4"."""
+    return len(cand) >= 2 and cand[-1] == 1 and cand[:-1] == prev[: len(cand) - 1] and (
+        prev[len(cand) - 1 :] != (1,)
+    )
+
+
 def _longest_chain(cands: list[_Start], prev: tuple[int, ...] | None) -> list[_Start]:
     """The candidates forming the longest plausible numbering sequence (dynamic programming).
 
@@ -281,7 +290,7 @@ def _longest_chain(cands: list[_Start], prev: tuple[int, ...] | None) -> list[_S
                 continue
             if _plausible_next(cands[j].number, num):
                 gain = 1.0
-            elif restart:
+            elif restart or _restarts_sub_numbering(cands[j].number or (), num):
                 gain = 0.5
             else:
                 continue
@@ -304,9 +313,23 @@ def _find_starts(text: str, lines: list[_Line]) -> list[_Start]:
     keyword_prev: dict[str, tuple[int, ...]] = {}
     block: list[_Start] = []
     block_prev: tuple[int, ...] | None = None
+    # the number of the keyword clause ("Clause 8") whose sub-clauses the current block
+    # holds, in a document structured by a keyword (two or more lines open with it)
+    under_keyword: tuple[int, ...] | None = None
+    keyword_lines: dict[str, int] = {}
+    for line in lines:
+        km = _KEYWORD_RE.match(line.text)
+        if km:
+            keyword_lines[km.group(1).lower()] = keyword_lines.get(km.group(1).lower(), 0) + 1
 
     def close_block() -> None:
-        starts.extend(_longest_chain(block, block_prev))
+        cands = block
+        if under_keyword is not None:
+            # "Article 1" then "1. ...", "2. ...": numbered paragraphs of the article, not
+            # clauses; only "8.1", "8.2" under "Clause 8" are its sub-clauses
+            k = len(under_keyword)
+            cands = [c for c in block if c.number and len(c.number) > k and c.number[:k] == under_keyword]
+        starts.extend(_longest_chain(cands, block_prev))
         block.clear()
 
     for i, line in enumerate(lines):
@@ -326,7 +349,7 @@ def _find_starts(text: str, lines: list[_Line]) -> list[_Start]:
                 )
             else:
                 starts.append(_Start(i, "markdown", None, None, title))
-            block_prev, annex = number, None
+            block_prev, annex, under_keyword = number, None, None
             continue
         m = _ANNEX_RE.match(s)
         if m and not _TOC_RE.search(s):
@@ -339,7 +362,7 @@ def _find_starts(text: str, lines: list[_Line]) -> list[_Start]:
                 extra = " ".join(lines[i + k].text for k in range(1, start.heading_lines + 1))
                 start.heading = _clean_heading(f"{heading} {extra}")
             starts.append(start)
-            block_prev, annex = None, label
+            block_prev, annex, under_keyword = None, label, None
             keyword_prev.clear()
             continue
         m = _KEYWORD_RE.match(s)
@@ -366,6 +389,16 @@ def _find_starts(text: str, lines: list[_Line]) -> list[_Start]:
                 if rest and _looks_like_heading(rest, _next_text(lines, i)):
                     start.heading = _clean_heading(rest)
                     start.own_heading = True
+                elif not rest and _title_line(lines, i + 1, text):
+                    # "Clause 8" alone on its line, its title on the next: "Data protection
+                    # safeguards"
+                    start.heading = _clean_heading(lines[i + 1].text)
+                    start.heading_lines, start.own_heading = 1, True
+                # "Clause 8" then "8.1 ...": the numbers after a keyword clause are read
+                # as its sub-clauses (the numbering before it is settled)
+                close_block()
+                block_prev = number
+                under_keyword = number if keyword_lines.get(key, 0) >= 2 else None
                 starts.append(start)
                 keyword_prev[key] = number
                 continue
@@ -378,6 +411,25 @@ def _find_starts(text: str, lines: list[_Line]) -> list[_Start]:
     close_block()
     starts.sort(key=lambda st: st.line)
     return starts
+
+
+def _title_line(lines: list[_Line], i: int, text: str) -> bool:
+    """Whether line ``i`` is a short title (of the keyword line before it): not a number,
+    list item, keyword or annex line, and followed by text or the end."""
+    if i >= len(lines):
+        return False
+    s = lines[i].text
+    if (
+        len(s) > 100
+        or _NUMBER_RE.match(s)
+        or _LIST_MARKER_RE.match(s)
+        or s[:1] in "•-–*("
+        or _KEYWORD_RE.match(s)
+        or _ANNEX_RE.match(s)
+        or "\f" in text[lines[i - 1].end : lines[i].start]
+    ):
+        return False
+    return _looks_like_heading(s, _next_text(lines, i))
 
 
 def _next_text(lines: list[_Line], i: int) -> str | None:
@@ -521,7 +573,8 @@ def segment(pages: list[str]) -> list[Clause]:
             and nxt.number[: len(number)] == number
         )
         body = text[lines[body_first].start : lines[end_line - 1].end] if body_first < end_line else ""
-        if st.own_heading and is_parent_of_next and len(body.split()) <= 3:
+        # (a keyword clause's stub stays: it carries the label "Clause 15" is found by)
+        if st.own_heading and is_parent_of_next and len(body.split()) <= 3 and st.kind != "keyword":
             inherited[number] = st.heading or ""
             continue  # "17. Frånträde" followed by "17.1 ...": the heading goes to 17.1
         heading = st.heading if st.own_heading else None
