@@ -105,6 +105,8 @@ class Weights:
     coverage: float = 0.25  # a concept counts as matched in full from this share of its best
     meta: float = 0.4  # a concept in a title counts this much in all clauses (of the best)
     meta_doc: float = 0.0  # extra for clauses of documents whose title etc. the query names
+    meta_name: float = 1.0  # ... when every concept of the query names the document (the
+    #                         query is its name or type: "biträdesavtal", "SCC")
     bigram: float = 0.5  # extra for two typed words found next to each other
     bm25_b: float = 0.3  # BM25 length normalisation
     bm25_k1: float = 1.2  # BM25 term-frequency saturation
@@ -128,6 +130,9 @@ class Concept:
     theirs: wq.Query | None
     identifier: bool = False
     label: bool = False  # an identifier naming a clause ("Article 28", "8.2", "Annex II")
+    # other names of the same thing in the query's language(s) (vocabulary synonyms:
+    # "biträdesavtal" ~ "pub-avtal"): a document whose title or type has one is named too
+    aliases: tuple[tuple[str, ...], ...] = ()
 
     @property
     def query(self) -> wq.Query:
@@ -155,6 +160,7 @@ class Plan:
 
 COGNATES = 3  # other-language words kept per query word
 CHILDREN = 40  # sub-clause numbers searched for a clause label
+ALIASES = 12  # synonyms of a concept looked for in document titles and types
 
 
 def _edits(a: str, b: str, limit: int) -> int:
@@ -479,6 +485,16 @@ class QueryBuilder:
             return None
         return wq.Or(subs) if len(subs) > 1 else subs[0]
 
+    def _aliases(self, span: tuple[str, ...], language: str) -> tuple[tuple[str, ...], ...]:
+        """The vocabulary synonyms of a concept in the query's own language(s), at most
+        ALIASES of them (the names a document may be known by instead of the typed one)."""
+        own = set(LANGUAGES) if language == "mixed" else {language}
+        out: list[tuple[str, ...]] = []
+        for e in self.vocab.lookup(span) or []:
+            if e.kind == SYNONYM and (e.lang in own or e.lang == "any") and e.words != span:
+                out.append(tuple(e.words))
+        return tuple(out[:ALIASES])
+
     def _children(self, ident: str) -> list[str]:
         """Clause numbers in the index one or two levels below ``ident`` ("15" → "15.1",
         "15.2"; "8.2" → "8.2.1"), at most CHILDREN of them."""
@@ -579,5 +595,5 @@ class QueryBuilder:
                 mine = _with_loose(mine, [a for a, _ in loose if a is not None], self.weights.loose)
                 theirs = _with_loose(theirs, [b for _, b in loose if b is not None], self.weights.loose)
             if mine is not None or theirs is not None:
-                plan.concepts.append(Concept(span, mine, theirs))
+                plan.concepts.append(Concept(span, mine, theirs, aliases=self._aliases(span, language)))
         return plan

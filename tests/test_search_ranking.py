@@ -486,3 +486,28 @@ def test_a_phrase_in_an_excluded_group_is_not_wanted(tmp_path):
     ix = index_of(tmp_path, [doc("en", pages, language="en")])
     hits = ix.search('notice NOT ("data breach" OR "third party")').hits
     assert [h.clause for h in hits] == ["1.2"], [h.clause for h in hits]
+
+
+def test_a_document_type_named_by_a_synonym_lifts_that_document(tmp_path):
+    """ "biträdesavtal" names the PUB-avtal (its title says "Personuppgiftsbiträdesavtal",
+    its type is pub-avtal): its clauses rank above the main agreement's clause that only
+    mentions a biträdesavtal."""
+    main = IndexDocument(
+        document_id="main", contract_id="c-1", title="Avtal om molntjänst", doc_type="avtal",
+        supplier=None, board=None, secret=False, source_path="main.txt", language="sv",
+        pages=["1. Avtalets delar\n1.1 Till avtalet hör ett biträdesavtal. Om biträdesavtalet "
+               "och detta avtal strider mot varandra gäller biträdesavtalet i frågor om "
+               "personuppgifter.\n1.2 Leverantören levererar tjänsten enligt bilaga 1.\n"],
+    )
+    pub = IndexDocument(
+        document_id="pub", contract_id="c-1", title="Personuppgiftsbiträdesavtal",
+        doc_type="pub-avtal", supplier=None, board=None, secret=False,
+        source_path="pub.txt", language="sv",
+        pages=["1. Behandling\n1.1 Personuppgiftsbiträdet behandlar personuppgifter endast "
+               "enligt dokumenterade instruktioner från den personuppgiftsansvarige.\n"
+               "2. Underbiträden\n2.1 Personuppgiftsbiträdet får anlita underbiträden efter "
+               "skriftligt godkännande.\n"],
+    )
+    ix = index_of(tmp_path, [main, pub])
+    hits = ix.search("biträdesavtal").hits
+    assert hits[0].document_id == "pub", [(h.document_id, h.clause) for h in hits]
