@@ -406,7 +406,7 @@ def _find_starts(text: str, lines: list[_Line]) -> list[_Start]:
         if cand is not None:
             block.append(cand)
             continue
-        if _is_caps_heading(s) and not _NUMBER_RE.match(s):
+        if _is_caps_heading(s) and not _NUMBER_RE.match(s) and not _is_table_row(s):
             starts.append(_Start(i, "caps", None, None, _clean_heading(s.title())))
     close_block()
     starts.sort(key=lambda st: st.line)
@@ -443,15 +443,29 @@ def _soft_headings(text: str, lines: list[_Line]) -> list[_Start]:
         s = line.text
         if not (3 <= len(s) <= 60) or not s[:1].isupper() or s.endswith((".", ",", ";", ":", "?")):
             continue
-        if len(s.split()) > 8 or _TOC_RE.search(s):
+        if len(s.split()) > 8 or _TOC_RE.search(s) or _is_table_row(s):
             continue
         before = text[lines[i - 1].end : line.start] if i else "\n\n"
         nxt = lines[i + 1].text if i + 1 < len(lines) else ""
+        if i + 3 < len(lines) and all(_is_cell(lines[k].text) for k in range(i + 1, i + 4)) and (
+            "\n\n" not in text[line.end : lines[i + 1].start]
+        ):
+            continue  # a table's header cell, its other cells on the lines right after it
         blank_before = before.count("\n") >= 2 or "\f" in before
         prev_open = i > 0 and lines[i - 1].text.endswith(",")
         if blank_before and not prev_open and nxt[:1].isupper():
             starts.append(_Start(i, "soft", None, None, _clean_heading(s)))
     return starts
+
+
+def _is_table_row(s: str) -> bool:
+    """A row of a table as extracted text: cells apart by tabs or bars."""
+    return "\t" in s or s.count("|") >= 2
+
+
+def _is_cell(s: str) -> bool:
+    """A line that may be one table cell: a few words, no sentence."""
+    return 0 < len(s) <= 40 and len(s.split()) <= 5 and not s.endswith((".", ":", ";", "!", "?", ","))
 
 
 def _page_of(offsets: list[int], pos: int) -> int:

@@ -251,6 +251,23 @@ def test_a_clause_label_finds_its_sub_clauses(tmp_path):
     assert {h.clause for h in hits[:2]} == {"10.1", "10.2"}, [h.clause for h in hits]
 
 
+def test_segment_a_table_header_row_is_not_a_heading():
+    """A captured page's table (cells apart by tabs or bars, or one cell per line) keeps its
+    header row as table text: "Underbiträde Behandling Plats" is no clause's heading."""
+    intro = "Lista över underbiträden\n\nBilaga till Molntjänstavtal, senast uppdaterad 2025-01-01.\n\n"
+    notice = ("\n\nExempel AB informerar Kunden minst trettio (30) dagar innan ett nytt "
+              "underbiträde anlitas. Kunden har rätt att invända av sakliga skäl.")
+    tabbed = ("Underbiträde\tBehandling\tPlats\nNordisk Datacenter AB\tDrift och lagring\t"
+              "Sverige\nGlobal Support Inc.\tSupport\tUSA")
+    barred = "Underbiträde | Behandling | Plats\nNordisk Datacenter AB | Drift | Sverige"
+    cells = "Underbiträde\nBehandling\nPlats\nNordisk Datacenter AB\nDrift och lagring\nSverige"
+    for table in (tabbed, barred, cells):
+        clauses = segment([intro + table + notice])
+        headings = [c.heading for c in clauses if c.heading]
+        assert not any(h.startswith("Underbiträde") for h in headings), (table, headings)
+        assert any("Nordisk Datacenter AB" in c.text for c in clauses)
+
+
 def test_segment_falls_back_to_paragraphs_without_structure():
     paragraph = "Leverantören ska dokumentera all behandling i kommunens system. " * 8
     clauses = segment([f"{paragraph}\n\n{paragraph}\n\n{paragraph}"])
