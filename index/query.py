@@ -213,6 +213,15 @@ def _swedish_family(stem: str) -> list[str]:
     return out
 
 
+def _hyphen_parts(span: tuple[str, ...]) -> list[str]:
+    """The parts of a single hyphenated word ("ai-modeller" → ["ai", "modeller"]), stop
+    words and one-letter parts left out; empty for anything else."""
+    if len(span) != 1 or "-" not in span[0] or is_identifier(span[0]):
+        return []
+    parts = [p for p in span[0].split("-") if len(p) > 1 and p not in _STOP]
+    return parts if len(parts) >= 2 else []
+
+
 def _is_label(keyword: str, word: str, listed: bool = False) -> bool:
     """Whether ``word`` after the clause word ``keyword`` is a clause label: a number, or
     after an appendix word a roman numeral or a letter. ``listed``: a later item of a list
@@ -361,6 +370,13 @@ class QueryBuilder:
                 weight = w.cross
             wanted.append((words, e.lang, weight))
         wanted += [(text, lang, w.other_word) for lang in other]
+        parts = _hyphen_parts(span)
+        if parts:
+            # "AI-modeller" is also "AI modeller" (the index has the parts of hyphenated
+            # words, not always the whole)
+            joined = " ".join(parts)
+            wanted += [(joined, lang, w.word) for lang in own]
+            wanted += [(joined, lang, w.other_word) for lang in other]
         if len(span) == 1 and w.cognate > 0:
             for lang in other:
                 wanted += [(c, lang, w.cognate) for c in self.cognates(span[0], lang)]
@@ -588,6 +604,13 @@ class QueryBuilder:
                     plan.concepts.append(Concept(span, q, None, identifier=True, label=clause))
                 continue
             mine, theirs = self.concept(span, language)
+            parts = _hyphen_parts(span)
+            if parts:
+                # and each part on its own (with its vocabulary: "modeller" ~ "models"), as
+                # the words of a phrase
+                loose = [self.concept((p,), language) for p in parts]
+                mine = _with_loose(mine, [a for a, _ in loose if a is not None], self.weights.loose)
+                theirs = _with_loose(theirs, [b for _, b in loose if b is not None], self.weights.loose)
             if kind == "phrase":
                 # the words of a phrase also count on their own, at a lower weight
                 # ("automatic renewal" still finds "renews automatically")

@@ -511,3 +511,17 @@ def test_a_document_type_named_by_a_synonym_lifts_that_document(tmp_path):
     ix = index_of(tmp_path, [main, pub])
     hits = ix.search("biträdesavtal").hits
     assert hits[0].document_id == "pub", [(h.document_id, h.clause) for h in hits]
+
+
+def test_a_hyphenated_query_word_finds_its_parts(tmp_path):
+    """ "AI-modeller" typed with a hyphen still finds "AI modeller" written apart (and the
+    word is not silently dropped from the query when the index lacks the whole form)."""
+    pages = [
+        "1. Data\n1.1 Leverantören tränar inte sina AI modeller på kundens uppgifter.\n"
+        "1.2 Leverantören lagrar kundens uppgifter inom EU.\n"
+    ]
+    ix = index_of(tmp_path, [doc("sv", pages, language="sv")])
+    hits = ix.search("AI-modeller").hits
+    assert [h.clause for h in hits] == ["1.1"], [h.clause for h in hits]
+    hits = ix.search("tränas uppgifter för AI-modeller").hits
+    assert hits[0].clause == "1.1", [h.clause for h in hits]
