@@ -160,6 +160,7 @@ class Plan:
 
 COGNATES = 3  # other-language words kept per query word
 CHILDREN = 40  # sub-clause numbers searched for a clause label
+NAMED_DOCUMENTS = 8  # a word naming at most this many documents is a name (a supplier's)
 ALIASES = 12  # synonyms of a concept looked for in document titles and types
 
 
@@ -501,6 +502,30 @@ class QueryBuilder:
             return None
         return wq.Or(subs) if len(subs) > 1 else subs[0]
 
+    def _names_other_language(self, spans: list[tuple[tuple[str, ...], str]], language: str) -> bool:
+        """Whether a word of the query names (in titles, suppliers, types) only a few
+        documents, all of them in the other language than ``language``."""
+        reader = self._reader
+        if reader is None or "meta" not in self.schema.names():
+            return False
+        analyzer = self.schema["meta"].analyzer
+        for span, kind in spans:
+            if kind != "word" or is_identifier(span[0]) or len(span[0]) < 3:
+                continue
+            terms = [t.text for t in analyzer(span[0], mode="query")]
+            if not terms or not all(doc_frequency(reader, "meta", t) for t in terms):
+                continue
+            docs: set[int] | None = None
+            for t in terms:
+                ids = set(reader.postings("meta", t).all_ids())
+                docs = ids if docs is None else docs & ids
+            if not docs or len(docs) > NAMED_DOCUMENTS:
+                continue
+            langs = {reader.stored_fields(d).get("lang") for d in docs}
+            if language not in langs and langs <= set(LANGUAGES):
+                return True
+        return False
+
     def _aliases(self, span: tuple[str, ...], language: str) -> tuple[tuple[str, ...], ...]:
         """The vocabulary synonyms of a concept in the query's own language(s), at most
         ALIASES of them (the names a document may be known by instead of the typed one)."""
@@ -584,6 +609,10 @@ class QueryBuilder:
                 "(stop words). Add a more specific word, e.g. 'uppsägning' or 'liability cap'."
             )
         language = query_language(words, self._reader, self.vocab)
+        if language != "mixed" and self._names_other_language(spans, language):
+            # "Anthropics skadeståndstak": a question about a document in the other language
+            # is asked of it in both languages (its translations count as the query's own)
+            language = "mixed"
         plan = Plan(qstring, language, words=[w for s, _ in spans for w in s])
         for i, (span, kind) in enumerate(spans):
             if kind == "label":

@@ -525,3 +525,32 @@ def test_a_hyphenated_query_word_finds_its_parts(tmp_path):
     assert [h.clause for h in hits] == ["1.1"], [h.clause for h in hits]
     hits = ix.search("tränas uppgifter för AI-modeller").hits
     assert hits[0].clause == "1.1", [h.clause for h in hits]
+
+
+def test_a_question_about_a_named_document_in_the_other_language(tmp_path):
+    """A Swedish question naming an English supplier's terms ("Är Acmes ansvarsbegränsning …")
+    finds that document's clause on the limitation of liability through the glossary,
+    above Swedish clauses of other suppliers on the same topic."""
+    en = IndexDocument(
+        document_id="acme", contract_id="c-acme", title="Acme Cloud Terms", doc_type="villkor",
+        supplier="Acme", board=None, secret=False, source_path="acme.txt", language="en",
+        pages=["1. Services\n1.1 Acme provides the cloud services described in the order.\n"
+               "2. Limitation of liability\n2.1 The limitation of liability: each party's total "
+               "liability is limited to the fees paid in the previous twelve months.\n"],
+    )
+    sv = [
+        IndexDocument(
+            document_id=f"sv{k}", contract_id=f"c-sv{k}", title=f"Allmänna villkor {k}",
+            doc_type="villkor", supplier=f"Leverantör {k}", board=None, secret=False,
+            source_path=f"sv{k}.txt", language="sv",
+            pages=[f"{k}. Ansvarsbegränsning\n{k}.1 Leverantörens ansvarsbegränsning: "
+                   "ansvaret är begränsat till avgifterna för de senaste tolv månaderna. "
+                   "Ansvarsbegränsningen gäller inte vid grov vårdslöshet.\n"],
+        )
+        for k in range(1, 4)
+    ]
+    ix = index_of(tmp_path, [en, *sv])
+    hits = ix.search("Är Acmes ansvarsbegränsning begränsad till avgifterna för tolv månader?").hits
+    assert (hits[0].document_id, hits[0].clause) == ("acme", "2.1"), [
+        (h.document_id, h.clause) for h in hits
+    ]
