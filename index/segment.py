@@ -51,6 +51,9 @@ _MARKDOWN_RE = re.compile(r"^(#{1,6})\s+(.*)$")
 _TOC_RE = re.compile(r"(\.{3,}|…{2,}|\t)\s*\d{1,3}\s*$")
 _YEAR_START_RE = re.compile(r"^(\d{4}\b|\d{4}-\d{2}-\d{2})")
 _LIST_MARKER_RE = re.compile(r"^([a-zåäö]|[ivx]{1,4})[.)]\s")
+# "MODULE TWO: Transfer controller to processor", "OPTION 1: …": a capitals lead-in and a
+# colon, a label for what follows
+_LEAD_LABEL_RE = re.compile(r"^[A-ZÅÄÖ]{3,}(?:\s+[A-ZÅÄÖ0-9]+){0,3}\s*:\s*\S")
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9\"”(])")
 
 _MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "oct", "nov", "dec", "january", "february", "march", "may", "june", "july", "august", "october"]
@@ -468,6 +471,24 @@ def _is_cell(s: str) -> bool:
     return 0 < len(s) <= 40 and len(s.split()) <= 5 and not s.endswith((".", ":", ";", "!", "?", ","))
 
 
+def _attach_lead_labels(lines: list[_Line], starts: list[_Start]) -> None:
+    """A label line right before a numbered clause ("MODULE TWO: Transfer controller to
+    processor" before "8.1 Instructions") belongs to that clause, not to the end of the one
+    before: the clause starts at the label, whose words join its heading."""
+    taken = {st.line for st in starts}
+    for st in starts:
+        k = st.line - 1
+        if st.kind not in ("number", "keyword") or k < 0 or k in taken:
+            continue
+        lead = lines[k].text
+        if len(lead) > 120 or lead.endswith((".", ";", ",")) or not _LEAD_LABEL_RE.match(lead):
+            continue
+        label = _clean_heading(lead.capitalize() if lead.isupper() else lead)
+        st.line, st.heading_lines = k, st.heading_lines + 1
+        st.heading = f"{label} – {st.heading}" if st.heading else label
+        st.own_heading = True
+
+
 def _page_of(offsets: list[int], pos: int) -> int:
     lo, hi = 0, len(offsets)
     while lo < hi:
@@ -544,6 +565,8 @@ def segment(pages: list[str]) -> list[Clause]:
     )
     if not structured:
         starts = _soft_headings(text, lines)
+    else:
+        _attach_lead_labels(lines, starts)
 
     clauses: list[Clause] = []
 

@@ -220,7 +220,8 @@ _SCC_SHAPED = (
 
 def test_segment_clause_keywords_with_sub_clauses_per_module():
     """Each sub-clause of Clause 8 is its own clause under its own number in every module
-    (not all of them under the last number of the first module), sub-clauses of a later
+    (not all of them under the last number of the first module), each module's label opens
+    its first sub-clause, sub-clauses of a later
     keyword clause are found, a keyword clause's title on the next line is its heading,
     and an article's numbered paragraphs stay inside the article."""
     clauses = segment([_SCC_SHAPED])
@@ -230,9 +231,12 @@ def test_segment_clause_keywords_with_sub_clauses_per_module():
         "Clause 9", "Clause 10", "10.1", "10.2",
     ]
     by = {(c.number, c.heading): c for c in clauses}
-    assert ("8.3", "Onward transfers") in by and ("8.1", "Instructions") in by
+    # a module's label opens its first sub-clause (not the end of the module before)
+    module_two = ("8.1", "MODULE TWO: Transfer controller to processor – Instructions")
+    assert ("8.3", "Onward transfers") in by and module_two in by, sorted(by, key=str)
     assert "outside the European Union" in by[("8.3", "Onward transfers")].text
-    assert "MODULE TWO" not in by[("8.1", "Instructions")].text.split("\n", 1)[1]
+    assert "MODULE TWO" not in by[("8.3", "Onward transfers")].text
+    assert by[module_two].text.startswith("MODULE TWO: Transfer controller to processor")
     assert by[("Clause 9", "Use of sub-processors")].text.startswith("Clause 9")
     assert ("Clause 10", "Obligations of the data importer in case of access by public authorities") in by
     assert "2. The standard contractual clauses" in by[("Article 1", None)].text
