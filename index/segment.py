@@ -225,7 +225,7 @@ def _looks_like_heading(first: str, next_text: str | None) -> bool:
     if not first[0].isalpha() and first[0] not in "\"”“'«":
         return False
     words = first.split()
-    if len(words) > (8 if len(first) <= 70 else 16) or re.search(r"[.;]\s", first):
+    if len(words) > (10 if len(first) <= 70 else 16) or re.search(r"[.;]\s", first):
         return False
     if any(w.lower() in _VERBISH for w in words):
         return False
