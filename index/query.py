@@ -96,6 +96,7 @@ class Weights:
     heading: float = 1.0  # field weight of headings against clause text
     number: float = 4.0  # field weight of clause numbers (identifier queries)
     child: float = 0.5  # share of that weight for sub-clauses of the clause a label names
+    parent: float = 1.0  # ... for the clause holding a sub-number no clause is numbered with
     label_miss: float = 0.05  # clauses without a clause label the query names (when
     #                           some have it): so expansions of its other words cannot
     #                           outrank the clause the query points at
@@ -478,7 +479,9 @@ class QueryBuilder:
         elif "." in ident:
             parent = ident.rsplit(".", 1)[0]
             if exists(self._reader, "number", [parent]):
-                subs.append(wq.Term("number", parent, boost=w.number / 4))
+                # "Article 28(3)" where no clause is numbered 28.3: Article 28 holds its
+                # paragraph 3, above the clauses that only cite it
+                subs.append(wq.Term("number", parent, boost=w.number * w.parent))
         # its sub-clauses are part of it ("Clause 15" is 15.1 and 15.2), below the clause
         # numbered so
         subs += [wq.Term("number", t, boost=w.number * w.child) for t in self._children(ident)]

@@ -383,6 +383,8 @@ def _find_starts(text: str, lines: list[_Line]) -> list[_Start]:
                     key not in keyword_prev
                     or _plausible_next(keyword_prev[key], number)
                     or kw == "§"
+                    # an excerpt of articles ("Article 28", "Article 32", "Article 33")
+                    or len(number) == 1 == len(keyword_prev[key]) and number > keyword_prev[key]
                 )
             ):
                 label = f"§ {num_s}" if kw == "§" else f"{kw.capitalize()} {num_s}"

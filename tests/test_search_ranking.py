@@ -554,3 +554,49 @@ def test_a_question_about_a_named_document_in_the_other_language(tmp_path):
     assert (hits[0].document_id, hits[0].clause) == ("acme", "2.1"), [
         (h.document_id, h.clause) for h in hits
     ]
+
+
+_GDPR_EXCERPT = (
+    "Article 28\nProcessor\n1. Where processing is to be carried out on behalf of a "
+    "controller, the controller shall use only processors providing sufficient guarantees.\n\n"
+    "3. Processing by a processor shall be governed by a contract that sets out the "
+    "subject-matter and duration of the processing.\n\n"
+    "Article 32\nSecurity of processing\nThe controller and the processor shall implement "
+    "appropriate technical and organisational measures.\n\n"
+    "Article 33\nNotification of a personal data breach\nThe controller shall notify the "
+    "breach.\n"
+)
+_CITING_DPA = (
+    "1. Scope\n1.1 This DPA implements Article 28(3) GDPR. The processor follows Article 28(3) "
+    "and Article 32 GDPR, and the processor gives the controller what Article 28(3) requires.\n"
+    "1.2 Each party complies with Article 32 and Article 28(3) of the GDPR; see clause 2.2 and "
+    "Annex II.\n\n"
+    "2. Audits\n2.1 The controller may audit the processor once a year.\n"
+    "2.2 Documentation and compliance: the processor keeps documentation.\n\n"
+    "Annex II\nTechnical and organisational measures\nEncryption and access control measures.\n"
+)
+
+
+def test_an_identifier_ranks_the_clause_numbered_so_above_clauses_citing_it(tmp_path):
+    """ "Article 28(3)", "artikel 32", "klausul 2.2", "bilaga II": the clause numbered so
+    (or, for a paragraph no clause is numbered with, the article holding it) comes first,
+    above clauses that cite the identifier several times. An excerpt of articles (28, 32,
+    33) is still cut into articles."""
+    sv = ("1. Omfattning\n1.1 Detta avtal uppfyller artikel 32 och artikel 28.3 i "
+          "dataskyddsförordningen; se klausul 2.2 och bilaga II. Biträdet följer artikel 32.\n")
+    ix = index_of(tmp_path, [
+        doc("gdpr", [_GDPR_EXCERPT], language="en"),
+        doc("dpa", [_CITING_DPA], language="en"),
+        doc("sv", [sv], language="sv"),
+    ])
+    for query, want in [
+        ("Article 28(3)", ("gdpr", "Article 28")),
+        ("artikel 32", ("gdpr", "Article 32")),
+        ("article 33 breach", ("gdpr", "Article 33")),
+        ("klausul 2.2", ("dpa", "2.2")),
+        ("2.2", ("dpa", "2.2")),
+        ("bilaga II", ("dpa", "Annex II")),
+    ]:
+        hits = ix.search(query).hits
+        assert (hits[0].document_id, hits[0].clause) == want, (
+            query, [(h.document_id, h.clause) for h in hits])
