@@ -161,6 +161,7 @@ class Plan:
 
 COGNATES = 3  # other-language words kept per query word
 CHILDREN = 40  # sub-clause numbers searched for a clause label
+NAMED_CLAUSES = 200  # ... (looked up in clause text when it occurs in at most this many)
 NAMED_DOCUMENTS = 8  # a word naming at most this many documents is a name (a supplier's)
 ALIASES = 12  # synonyms of a concept looked for in document titles and types
 
@@ -526,6 +527,29 @@ class QueryBuilder:
                 continue
             langs = {reader.stored_fields(d).get("lang") for d in docs}
             if language not in langs and langs <= set(LANGUAGES):
+                return True
+        return self._other_language_name(spans, language)
+
+    def _other_language_name(self, spans: list[tuple[tuple[str, ...], str]], language: str) -> bool:
+        """Whether a word of the query is a name found only in the other language's clause
+        text, in a few documents ("ChatGPT", "Claude.ai" in a Swedish question)."""
+        reader = self._reader
+        other = [lang for lang in LANGUAGES if lang != language]
+        if len(other) != 1:
+            return False
+        for span, kind in spans:
+            word = span[0]
+            if kind != "word" or is_identifier(word) or len(word) < 4 or self.vocab.lookup(span):
+                continue
+            mine = self.analysed.terms(f"body_{language}", word)
+            theirs = self.analysed.terms(f"body_{other[0]}", word)
+            if len(theirs) != 1 or any(doc_frequency(reader, f"body_{language}", t) for t in mine):
+                continue
+            if not 0 < doc_frequency(reader, f"body_{other[0]}", theirs[0]) <= NAMED_CLAUSES:
+                continue
+            owners = {reader.stored_fields(d).get("document_id")
+                      for d in reader.postings(f"body_{other[0]}", theirs[0]).all_ids()}
+            if len(owners) <= NAMED_DOCUMENTS:
                 return True
         return False
 

@@ -600,3 +600,32 @@ def test_an_identifier_ranks_the_clause_numbered_so_above_clauses_citing_it(tmp_
         hits = ix.search(query).hits
         assert (hits[0].document_id, hits[0].clause) == want, (
             query, [(h.document_id, h.clause) for h in hits])
+
+
+def test_a_question_naming_a_product_found_only_in_the_other_language(tmp_path):
+    """A name that only the English clause text has ("Zephyr", in no title) makes a
+    Swedish question about it bilingual, as a supplier named in a title does."""
+    en = IndexDocument(
+        document_id="en", contract_id="c-en", title="Cloud Terms", doc_type="villkor",
+        supplier=None, board=None, secret=False, source_path="en.txt", language="en",
+        pages=["1. Services\n1.1 The provider operates the Zephyr platform for the customer.\n"
+               "2. Limitation of liability\n2.1 For Zephyr, the limitation of liability: each "
+               "party's total liability is limited to the fees paid in the previous twelve "
+               "months.\n"],
+    )
+    sv = [
+        IndexDocument(
+            document_id=f"sv{k}", contract_id=f"c-sv{k}", title=f"Allmänna villkor {k}",
+            doc_type="villkor", supplier=f"Leverantör {k}", board=None, secret=False,
+            source_path=f"sv{k}.txt", language="sv",
+            pages=[f"{k}. Ansvarsbegränsning\n{k}.1 Leverantörens ansvarsbegränsning: "
+                   "ansvaret är begränsat till avgifterna för de senaste tolv månaderna. "
+                   "Ansvarsbegränsningen gäller inte vid grov vårdslöshet.\n"],
+        )
+        for k in range(1, 4)
+    ]
+    ix = index_of(tmp_path, [en, *sv])
+    hits = ix.search("Är Zephyrs ansvarsbegränsning begränsad till avgifterna för tolv månader?").hits
+    assert (hits[0].document_id, hits[0].clause) == ("en", "2.1"), [
+        (h.document_id, h.clause) for h in hits
+    ]
