@@ -95,6 +95,8 @@ class Weights:
     phrase_gain: float = 0.0  # a phrase of n words weighs n ** phrase_gain words
     heading: float = 1.0  # field weight of headings against clause text
     number: float = 4.0  # field weight of clause numbers (identifier queries)
+    child: float = 0.5  # share of that weight for sub-clauses of the clause a label names
+    parent: float = 1.0  # ... for the clause holding a sub-number no clause is numbered with
     label_miss: float = 0.05  # clauses without a clause label the query names (when
     #                           some have it): so expansions of its other words cannot
     #                           outrank the clause the query points at
@@ -104,6 +106,8 @@ class Weights:
     coverage: float = 0.25  # a concept counts as matched in full from this share of its best
     meta: float = 0.4  # a concept in a title counts this much in all clauses (of the best)
     meta_doc: float = 0.0  # extra for clauses of documents whose title etc. the query names
+    meta_name: float = 1.0  # ... when every concept of the query names the document (the
+    #                         query is its name or type: "biträdesavtal", "SCC")
     bigram: float = 0.5  # extra for two typed words found next to each other
     bm25_b: float = 0.3  # BM25 length normalisation
     bm25_k1: float = 1.2  # BM25 term-frequency saturation
@@ -127,6 +131,9 @@ class Concept:
     theirs: wq.Query | None
     identifier: bool = False
     label: bool = False  # an identifier naming a clause ("Article 28", "8.2", "Annex II")
+    # other names of the same thing in the query's language(s) (vocabulary synonyms:
+    # "biträdesavtal" ~ "pub-avtal"): a document whose title or type has one is named too
+    aliases: tuple[tuple[str, ...], ...] = ()
 
     @property
     def query(self) -> wq.Query:
@@ -153,6 +160,10 @@ class Plan:
 
 
 COGNATES = 3  # other-language words kept per query word
+CHILDREN = 40  # sub-clause numbers searched for a clause label
+NAMED_CLAUSES = 200  # ... (looked up in clause text when it occurs in at most this many)
+NAMED_DOCUMENTS = 8  # a word naming at most this many documents is a name (a supplier's)
+ALIASES = 12  # synonyms of a concept looked for in document titles and types
 
 
 def _edits(a: str, b: str, limit: int) -> int:
@@ -203,6 +214,15 @@ def _swedish_family(stem: str) -> list[str]:
     if len(stem) >= 4 and not out:
         out += [stem + "ning", stem + "ing", stem + "an"]
     return out
+
+
+def _hyphen_parts(span: tuple[str, ...]) -> list[str]:
+    """The parts of a single hyphenated word ("ai-modeller" → ["ai", "modeller"]), stop
+    words and one-letter parts left out; empty for anything else."""
+    if len(span) != 1 or "-" not in span[0] or is_identifier(span[0]):
+        return []
+    parts = [p for p in span[0].split("-") if len(p) > 1 and p not in _STOP]
+    return parts if len(parts) >= 2 else []
 
 
 def _is_label(keyword: str, word: str, listed: bool = False) -> bool:
@@ -353,6 +373,13 @@ class QueryBuilder:
                 weight = w.cross
             wanted.append((words, e.lang, weight))
         wanted += [(text, lang, w.other_word) for lang in other]
+        parts = _hyphen_parts(span)
+        if parts:
+            # "AI-modeller" is also "AI modeller" (the index has the parts of hyphenated
+            # words, not always the whole)
+            joined = " ".join(parts)
+            wanted += [(joined, lang, w.word) for lang in own]
+            wanted += [(joined, lang, w.other_word) for lang in other]
         if len(span) == 1 and w.cognate > 0:
             for lang in other:
                 wanted += [(c, lang, w.cognate) for c in self.cognates(span[0], lang)]
@@ -453,7 +480,12 @@ class QueryBuilder:
         elif "." in ident:
             parent = ident.rsplit(".", 1)[0]
             if exists(self._reader, "number", [parent]):
-                subs.append(wq.Term("number", parent, boost=w.number / 4))
+                # "Article 28(3)" where no clause is numbered 28.3: Article 28 holds its
+                # paragraph 3, above the clauses that only cite it
+                subs.append(wq.Term("number", parent, boost=w.number * w.parent))
+        # its sub-clauses are part of it ("Clause 15" is 15.1 and 15.2), below the clause
+        # numbered so
+        subs += [wq.Term("number", t, boost=w.number * w.child) for t in self._children(ident)]
         for lang in LANGUAGES:
             body, heading = _fields(lang)
             for f in (heading, body):
@@ -473,6 +505,77 @@ class QueryBuilder:
         if not subs:
             return None
         return wq.Or(subs) if len(subs) > 1 else subs[0]
+
+    def _names_other_language(self, spans: list[tuple[tuple[str, ...], str]], language: str) -> bool:
+        """Whether a word of the query names (in titles, suppliers, types) only a few
+        documents, all of them in the other language than ``language``."""
+        reader = self._reader
+        if reader is None or "meta" not in self.schema.names():
+            return False
+        analyzer = self.schema["meta"].analyzer
+        for span, kind in spans:
+            if kind != "word" or is_identifier(span[0]) or len(span[0]) < 3:
+                continue
+            terms = [t.text for t in analyzer(span[0], mode="query")]
+            if not terms or not all(doc_frequency(reader, "meta", t) for t in terms):
+                continue
+            docs: set[int] | None = None
+            for t in terms:
+                ids = set(reader.postings("meta", t).all_ids())
+                docs = ids if docs is None else docs & ids
+            if not docs or len(docs) > NAMED_DOCUMENTS:
+                continue
+            langs = {reader.stored_fields(d).get("lang") for d in docs}
+            if language not in langs and langs <= set(LANGUAGES):
+                return True
+        return self._other_language_name(spans, language)
+
+    def _other_language_name(self, spans: list[tuple[tuple[str, ...], str]], language: str) -> bool:
+        """Whether a word of the query is a name found only in the other language's clause
+        text, in a few documents ("ChatGPT", "Claude.ai" in a Swedish question)."""
+        reader = self._reader
+        other = [lang for lang in LANGUAGES if lang != language]
+        if len(other) != 1:
+            return False
+        for span, kind in spans:
+            word = span[0]
+            if kind != "word" or is_identifier(word) or len(word) < 4 or self.vocab.lookup(span):
+                continue
+            mine = self.analysed.terms(f"body_{language}", word)
+            theirs = self.analysed.terms(f"body_{other[0]}", word)
+            if len(theirs) != 1 or any(doc_frequency(reader, f"body_{language}", t) for t in mine):
+                continue
+            if not 0 < doc_frequency(reader, f"body_{other[0]}", theirs[0]) <= NAMED_CLAUSES:
+                continue
+            owners = {reader.stored_fields(d).get("document_id")
+                      for d in reader.postings(f"body_{other[0]}", theirs[0]).all_ids()}
+            if len(owners) <= NAMED_DOCUMENTS:
+                return True
+        return False
+
+    def _aliases(self, span: tuple[str, ...], language: str) -> tuple[tuple[str, ...], ...]:
+        """The vocabulary synonyms of a concept in the query's own language(s), at most
+        ALIASES of them (the names a document may be known by instead of the typed one)."""
+        own = set(LANGUAGES) if language == "mixed" else {language}
+        out: list[tuple[str, ...]] = []
+        for e in self.vocab.lookup(span) or []:
+            if e.kind == SYNONYM and (e.lang in own or e.lang == "any") and e.words != span:
+                out.append(tuple(e.words))
+        return tuple(out[:ALIASES])
+
+    def _children(self, ident: str) -> list[str]:
+        """Clause numbers in the index one or two levels below ``ident`` ("15" → "15.1",
+        "15.2"; "8.2" → "8.2.1"), at most CHILDREN of them."""
+        if self._reader is None or self.weights.child <= 0 or not ident[:1].isdigit():
+            return []
+        out = []
+        for raw in self._reader.expand_prefix("number", ident + "."):
+            term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+            if _CLAUSE_NUMBER_RE.fullmatch(term) and term.count(".") - ident.count(".") <= 2:
+                out.append(term)
+                if len(out) >= CHILDREN:
+                    break
+        return out
 
     # -- the plan ------------------------------------------------------------------------
 
@@ -533,6 +636,10 @@ class QueryBuilder:
                 "(stop words). Add a more specific word, e.g. 'uppsägning' or 'liability cap'."
             )
         language = query_language(words, self._reader, self.vocab)
+        if language != "mixed" and self._names_other_language(spans, language):
+            # "Anthropics skadeståndstak": a question about a document in the other language
+            # is asked of it in both languages (its translations count as the query's own)
+            language = "mixed"
         plan = Plan(qstring, language, words=[w for s, _ in spans for w in s])
         for i, (span, kind) in enumerate(spans):
             if kind == "label":
@@ -553,6 +660,13 @@ class QueryBuilder:
                     plan.concepts.append(Concept(span, q, None, identifier=True, label=clause))
                 continue
             mine, theirs = self.concept(span, language)
+            parts = _hyphen_parts(span)
+            if parts:
+                # and each part on its own (with its vocabulary: "modeller" ~ "models"), as
+                # the words of a phrase
+                loose = [self.concept((p,), language) for p in parts]
+                mine = _with_loose(mine, [a for a, _ in loose if a is not None], self.weights.loose)
+                theirs = _with_loose(theirs, [b for _, b in loose if b is not None], self.weights.loose)
             if kind == "phrase":
                 # the words of a phrase also count on their own, at a lower weight
                 # ("automatic renewal" still finds "renews automatically")
@@ -560,5 +674,5 @@ class QueryBuilder:
                 mine = _with_loose(mine, [a for a, _ in loose if a is not None], self.weights.loose)
                 theirs = _with_loose(theirs, [b for _, b in loose if b is not None], self.weights.loose)
             if mine is not None or theirs is not None:
-                plan.concepts.append(Concept(span, mine, theirs))
+                plan.concepts.append(Concept(span, mine, theirs, aliases=self._aliases(span, language)))
         return plan

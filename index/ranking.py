@@ -253,10 +253,14 @@ class Ranker:
         for ci, concept in enumerate(plan.concepts):
             if concept.identifier:
                 continue
-            terms = [tok.text for tok in analyzer(" ".join(concept.typed), mode="query")]
-            if not terms or not all(doc_frequency(reader, "meta", t) for t in terms):
+            names = []  # the concept as typed, or a synonym of it (a document type's name)
+            for words in (concept.typed, *concept.aliases):
+                terms = [tok.text for tok in analyzer(" ".join(words), mode="query")]
+                if terms and all(doc_frequency(reader, "meta", t) for t in terms):
+                    names.append(wq.And([wq.Term("meta", t) for t in terms]) if len(terms) > 1 else wq.Term("meta", terms[0]))
+            if not names:
                 continue
-            q = wq.And([wq.Term("meta", t) for t in terms]) if len(terms) > 1 else wq.Term("meta", terms[0])
+            q = wq.Or(names) if len(names) > 1 else names[0]
             firsts = [d for d in self.searcher.docs_for_query(q) if flt[1] is None or d not in flt[1]]
             if len(firsts) > OWNERS_FROM:
                 self._all_owners()
@@ -420,6 +424,10 @@ class Ranker:
         bigrams = self._bigrams(plan)
         per_doc = self._concept_scores(plan, candidates)
         named: set[int] = set()  # clauses of documents the query names (title, supplier)
+        whole: set[int] = set()  # ... in all its concepts: the query is such a document's name
+        if meta and len(meta) == n:
+            docs_all = set.intersection(*meta.values())
+            whole = self._candidates_in(docs_all, candidates) if docs_all else set()
         if meta:
             # a concept named by a document's title counts, in each of its clauses, as much
             # as in the clause that matches it best
@@ -430,7 +438,9 @@ class Ranker:
                 named |= clauses
                 for docnum in clauses:
                     per = per_doc.setdefault(docnum, [0.0] * n)
-                    per[ci] = max(per[ci], w.meta * (best[ci] or fallback))
+                    # (in full in a document the whole query names)
+                    share = 1.0 if docnum in whole else w.meta
+                    per[ci] = max(per[ci], share * (best[ci] or fallback))
         # how fully each clause matches each concept: a weak match (a generic word of a
         # phrase, a low-weight expansion) counts as part of a match
         best_of = [max((per[ci] for per in per_doc.values()), default=0.0) for ci in range(n)]
@@ -451,6 +461,8 @@ class Ranker:
         pre = []
         for docnum, per in per_doc.items():
             factor = coverage(per) ** w.coord * (1.0 + w.meta_doc if docnum in named else 1.0)
+            if docnum in whole:
+                factor *= 1.0 + w.meta_name
             if labels and not any(per[ci] > 0 for ci in labels):
                 factor *= w.label_miss
             bound = sum(per) * (1.0 + w.exact) + w.bigram * sum(

@@ -51,6 +51,9 @@ _MARKDOWN_RE = re.compile(r"^(#{1,6})\s+(.*)$")
 _TOC_RE = re.compile(r"(\.{3,}|…{2,}|\t)\s*\d{1,3}\s*$")
 _YEAR_START_RE = re.compile(r"^(\d{4}\b|\d{4}-\d{2}-\d{2})")
 _LIST_MARKER_RE = re.compile(r"^([a-zåäö]|[ivx]{1,4})[.)]\s")
+# "MODULE TWO: Transfer controller to processor", "OPTION 1: …": a capitals lead-in and a
+# colon, a label for what follows
+_LEAD_LABEL_RE = re.compile(r"^[A-ZÅÄÖ]{3,}(?:\s+[A-ZÅÄÖ0-9]+){0,3}\s*:\s*\S")
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9\"”(])")
 
 _MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "oct", "nov", "dec", "january", "february", "march", "may", "june", "july", "august", "october"]
@@ -222,7 +225,7 @@ def _looks_like_heading(first: str, next_text: str | None) -> bool:
     if not first[0].isalpha() and first[0] not in "\"”“'«":
         return False
     words = first.split()
-    if len(words) > (8 if len(first) <= 70 else 16) or re.search(r"[.;]\s", first):
+    if len(words) > (10 if len(first) <= 70 else 16) or re.search(r"[.;]\s", first):
         return False
     if any(w.lower() in _VERBISH for w in words):
         return False
@@ -262,6 +265,15 @@ def _number_candidate(
     return start
 
 
+def _restarts_sub_numbering(prev: tuple[int, ...], cand: tuple[int, ...]) -> bool:
+    """True when ``cand`` opens the sub-numbering of ``prev``'s parent again: "8.1" after
+    "8.9" (the EU SCCs repeat Clause 8's sub-clauses once per module), "3.1.1" after
+    "3.1.4"."""
+    return len(cand) >= 2 and cand[-1] == 1 and cand[:-1] == prev[: len(cand) - 1] and (
+        prev[len(cand) - 1 :] != (1,)
+    )
+
+
 def _longest_chain(cands: list[_Start], prev: tuple[int, ...] | None) -> list[_Start]:
     """The candidates forming the longest plausible numbering sequence (dynamic programming).
 
@@ -281,7 +293,7 @@ def _longest_chain(cands: list[_Start], prev: tuple[int, ...] | None) -> list[_S
                 continue
             if _plausible_next(cands[j].number, num):
                 gain = 1.0
-            elif restart:
+            elif restart or _restarts_sub_numbering(cands[j].number or (), num):
                 gain = 0.5
             else:
                 continue
@@ -304,9 +316,23 @@ def _find_starts(text: str, lines: list[_Line]) -> list[_Start]:
     keyword_prev: dict[str, tuple[int, ...]] = {}
     block: list[_Start] = []
     block_prev: tuple[int, ...] | None = None
+    # the number of the keyword clause ("Clause 8") whose sub-clauses the current block
+    # holds, in a document structured by a keyword (two or more lines open with it)
+    under_keyword: tuple[int, ...] | None = None
+    keyword_lines: dict[str, int] = {}
+    for line in lines:
+        km = _KEYWORD_RE.match(line.text)
+        if km:
+            keyword_lines[km.group(1).lower()] = keyword_lines.get(km.group(1).lower(), 0) + 1
 
     def close_block() -> None:
-        starts.extend(_longest_chain(block, block_prev))
+        cands = block
+        if under_keyword is not None:
+            # "Article 1" then "1. ...", "2. ...": numbered paragraphs of the article, not
+            # clauses; only "8.1", "8.2" under "Clause 8" are its sub-clauses
+            k = len(under_keyword)
+            cands = [c for c in block if c.number and len(c.number) > k and c.number[:k] == under_keyword]
+        starts.extend(_longest_chain(cands, block_prev))
         block.clear()
 
     for i, line in enumerate(lines):
@@ -326,7 +352,7 @@ def _find_starts(text: str, lines: list[_Line]) -> list[_Start]:
                 )
             else:
                 starts.append(_Start(i, "markdown", None, None, title))
-            block_prev, annex = number, None
+            block_prev, annex, under_keyword = number, None, None
             continue
         m = _ANNEX_RE.match(s)
         if m and not _TOC_RE.search(s):
@@ -339,7 +365,7 @@ def _find_starts(text: str, lines: list[_Line]) -> list[_Start]:
                 extra = " ".join(lines[i + k].text for k in range(1, start.heading_lines + 1))
                 start.heading = _clean_heading(f"{heading} {extra}")
             starts.append(start)
-            block_prev, annex = None, label
+            block_prev, annex, under_keyword = None, label, None
             keyword_prev.clear()
             continue
         m = _KEYWORD_RE.match(s)
@@ -357,6 +383,8 @@ def _find_starts(text: str, lines: list[_Line]) -> list[_Start]:
                     key not in keyword_prev
                     or _plausible_next(keyword_prev[key], number)
                     or kw == "§"
+                    # an excerpt of articles ("Article 28", "Article 32", "Article 33")
+                    or len(number) == 1 == len(keyword_prev[key]) and number > keyword_prev[key]
                 )
             ):
                 label = f"§ {num_s}" if kw == "§" else f"{kw.capitalize()} {num_s}"
@@ -366,6 +394,16 @@ def _find_starts(text: str, lines: list[_Line]) -> list[_Start]:
                 if rest and _looks_like_heading(rest, _next_text(lines, i)):
                     start.heading = _clean_heading(rest)
                     start.own_heading = True
+                elif not rest and _title_line(lines, i + 1, text):
+                    # "Clause 8" alone on its line, its title on the next: "Data protection
+                    # safeguards"
+                    start.heading = _clean_heading(lines[i + 1].text)
+                    start.heading_lines, start.own_heading = 1, True
+                # "Clause 8" then "8.1 ...": the numbers after a keyword clause are read
+                # as its sub-clauses (the numbering before it is settled)
+                close_block()
+                block_prev = number
+                under_keyword = number if keyword_lines.get(key, 0) >= 2 else None
                 starts.append(start)
                 keyword_prev[key] = number
                 continue
@@ -373,11 +411,30 @@ def _find_starts(text: str, lines: list[_Line]) -> list[_Start]:
         if cand is not None:
             block.append(cand)
             continue
-        if _is_caps_heading(s) and not _NUMBER_RE.match(s):
+        if _is_caps_heading(s) and not _NUMBER_RE.match(s) and not _is_table_row(s):
             starts.append(_Start(i, "caps", None, None, _clean_heading(s.title())))
     close_block()
     starts.sort(key=lambda st: st.line)
     return starts
+
+
+def _title_line(lines: list[_Line], i: int, text: str) -> bool:
+    """Whether line ``i`` is a short title (of the keyword line before it): not a number,
+    list item, keyword or annex line, and followed by text or the end."""
+    if i >= len(lines):
+        return False
+    s = lines[i].text
+    if (
+        len(s) > 100
+        or _NUMBER_RE.match(s)
+        or _LIST_MARKER_RE.match(s)
+        or s[:1] in "•-–*("
+        or _KEYWORD_RE.match(s)
+        or _ANNEX_RE.match(s)
+        or "\f" in text[lines[i - 1].end : lines[i].start]
+    ):
+        return False
+    return _looks_like_heading(s, _next_text(lines, i))
 
 
 def _next_text(lines: list[_Line], i: int) -> str | None:
@@ -391,15 +448,47 @@ def _soft_headings(text: str, lines: list[_Line]) -> list[_Start]:
         s = line.text
         if not (3 <= len(s) <= 60) or not s[:1].isupper() or s.endswith((".", ",", ";", ":", "?")):
             continue
-        if len(s.split()) > 8 or _TOC_RE.search(s):
+        if len(s.split()) > 8 or _TOC_RE.search(s) or _is_table_row(s):
             continue
         before = text[lines[i - 1].end : line.start] if i else "\n\n"
         nxt = lines[i + 1].text if i + 1 < len(lines) else ""
+        if i + 3 < len(lines) and all(_is_cell(lines[k].text) for k in range(i + 1, i + 4)) and (
+            "\n\n" not in text[line.end : lines[i + 1].start]
+        ):
+            continue  # a table's header cell, its other cells on the lines right after it
         blank_before = before.count("\n") >= 2 or "\f" in before
         prev_open = i > 0 and lines[i - 1].text.endswith(",")
         if blank_before and not prev_open and nxt[:1].isupper():
             starts.append(_Start(i, "soft", None, None, _clean_heading(s)))
     return starts
+
+
+def _is_table_row(s: str) -> bool:
+    """A row of a table as extracted text: cells apart by tabs or bars."""
+    return "\t" in s or s.count("|") >= 2
+
+
+def _is_cell(s: str) -> bool:
+    """A line that may be one table cell: a few words, no sentence."""
+    return 0 < len(s) <= 40 and len(s.split()) <= 5 and not s.endswith((".", ":", ";", "!", "?", ","))
+
+
+def _attach_lead_labels(lines: list[_Line], starts: list[_Start]) -> None:
+    """A label line right before a numbered clause ("MODULE TWO: Transfer controller to
+    processor" before "8.1 Instructions") belongs to that clause, not to the end of the one
+    before: the clause starts at the label, whose words join its heading."""
+    taken = {st.line for st in starts}
+    for st in starts:
+        k = st.line - 1
+        if st.kind not in ("number", "keyword") or k < 0 or k in taken:
+            continue
+        lead = lines[k].text
+        if len(lead) > 120 or lead.endswith((".", ";", ",")) or not _LEAD_LABEL_RE.match(lead):
+            continue
+        label = _clean_heading(lead.capitalize() if lead.isupper() else lead)
+        st.line, st.heading_lines = k, st.heading_lines + 1
+        st.heading = f"{label} – {st.heading}" if st.heading else label
+        st.own_heading = True
 
 
 def _page_of(offsets: list[int], pos: int) -> int:
@@ -478,6 +567,8 @@ def segment(pages: list[str]) -> list[Clause]:
     )
     if not structured:
         starts = _soft_headings(text, lines)
+    else:
+        _attach_lead_labels(lines, starts)
 
     clauses: list[Clause] = []
 
@@ -521,7 +612,8 @@ def segment(pages: list[str]) -> list[Clause]:
             and nxt.number[: len(number)] == number
         )
         body = text[lines[body_first].start : lines[end_line - 1].end] if body_first < end_line else ""
-        if st.own_heading and is_parent_of_next and len(body.split()) <= 3:
+        # (a keyword clause's stub stays: it carries the label "Clause 15" is found by)
+        if st.own_heading and is_parent_of_next and len(body.split()) <= 3 and st.kind != "keyword":
             inherited[number] = st.heading or ""
             continue  # "17. Frånträde" followed by "17.1 ...": the heading goes to 17.1
         heading = st.heading if st.own_heading else None

@@ -65,7 +65,9 @@ _HOW_TO = (
 
 # Quotes that are not phrases asked of the clause text: after NOT or -, or a field's value
 # (supplier:"Acme Cloud" asks for a supplier, not for the words in a clause).
-_NEGATED_PHRASE_RE = re.compile(r'(?:\bNOT\s+|(?:^|(?<=\s))-|\b\w+:)"[^"]*"')
+_NEGATED_PHRASE_RE = re.compile(r'(?:\bNOT\s+|(?:^|(?<=[\s(]))-|\b\w+:)"[^"]*"')
+# The start of an excluded group: NOT (...) or -(...); everything inside it is excluded.
+_NEGATED_GROUP_RE = re.compile(r"(?:\bNOT\s*|(?:^|(?<=[\s(]))-)\(")
 _QUOTED_RE = re.compile(r'"([^"]*)"')
 _WORDS_RE = re.compile(r"\w+")
 
@@ -76,11 +78,44 @@ def surface(text: str) -> str:
     return " ".join(_WORDS_RE.findall(text.lower()))
 
 
+def _without_negated_groups(qstring: str) -> str:
+    """The query with its excluded groups (``NOT (...)``, ``-(...)``) blanked out, so that
+    a phrase inside one ("NOT ("data breach" OR incident)") is not read as wanted.
+    Parentheses inside quotes do not count; an unclosed group runs to the end."""
+    out: list[str] = []
+    pos = 0
+    while True:
+        m = _NEGATED_GROUP_RE.search(qstring, pos)
+        if m is None or _inside_quotes(qstring, m.start()):
+            if m is None:
+                out.append(qstring[pos:])
+                return "".join(out)
+            out.append(qstring[pos : m.end()])
+            pos = m.end()
+            continue
+        out.append(qstring[pos : m.start()] + " ")
+        depth, i, quoted = 1, m.end(), False
+        while i < len(qstring) and depth:
+            ch = qstring[i]
+            if ch == '"':
+                quoted = not quoted
+            elif not quoted and ch == "(":
+                depth += 1
+            elif not quoted and ch == ")":
+                depth -= 1
+            i += 1
+        pos = i
+
+
+def _inside_quotes(qstring: str, at: int) -> bool:
+    return qstring.count('"', 0, at) % 2 == 1
+
+
 def quoted_phrases(qstring: str) -> list[str]:
     """The quoted phrases a query asks of the clause text (not those after NOT or -, nor a
     field's quoted value), in surface form
     (see :func:`surface`), phrases of one word left out."""
-    wanted = _NEGATED_PHRASE_RE.sub(" ", qstring)
+    wanted = _NEGATED_PHRASE_RE.sub(" ", _without_negated_groups(qstring))
     out = []
     for m in _QUOTED_RE.finditer(wanted):
         phrase = surface(m.group(1))
@@ -158,7 +193,8 @@ def validate_syntax(qstring: str) -> None:
             f'unbalanced double quote in {qstring!r}: a phrase needs an opening and a closing ", '
             'e.g. "third country".'
         )
-    outside = re.sub(r'"[^"]*"', " ", qstring)
+    # a phrase is a term: ("data breach" OR incident) has something left of its OR
+    outside = re.sub(r'"[^"]*"', " _phrase_ ", qstring)
     depth = 0
     for ch in outside:
         depth += {"(": 1, ")": -1}.get(ch, 0)

@@ -180,6 +180,98 @@ def test_segment_english_articles_and_annex():
     assert clauses[2].heading == "Sub-processors"
 
 
+# Shaped like the EU SCCs (Implementing Decision (EU) 2021/914): the decision's articles
+# with numbered paragraphs, then "Clause N" lines with the title on the next line, Clause 8's
+# sub-clauses repeated once per module, and sub-clauses under a later keyword clause.
+_SCC_SHAPED = (
+    "Article 1\n\n"
+    "1. The standard contractual clauses set out in the Annex are considered to provide "
+    "appropriate safeguards.\n\n"
+    "2. The standard contractual clauses also set out the rights and obligations of "
+    "controllers and processors.\n\n"
+    "Article 2\n\nThis Decision shall enter into force on the twentieth day.\n\n"
+    "Clause 7\n\nDocking clause\n\n"
+    "(a) An entity that is not a Party to these Clauses may accede to these Clauses.\n\n"
+    "Clause 8\n\nData protection safeguards\n\n"
+    "The data exporter warrants that it has used reasonable efforts.\n\n"
+    "MODULE ONE: Transfer controller to controller\n\n"
+    "8.1 Purpose limitation\n\nThe data importer shall process the personal data only "
+    "for the specific purpose(s) of the transfer.\n\n"
+    "8.2 Transparency\n\n(a) In order to enable data subjects to exercise their rights, "
+    "the data importer shall inform them.\n\n"
+    "8.3 Onward transfers\n\nThe data importer shall not disclose the personal data to "
+    "a third party located outside the European Union.\n\n"
+    "MODULE TWO: Transfer controller to processor\n\n"
+    "8.1 Instructions\n\n(a) The data importer shall process the personal data only on "
+    "documented instructions from the data exporter.\n\n"
+    "8.2 Purpose limitation\n\nThe data importer shall process the personal data only "
+    "for the specific purpose(s) of the transfer, as set out in Annex I.B.\n\n"
+    "Clause 9\n\nUse of sub-processors\n\n"
+    "(a) The data importer shall not subcontract any of its processing activities without "
+    "the prior specific written authorisation of the data exporter.\n\n"
+    "Clause 10\n\nObligations of the data importer in case of access by public "
+    "authorities\n\n"
+    "10.1 Notification\n\n(a) The data importer agrees to notify the data exporter "
+    "promptly if it receives a legally binding request.\n\n"
+    "10.2 Review of legality and data minimisation\n\n(a) The data importer agrees to "
+    "review the legality of the request for disclosure.\n"
+)
+
+
+def test_segment_clause_keywords_with_sub_clauses_per_module():
+    """Each sub-clause of Clause 8 is its own clause under its own number in every module
+    (not all of them under the last number of the first module), each module's label opens
+    its first sub-clause, sub-clauses of a later
+    keyword clause are found, a keyword clause's title on the next line is its heading,
+    and an article's numbered paragraphs stay inside the article."""
+    clauses = segment([_SCC_SHAPED])
+    numbers = [c.number for c in clauses if c.number]
+    assert numbers == [
+        "Article 1", "Article 2", "Clause 7", "Clause 8", "8.1", "8.2", "8.3", "8.1", "8.2",
+        "Clause 9", "Clause 10", "10.1", "10.2",
+    ]
+    by = {(c.number, c.heading): c for c in clauses}
+    # a module's label opens its first sub-clause (not the end of the module before)
+    module_two = ("8.1", "MODULE TWO: Transfer controller to processor – Instructions")
+    assert ("8.3", "Onward transfers") in by and module_two in by, sorted(by, key=str)
+    assert "outside the European Union" in by[("8.3", "Onward transfers")].text
+    assert "MODULE TWO" not in by[("8.3", "Onward transfers")].text
+    assert by[module_two].text.startswith("MODULE TWO: Transfer controller to processor")
+    assert by[("Clause 9", "Use of sub-processors")].text.startswith("Clause 9")
+    assert ("Clause 10", "Obligations of the data importer in case of access by public authorities") in by
+    assert "2. The standard contractual clauses" in by[("Article 1", None)].text
+
+
+def test_a_clause_label_finds_its_sub_clauses(tmp_path):
+    """ "Clause 10" points at the clause and its sub-clauses 10.1 and 10.2, ahead of the
+    clauses that only share the query's other words (the clause's title alone gives way to
+    its sub-clauses)."""
+    d = IndexDocument(
+        document_id="scc", contract_id="c-scc", title="SCC", doc_type="scc", supplier=None,
+        board=None, secret=False, source_path="scc.txt", pages=[_SCC_SHAPED], language="en",
+    )
+    ix = open_index(tmp_path, [d])
+    hits = ix.search("clause 10 data importer personal data").hits
+    assert {h.clause for h in hits[:2]} == {"10.1", "10.2"}, [h.clause for h in hits]
+
+
+def test_segment_a_table_header_row_is_not_a_heading():
+    """A captured page's table (cells apart by tabs or bars, or one cell per line) keeps its
+    header row as table text: "Underbiträde Behandling Plats" is no clause's heading."""
+    intro = "Lista över underbiträden\n\nBilaga till Molntjänstavtal, senast uppdaterad 2025-01-01.\n\n"
+    notice = ("\n\nExempel AB informerar Kunden minst trettio (30) dagar innan ett nytt "
+              "underbiträde anlitas. Kunden har rätt att invända av sakliga skäl.")
+    tabbed = ("Underbiträde\tBehandling\tPlats\nNordisk Datacenter AB\tDrift och lagring\t"
+              "Sverige\nGlobal Support Inc.\tSupport\tUSA")
+    barred = "Underbiträde | Behandling | Plats\nNordisk Datacenter AB | Drift | Sverige"
+    cells = "Underbiträde\nBehandling\nPlats\nNordisk Datacenter AB\nDrift och lagring\nSverige"
+    for table in (tabbed, barred, cells):
+        clauses = segment([intro + table + notice])
+        headings = [c.heading for c in clauses if c.heading]
+        assert not any(h.startswith("Underbiträde") for h in headings), (table, headings)
+        assert any("Nordisk Datacenter AB" in c.text for c in clauses)
+
+
 def test_segment_falls_back_to_paragraphs_without_structure():
     paragraph = "Leverantören ska dokumentera all behandling i kommunens system. " * 8
     clauses = segment([f"{paragraph}\n\n{paragraph}\n\n{paragraph}"])

@@ -467,3 +467,165 @@ def test_only_phrases_asked_of_the_clause_text_rank_exact_matches_first() -> Non
 
     assert quoted_phrases('supplier:"Acme Cloud" "set out below"') == ["set out below"]
     assert quoted_phrases('NOT "data breach" -"third party" "notice period"') == ["notice period"]
+
+
+def test_a_phrase_in_an_excluded_group_is_not_wanted(tmp_path):
+    """A phrase inside NOT (...) or -(...) is excluded, not asked for: it must not sort
+    the clauses that hold it to the top (nor be one of the phrases wanted)."""
+    from index.syntax import quoted_phrases
+
+    assert quoted_phrases('NOT ("data breach" OR incident) "notice period"') == ["notice period"]
+    assert quoted_phrases('-("third party" OR "sub processor") "notice period"') == ["notice period"]
+    assert quoted_phrases('(audit -"third party") "notice period"') == ["notice period"]
+    assert quoted_phrases('"notice (in writing) period"') == ["notice in writing period"]
+    pages = [
+        "1. Notice\n1.1 The notice period for a data breach is 30 days from the third "
+        "party report.\n1.2 The customer gives notice of termination in writing within a "
+        "reasonable period.\n"
+    ]
+    ix = index_of(tmp_path, [doc("en", pages, language="en")])
+    hits = ix.search('notice NOT ("data breach" OR "third party")').hits
+    assert [h.clause for h in hits] == ["1.2"], [h.clause for h in hits]
+
+
+def test_a_document_type_named_by_a_synonym_lifts_that_document(tmp_path):
+    """ "biträdesavtal" names the PUB-avtal (its title says "Personuppgiftsbiträdesavtal",
+    its type is pub-avtal): its clauses rank above the main agreement's clause that only
+    mentions a biträdesavtal."""
+    main = IndexDocument(
+        document_id="main", contract_id="c-1", title="Avtal om molntjänst", doc_type="avtal",
+        supplier=None, board=None, secret=False, source_path="main.txt", language="sv",
+        pages=["1. Avtalets delar\n1.1 Till avtalet hör ett biträdesavtal. Om biträdesavtalet "
+               "och detta avtal strider mot varandra gäller biträdesavtalet i frågor om "
+               "personuppgifter.\n1.2 Leverantören levererar tjänsten enligt bilaga 1.\n"],
+    )
+    pub = IndexDocument(
+        document_id="pub", contract_id="c-1", title="Personuppgiftsbiträdesavtal",
+        doc_type="pub-avtal", supplier=None, board=None, secret=False,
+        source_path="pub.txt", language="sv",
+        pages=["1. Behandling\n1.1 Personuppgiftsbiträdet behandlar personuppgifter endast "
+               "enligt dokumenterade instruktioner från den personuppgiftsansvarige.\n"
+               "2. Underbiträden\n2.1 Personuppgiftsbiträdet får anlita underbiträden efter "
+               "skriftligt godkännande.\n"],
+    )
+    ix = index_of(tmp_path, [main, pub])
+    hits = ix.search("biträdesavtal").hits
+    assert hits[0].document_id == "pub", [(h.document_id, h.clause) for h in hits]
+
+
+def test_a_hyphenated_query_word_finds_its_parts(tmp_path):
+    """ "AI-modeller" typed with a hyphen still finds "AI modeller" written apart (and the
+    word is not silently dropped from the query when the index lacks the whole form)."""
+    pages = [
+        "1. Data\n1.1 Leverantören tränar inte sina AI modeller på kundens uppgifter.\n"
+        "1.2 Leverantören lagrar kundens uppgifter inom EU.\n"
+    ]
+    ix = index_of(tmp_path, [doc("sv", pages, language="sv")])
+    hits = ix.search("AI-modeller").hits
+    assert [h.clause for h in hits] == ["1.1"], [h.clause for h in hits]
+    hits = ix.search("tränas uppgifter för AI-modeller").hits
+    assert hits[0].clause == "1.1", [h.clause for h in hits]
+
+
+def test_a_question_about_a_named_document_in_the_other_language(tmp_path):
+    """A Swedish question naming an English supplier's terms ("Är Acmes ansvarsbegränsning …")
+    finds that document's clause on the limitation of liability through the glossary,
+    above Swedish clauses of other suppliers on the same topic."""
+    en = IndexDocument(
+        document_id="acme", contract_id="c-acme", title="Acme Cloud Terms", doc_type="villkor",
+        supplier="Acme", board=None, secret=False, source_path="acme.txt", language="en",
+        pages=["1. Services\n1.1 Acme provides the cloud services described in the order.\n"
+               "2. Limitation of liability\n2.1 The limitation of liability: each party's total "
+               "liability is limited to the fees paid in the previous twelve months.\n"],
+    )
+    sv = [
+        IndexDocument(
+            document_id=f"sv{k}", contract_id=f"c-sv{k}", title=f"Allmänna villkor {k}",
+            doc_type="villkor", supplier=f"Leverantör {k}", board=None, secret=False,
+            source_path=f"sv{k}.txt", language="sv",
+            pages=[f"{k}. Ansvarsbegränsning\n{k}.1 Leverantörens ansvarsbegränsning: "
+                   "ansvaret är begränsat till avgifterna för de senaste tolv månaderna. "
+                   "Ansvarsbegränsningen gäller inte vid grov vårdslöshet.\n"],
+        )
+        for k in range(1, 4)
+    ]
+    ix = index_of(tmp_path, [en, *sv])
+    hits = ix.search("Är Acmes ansvarsbegränsning begränsad till avgifterna för tolv månader?").hits
+    assert (hits[0].document_id, hits[0].clause) == ("acme", "2.1"), [
+        (h.document_id, h.clause) for h in hits
+    ]
+
+
+_GDPR_EXCERPT = (
+    "Article 28\nProcessor\n1. Where processing is to be carried out on behalf of a "
+    "controller, the controller shall use only processors providing sufficient guarantees.\n\n"
+    "3. Processing by a processor shall be governed by a contract that sets out the "
+    "subject-matter and duration of the processing.\n\n"
+    "Article 32\nSecurity of processing\nThe controller and the processor shall implement "
+    "appropriate technical and organisational measures.\n\n"
+    "Article 33\nNotification of a personal data breach\nThe controller shall notify the "
+    "breach.\n"
+)
+_CITING_DPA = (
+    "1. Scope\n1.1 This DPA implements Article 28(3) GDPR. The processor follows Article 28(3) "
+    "and Article 32 GDPR, and the processor gives the controller what Article 28(3) requires.\n"
+    "1.2 Each party complies with Article 32 and Article 28(3) of the GDPR; see clause 2.2 and "
+    "Annex II.\n\n"
+    "2. Audits\n2.1 The controller may audit the processor once a year.\n"
+    "2.2 Documentation and compliance: the processor keeps documentation.\n\n"
+    "Annex II\nTechnical and organisational measures\nEncryption and access control measures.\n"
+)
+
+
+def test_an_identifier_ranks_the_clause_numbered_so_above_clauses_citing_it(tmp_path):
+    """ "Article 28(3)", "artikel 32", "klausul 2.2", "bilaga II": the clause numbered so
+    (or, for a paragraph no clause is numbered with, the article holding it) comes first,
+    above clauses that cite the identifier several times. An excerpt of articles (28, 32,
+    33) is still cut into articles."""
+    sv = ("1. Omfattning\n1.1 Detta avtal uppfyller artikel 32 och artikel 28.3 i "
+          "dataskyddsförordningen; se klausul 2.2 och bilaga II. Biträdet följer artikel 32.\n")
+    ix = index_of(tmp_path, [
+        doc("gdpr", [_GDPR_EXCERPT], language="en"),
+        doc("dpa", [_CITING_DPA], language="en"),
+        doc("sv", [sv], language="sv"),
+    ])
+    for query, want in [
+        ("Article 28(3)", ("gdpr", "Article 28")),
+        ("artikel 32", ("gdpr", "Article 32")),
+        ("article 33 breach", ("gdpr", "Article 33")),
+        ("klausul 2.2", ("dpa", "2.2")),
+        ("2.2", ("dpa", "2.2")),
+        ("bilaga II", ("dpa", "Annex II")),
+    ]:
+        hits = ix.search(query).hits
+        assert (hits[0].document_id, hits[0].clause) == want, (
+            query, [(h.document_id, h.clause) for h in hits])
+
+
+def test_a_question_naming_a_product_found_only_in_the_other_language(tmp_path):
+    """A name that only the English clause text has ("Zephyr", in no title) makes a
+    Swedish question about it bilingual, as a supplier named in a title does."""
+    en = IndexDocument(
+        document_id="en", contract_id="c-en", title="Cloud Terms", doc_type="villkor",
+        supplier=None, board=None, secret=False, source_path="en.txt", language="en",
+        pages=["1. Services\n1.1 The provider operates the Zephyr platform for the customer.\n"
+               "2. Limitation of liability\n2.1 For Zephyr, the limitation of liability: each "
+               "party's total liability is limited to the fees paid in the previous twelve "
+               "months.\n"],
+    )
+    sv = [
+        IndexDocument(
+            document_id=f"sv{k}", contract_id=f"c-sv{k}", title=f"Allmänna villkor {k}",
+            doc_type="villkor", supplier=f"Leverantör {k}", board=None, secret=False,
+            source_path=f"sv{k}.txt", language="sv",
+            pages=[f"{k}. Ansvarsbegränsning\n{k}.1 Leverantörens ansvarsbegränsning: "
+                   "ansvaret är begränsat till avgifterna för de senaste tolv månaderna. "
+                   "Ansvarsbegränsningen gäller inte vid grov vårdslöshet.\n"],
+        )
+        for k in range(1, 4)
+    ]
+    ix = index_of(tmp_path, [en, *sv])
+    hits = ix.search("Är Zephyrs ansvarsbegränsning begränsad till avgifterna för tolv månader?").hits
+    assert (hits[0].document_id, hits[0].clause) == ("en", "2.1"), [
+        (h.document_id, h.clause) for h in hits
+    ]
