@@ -28,6 +28,7 @@ from contractvault.cli import (
     vault,
     verify,
 )
+from contractvault.cli.coercion import plain_help_options, plain_values_first
 from contractvault.cli.common import State
 from contractvault.config import default_vault_path
 from contractvault.errors import ContractVaultError, ExitCode, error_line
@@ -41,6 +42,22 @@ def say_error(line: str) -> None:
 
 class VaultGroup(TyperGroup):
     """Root group: runs the command and maps any exception to one line and an exit code."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        # Plain values converted without Pydantic: a search must not pay for importing it.
+        plain_values_first([self])
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        plain_values_first([], option)
+        return option
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        name, cmd, rest = super().resolve_command(ctx, args)
+        if cmd is not None:
+            plain_help_options(cmd, ctx)
+        return name, cmd, rest
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
         """Usage errors (bad flags, missing arguments) as one line on stderr, exit code 2."""
