@@ -123,3 +123,28 @@ def test_plain_values_come_out_as_typers_own_conversion_makes_them(name: str) ->
         ours = convert(param._runtime_param)
         # repr: nan is not equal to itself; PosixPath and str differ in it
         assert repr(ours) == repr(theirs), (name, value)
+
+
+def test_the_table_of_commands_names_what_each_module_declares() -> None:
+    from contractvault.cli.app import COMMANDS, command_module
+
+    modules = sorted(p.stem for p in (Path(__file__).parents[1] / "contractvault" / "cli").glob("*.py")
+                     if "\napp = typer.Typer(" in p.read_text("utf-8") and p.stem != "app")
+    assert sorted(COMMANDS) == modules, "a command module is missing from COMMANDS"
+    for module, names in COMMANDS.items():
+        assert tuple(command_module(module)) == names, module
+
+
+def test_search_builds_only_its_own_module_and_help_lists_them_all(env) -> None:
+    cli = [f"contractvault.cli.{m}" for m in ("vault", "records", "capture", "key", "export",
+                                              "followup", "authority", "serve")]
+    done, loaded = imported(env, "search", "uppsägning", heavy=cli)
+    assert loaded == [], loaded
+    done, loaded = imported({**env, "COLUMNS": "200"}, "--help", heavy=cli)
+    assert done.returncode == 0 and loaded == sorted(cli)
+    from contractvault.cli.app import COMMANDS
+
+    # "│ name   summary", not "│ --option" nor a summary's second line "│      more"
+    listed = [line.split()[1] for line in done.stdout.splitlines()
+              if line.startswith("│ ") and line[2] not in " -"]
+    assert listed == [name for names in COMMANDS.values() for name in names]

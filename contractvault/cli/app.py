@@ -1,33 +1,22 @@
 """The root command: global options, the command groups, and the one place where
-exceptions become a message and an exit code."""
+exceptions become a message and an exit code.
+
+The command modules are imported when one of their commands is asked for (or the help
+lists them all): `contractvault search` imports and builds `search` and `reindex` only.
+"""
 
 from __future__ import annotations
 
+import importlib
 import sys
 import traceback
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import typer
 from typer.core import TyperGroup
 
-from contractvault.cli import (
-    authority,
-    capture,
-    contract,
-    deficiency,
-    documents,
-    export,
-    followup,
-    key,
-    records,
-    report,
-    search,
-    serve,
-    user,
-    vault,
-    verify,
-)
 from contractvault.cli.coercion import plain_help_options, plain_values_first
 from contractvault.cli.common import State
 from contractvault.config import default_vault_path
@@ -40,13 +29,70 @@ def say_error(line: str) -> None:
     sys.stderr.flush()
 
 
+# The modules of contractvault.cli that declare commands, and the names they declare, in
+# the order of the help (tests/test_cli_startup.py checks this against the modules).
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "vault": ("init", "doctor", "demo"),
+    "contract": ("contract",),
+    "records": ("list", "show", "register"),
+    "documents": ("add", "supersede"),
+    "capture": ("capture", "recheck"),
+    "search": ("search", "reindex"),
+    "verify": ("verify", "timestamp"),
+    "key": ("key",),
+    "export": ("export",),
+    "followup": ("followup",),
+    "deficiency": ("deficiency",),
+    "report": ("report",),
+    "authority": ("authority",),
+    "user": ("user",),
+    "serve": ("serve",),
+}
+
+
+def command_module(module: str) -> dict[str, Any]:
+    """The commands one module declares, made as Typer makes them for the root app (as if
+    its app were added with ``app.add_typer``), with plain values converted first."""
+    declared = importlib.import_module(f"contractvault.cli.{module}").app
+    holder = typer.Typer(add_completion=False, rich_markup_mode=app.rich_markup_mode,
+                         pretty_exceptions_short=app.pretty_exceptions_short,
+                         suggest_commands=app.suggest_commands)
+    holder.add_typer(declared)
+    commands = dict(typer.main.get_command(holder).commands)
+    plain_values_first(commands.values())
+    return commands
+
+
+class _Commands(Mapping[str, Any]):
+    """The root's subcommands by name; a module's commands are made on first use."""
+
+    def __init__(self) -> None:
+        self._module = {name: module for module, names in COMMANDS.items() for name in names}
+        self._made: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._made:
+            self._made.update(command_module(self._module[name]))
+        return self._made[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._module)
+
+    def __len__(self) -> int:
+        return len(self._module)
+
+
 class VaultGroup(TyperGroup):
     """Root group: runs the command and maps any exception to one line and an exit code."""
 
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
+        self.commands = _Commands()
         # Plain values converted without Pydantic: a search must not pay for importing it.
-        plain_values_first([self])
+        plain_values_first([], *self.params)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)  # the names only: nothing is imported for them
 
     def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)
@@ -120,9 +166,6 @@ app = typer.Typer(
     add_completion=False,
     help="ContractVault: contract archive with evidence capture for Swedish municipalities.",
 )
-for _group in (vault, contract, records, documents, capture, search, verify, key, export,
-               followup, deficiency, report, authority, user, serve):
-    app.add_typer(_group.app)
 
 
 @app.callback()
