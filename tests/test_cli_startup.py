@@ -60,8 +60,12 @@ def test_search_and_help_load_no_database_layer_models_or_pydantic(env, archive,
         done, loaded = imported(env, *args, heavy=DB_AND_MODELS)
         assert done.returncode == 0, (args, done.stderr)
         assert loaded == [], (args, loaded)
-    done, _ = imported(env, "search", "uppsägning", "--json", heavy=[])
+    # A --json answer is written without rich; a person's answer with it.
+    done, loaded = imported(env, "search", "uppsägning", "--json", heavy=["rich"])
     assert [h["document_id"] for h in json.loads(done.stdout)["hits"]] == [archive]
+    assert loaded == []
+    done, loaded = imported(env, "search", "uppsägning", heavy=["rich"])
+    assert archive in done.stdout and loaded == ["rich"]
 
 
 def test_a_bad_number_is_still_typers_usage_error(env, archive) -> None:
