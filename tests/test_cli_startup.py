@@ -152,3 +152,10 @@ def test_search_builds_only_its_own_module_and_help_lists_them_all(env) -> None:
     listed = [line.split()[1] for line in done.stdout.splitlines()
               if line.startswith("│ ") and line[2] not in " -"]
     assert listed == [name for names in COMMANDS.values() for name in names]
+
+
+def test_what_a_person_typed_is_printed_as_typed(env, archive) -> None:
+    done, loaded = imported(env, "search", "uppsägning:ok: :fire:", heavy=["rich._emoji_codes"])
+    assert done.returncode == 0, done.stderr
+    assert "«uppsägning:ok: :fire:»" in done.stdout and "🆗" not in done.stdout, done.stdout
+    assert loaded == [], "no emoji table is needed to print a search"

@@ -111,9 +111,10 @@ class LazyConsole:
         return getattr(self.get(), name)
 
 
-console = LazyConsole(highlight=False)
+# emoji=False: a title, a query or a clause with ":ok:" in it is printed as written, not as 🆗.
+console = LazyConsole(highlight=False, emoji=False)
 # soft_wrap: a message to stderr stays one line, whatever the terminal width.
-err_console = LazyConsole(stderr=True, highlight=False, soft_wrap=True)
+err_console = LazyConsole(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
 def print_json(data: Any) -> None:
