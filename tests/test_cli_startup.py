@@ -159,3 +159,25 @@ def test_what_a_person_typed_is_printed_as_typed(env, archive) -> None:
     assert done.returncode == 0, done.stderr
     assert "«uppsägning:ok: :fire:»" in done.stdout and "🆗" not in done.stdout, done.stdout
     assert loaded == [], "no emoji table is needed to print a search"
+
+
+@pytest.mark.parametrize("columns", ["60", "200"])
+def test_the_help_from_summaries_is_the_help_of_the_commands_themselves(env, columns) -> None:
+    """The root's help lists stand-ins (no command built); it must read exactly as when
+    every command is built, as `contractvault` did before commands were made lazily."""
+    import importlib
+
+    from typer.testing import CliRunner
+
+    from contractvault.cli.app import COMMANDS, app
+
+    built = typer.Typer(no_args_is_help=True, add_completion=False, help=app.info.help)
+    built.callback()(app.registered_callback.callback)
+    for module in COMMANDS:
+        built.add_typer(importlib.import_module(f"contractvault.cli.{module}").app)
+    runner = CliRunner()
+    theirs = runner.invoke(built, ["--help"], prog_name="contractvault", env={"COLUMNS": columns})
+    ours = runner.invoke(app, ["--help"], prog_name="contractvault", env={"COLUMNS": columns})
+    assert theirs.exit_code == ours.exit_code == 0
+    assert ours.stdout == theirs.stdout
+    assert "│ search " in ours.stdout and "│ export " in ours.stdout

@@ -8,14 +8,16 @@ lists them all): `contractvault search` imports and builds `search` and `reindex
 from __future__ import annotations
 
 import importlib
+import inspect
 import sys
 import traceback
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from contractvault.cli.coercion import plain_help_options, plain_values_first
 from contractvault.cli.common import State
@@ -63,17 +65,61 @@ def command_module(module: str) -> dict[str, Any]:
     return commands
 
 
+def command_summaries(module: str) -> dict[str, Any]:
+    """Stand-ins for the commands one module declares, carrying what the root's help lists
+    of each (name, summary, hidden, deprecated, panel) as Typer would resolve it, without
+    building their parameters; a module that declares more than commands and named
+    groups is made in full."""
+    declared = importlib.import_module(f"contractvault.cli.{module}").app
+    holder = typer.Typer(add_completion=False)
+    holder.add_typer(declared)
+    solved = typer.main.solve_typer_info_defaults(holder.registered_groups[0])
+    if solved.name:  # a named group, e.g. `contract`
+        return {solved.name: _stand_in(solved.name, solved.help, solved)}
+    if declared.registered_groups or declared.registered_callback:
+        return command_module(module)
+    out = {}
+    for info in declared.registered_commands:
+        name = info.name or typer.main.get_command_name(info.callback.__name__)
+        text = inspect.getdoc(info.callback) if info.help is None else inspect.cleandoc(info.help)
+        out[name] = _stand_in(name, text, info)
+    return out
+
+
+def _stand_in(name: str, text: str | None, info: Any) -> TyperCommand:
+    return TyperCommand(name=name, help=text, short_help=info.short_help, hidden=info.hidden,
+                        deprecated=info.deprecated, rich_help_panel=info.rich_help_panel)
+
+
 class _Commands(Mapping[str, Any]):
-    """The root's subcommands by name; a module's commands are made on first use."""
+    """The root's subcommands by name; a module's commands are made on first use. While
+    the root's help is written (``listing``) it gets stand-ins that only name and sum up
+    the commands not made yet."""
 
     def __init__(self) -> None:
         self._module = {name: module for module, names in COMMANDS.items() for name in names}
         self._made: dict[str, Any] = {}
+        self._summaries: dict[str, Any] = {}
+        self._listing = False
 
     def __getitem__(self, name: str) -> Any:
-        if name not in self._made:
-            self._made.update(command_module(self._module[name]))
+        if name in self._made:
+            return self._made[name]
+        if self._listing:
+            if name not in self._summaries:
+                self._summaries.update(command_summaries(self._module[name]))
+            return self._summaries[name]
+        self._made.update(command_module(self._module[name]))
         return self._made[name]
+
+    @contextmanager
+    def listing(self) -> Iterator[None]:
+        """While the root's help lists the commands."""
+        self._listing = True
+        try:
+            yield
+        finally:
+            self._listing = False
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._module)
@@ -93,6 +139,14 @@ class VaultGroup(TyperGroup):
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(self.commands)  # the names only: nothing is imported for them
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        # The help lists each command's name and summary: no command needs building for it.
+        commands = self.commands
+        if isinstance(commands, _Commands):
+            with commands.listing():
+                return super().format_help(ctx, formatter)
+        return super().format_help(ctx, formatter)
 
     def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)
