@@ -11,7 +11,7 @@ import importlib
 import inspect
 import sys
 import traceback
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -91,7 +91,7 @@ def _stand_in(name: str, text: str | None, info: Any) -> TyperCommand:
                         deprecated=info.deprecated, rich_help_panel=info.rich_help_panel)
 
 
-class _Commands(Mapping[str, Any]):
+class _Commands(MutableMapping[str, Any]):
     """The root's subcommands by name; a module's commands are made on first use. While
     the root's help is written (``listing``) it gets stand-ins that only name and sum up
     the commands not made yet."""
@@ -121,6 +121,14 @@ class _Commands(Mapping[str, Any]):
         finally:
             self._listing = False
 
+    def __setitem__(self, name: str, command: Any) -> None:  # add_command(), as on any group
+        self._module.setdefault(name, "")
+        self._made[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._module[name]
+        self._made.pop(name, None)
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._module)
 
@@ -142,11 +150,9 @@ class VaultGroup(TyperGroup):
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         # The help lists each command's name and summary: no command needs building for it.
-        commands = self.commands
-        if isinstance(commands, _Commands):
-            with commands.listing():
-                return super().format_help(ctx, formatter)
-        return super().format_help(ctx, formatter)
+        assert isinstance(self.commands, _Commands)
+        with self.commands.listing():
+            super().format_help(ctx, formatter)
 
     def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)
