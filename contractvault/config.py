@@ -6,8 +6,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 ENV_HOME = "CONTRACTVAULT_HOME"
 ENV_DB_URL = "CONTRACTVAULT_DB_URL"
 ENV_PASSPHRASE = "CONTRACTVAULT_PASSPHRASE"
@@ -21,6 +19,8 @@ def default_vault_path() -> Path:
     env = os.environ.get(ENV_HOME)
     if env:
         return Path(env).expanduser()
+    import platformdirs  # here: a start with $CONTRACTVAULT_HOME or --vault needs none of it
+
     return Path(platformdirs.user_data_dir("contractvault", appauthor=False))
 
 

@@ -1,7 +1,10 @@
 """The command line: a thin Typer face over the library, one module per command group.
 
-Each module declares its own `typer.Typer`; `app` (the root) adds them and maps every
-exception to one line on stderr and its exit code.
+Each module declares its own `typer.Typer` and is listed in `app.COMMANDS`; the root
+(`app`) imports a module when one of its commands is run, and maps every exception to one
+line on stderr and its exit code. A command module imports the library inside its
+commands, not at the top: the help imports every command module, and a start should pay
+only for the command it runs (tests/test_cli_startup.py).
 """
 
 from __future__ import annotations

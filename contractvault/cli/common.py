@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 
 from contractvault.config import ENV_PASSPHRASE
 from contractvault.errors import UsageError
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from contractvault.vault import Vault
 
 # The `--json` flag every reporting command takes (cli-contract.md).
@@ -90,9 +91,30 @@ def open_vault(ctx: typer.Context) -> Vault:
     return Vault.open(st.vault_path, passphrase=passphrase_provider(), tsa=tsa)
 
 
-console = Console(highlight=False)
+class LazyConsole:
+    """A rich Console made when something is first printed with it: a `--json` answer,
+    an error line or the help never import rich's Console for it (the help has its own)."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Console | None = None
+
+    def get(self) -> Console:
+        """The Console itself (for rich objects that take one)."""
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.get(), name)
+
+
+# emoji=False: a title, a query or a clause with ":ok:" in it is printed as written, not as 🆗.
+console = LazyConsole(highlight=False, emoji=False)
 # soft_wrap: a message to stderr stays one line, whatever the terminal width.
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+err_console = LazyConsole(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
 def print_json(data: Any) -> None:
@@ -113,7 +135,7 @@ def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
     )
 
     bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                   TimeRemainingColumn(), console=err_console, transient=True,
+                   TimeRemainingColumn(), console=err_console.get(), transient=True,
                    disable=not err_console.is_terminal)
     task = bar.add_task(description, total=None)
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
 from contractvault.cli.common import (
     ForceFlag,
@@ -28,6 +26,8 @@ _SEVERITY_STYLE = {"high": "red", "medium": "yellow", "low": "cyan"}
 
 
 def _warn(line: str) -> None:
+    from rich.markup import escape
+
     err_console.print(f"[yellow]warning[/]: {escape(line)}")
 
 
@@ -57,6 +57,8 @@ def followup_due(ctx: typer.Context,
     if not listing.items:
         console.print(f"Nothing due from {listing.on} to {listing.until}.")
         return
+    from rich.table import Table
+
     table = Table("date", "kind", "contract", "title", "detail")
     for i in listing.items:
         date_txt = f"[red]{i.date}[/]" if i.overdue else str(i.date)
@@ -118,6 +120,8 @@ def followup_list(ctx: typer.Context,
     if not items:
         console.print("No follow-ups documented. Add one with 'contractvault followup record ID'.")
         return
+    from rich.table import Table
+
     table = Table("held on", "contract", "kind", "participants", "notes")
     for r in items:
         table.add_row(r["held_on"], r["contract_id"], r["kind"], ", ".join(r["participants"]),

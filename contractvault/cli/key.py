@@ -21,7 +21,6 @@ from contractvault.cli.common import (
     open_vault,
     print_json,
 )
-from contractvault.storage.signednote import vkey
 
 app = typer.Typer(name="key", help="The vault's signing keys and time-stamping authority.", no_args_is_help=True)
 Opt = typer.Option
@@ -52,6 +51,8 @@ def key_rotate_cmd(ctx: typer.Context, json_out: JsonFlag = False) -> None:
 @app.command("list")
 def key_list_cmd(ctx: typer.Context, json_out: JsonFlag = False) -> None:
     """The vault's signing keys: the active one and those kept for older evidence."""
+    from contractvault.storage.signednote import vkey
+
     with open_vault(ctx) as vault:
         active = vault.keys.active_id
         keys = [{"key_id": k, "active": k == active, "first": k == vault.info.get("first_key_id")}

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from contractvault.cli.common import JsonFlag, console, open_vault, print_json
 
@@ -54,6 +53,8 @@ def list_cmd(ctx: typer.Context, supplier: Supplier = None, board: Board = None,
     if not items:
         console.print("No contracts. Add one with 'contractvault add FILE --new TITLE --doc-type TYPE'.")
         return
+    from rich.table import Table
+
     table = Table("id", "title", "supplier", "board", "category", "documents", "end")
     for c in items:
         docs = ", ".join(f"{d['document_id']} {d['doc_type']}" for d in c["documents"])

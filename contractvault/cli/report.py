@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from contractvault.cli.common import JsonFlag, console, open_vault, print_json, progress_bar
 from contractvault.records.vocabularies import parse_date
@@ -44,6 +43,8 @@ def report_cmd(ctx: typer.Context, on: OnDate = None,
                   f"evidence: {ev['detail']}")
     if not data["findings"]:
         return
+    from rich.table import Table
+
     table = Table("severity", "contract", "title", "kind", "detail")
     for f in data["findings"]:
         style = _SEVERITY_STYLE[f["severity"]]

@@ -7,7 +7,6 @@ import os
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from contractvault.cli.common import JsonFlag, can_prompt, console, open_vault, print_json
 
@@ -67,6 +66,8 @@ def user_list(ctx: typer.Context, json_out: JsonFlag = False) -> None:
     if not users:
         console.print("No users. Add one with 'contractvault user add NAME --role admin'.")
         return
+    from rich.table import Table
+
     table = Table("name", "role", "secret access", "sign-in", "last sign-in", "status")
     for u in users:
         table.add_row(u.name, u.role, "yes" if u.secret_access else "", "oidc" if u.oidc else "password",

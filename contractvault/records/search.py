@@ -14,7 +14,6 @@ from contractvault.errors import ContractVaultError, UsageError
 from contractvault.ids import contract_ref, parse_ref
 from contractvault.records.vocabularies import bounded, normalize_doc_type
 from contractvault.storage.clauses import REBUILD_HINT, ClauseIndex, archive_index
-from contractvault.util import Progress
 from index.errors import ClauseIndexError, IndexUnavailable, QueryError
 
 # More hits than a person reads; Whoosh would allocate for any number asked.
@@ -24,6 +23,7 @@ MAX_LIMIT = 10_000
 # (it knows secrecy and metadata) and must start fast.
 if TYPE_CHECKING:
     from contractvault.models import Contract
+    from contractvault.util import Progress
     from contractvault.vault import Vault
 
 
