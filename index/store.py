@@ -41,6 +41,7 @@ from index.query import QueryBuilder, Weights
 from index.ranking import Filters, Ranker, Scored, filter_query
 from index.schema import FIELD_LANGUAGES, SCHEMA_VERSION, build_schema, clause_records, rekeyed
 from index.syntax import parse_syntax, quoted_phrases, uses_syntax
+from index.vocabulary import vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -459,7 +460,8 @@ class ClauseIndex:
         if self._ranker is None or self._ranker.searcher is not searcher:
             self._ranker = Ranker(searcher, self.weights)
         if self._builder is None:
-            self._builder = QueryBuilder(searcher.schema, weights=self.weights)
+            self._builder = QueryBuilder(searcher.schema, vocabulary(self.path),
+                                         weights=self.weights)
         ranker = self._ranker
         language = None
         try:

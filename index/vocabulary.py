@@ -24,11 +24,17 @@ language expansions least).
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
+import pickle
+import tempfile
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 from index.analysis import match_key, tokenize
 
@@ -165,11 +171,58 @@ def _resource(name: str) -> str:
         return ""
 
 
-@lru_cache(maxsize=1)
-def vocabulary() -> Vocabulary:
-    """The shipped vocabulary, loaded once per process."""
+# Bump when the built Vocabulary's shape or the analysis behind match_key changes.
+_CACHE_FORMAT = 1
+_SOURCES = ("synonyms.toml", "glossary.tsv", "derivations.tsv")
+
+
+def _build(texts: dict[str, str]) -> Vocabulary:
     vocab = Vocabulary()
-    add_synonyms(vocab, _resource("synonyms.toml"))
-    add_glossary(vocab, _resource("glossary.tsv"))
-    add_derivations(vocab, _resource("derivations.tsv"))
+    add_synonyms(vocab, texts["synonyms.toml"])
+    add_glossary(vocab, texts["glossary.tsv"])
+    add_derivations(vocab, texts["derivations.tsv"])
+    return vocab
+
+
+@lru_cache(maxsize=4)
+def vocabulary(cache_dir: Path | None = None) -> Vocabulary:
+    """The shipped vocabulary, loaded once per process.
+
+    Building it stems every entry, a good part of a command-line search's start-up; with
+    ``cache_dir`` (a folder the caller owns, such as the index's) the built tables are kept
+    there, named by a hash of the sources and this module, and read back instead. A cache
+    file that is missing, stale or unreadable is simply built anew.
+    """
+    texts = {name: _resource(name) for name in _SOURCES}
+    if cache_dir is None:
+        return _build(texts)
+    # The tables depend on the sources and on the analysis that keys them: the package's
+    # code and word lists are part of the name, so an upgrade never reads a stale cache.
+    h = hashlib.sha256(repr((_CACHE_FORMAT, sorted(texts.items()))).encode())
+    here = Path(__file__).resolve().parent
+    for part in sorted(here.glob("*.py")) + sorted(here.glob("*.txt")):
+        with contextlib.suppress(OSError):
+            h.update(part.name.encode() + b"\0" + part.read_bytes())
+    digest = h.hexdigest()
+    path = Path(cache_dir) / f"vocabulary-{digest[:20]}.pickle"
+    try:
+        with path.open("rb") as fh:
+            cached = pickle.load(fh)  # the index's own folder: Whoosh's files are pickles too
+        if isinstance(cached, Vocabulary):
+            return cached
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        pass
+    vocab = _build(texts)
+    with contextlib.suppress(OSError):  # a read-only index still searches
+        for old in Path(cache_dir).glob("vocabulary-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=".vocabulary-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(vocab, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)  # readers see the whole file or none
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
     return vocab

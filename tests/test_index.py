@@ -578,3 +578,24 @@ def test_parallel_rebuild_keeps_filters_and_secrecy_per_document(tmp_path):
     assert not any(int(h.document_id[1:]) % 50 == 1 for h in hits)
     again = ix.search("leverans", contract_id="c1", include_secret=True, limit=50, all_versions=True)
     assert {h.document_id for h in again.hits} == {f"d{n}" for n in range(320) if n % 50 == 1}
+
+
+def test_the_vocabulary_cache_gives_the_built_tables_and_survives_a_damaged_file(
+        tmp_path: Path) -> None:
+    """A search process reads the vocabulary from the index's folder instead of stemming
+    every entry again; a damaged or foreign cache file is rebuilt, never trusted."""
+    from index.vocabulary import vocabulary
+
+    built = vocabulary()
+    first = vocabulary(tmp_path)
+    [cached] = list(tmp_path.glob("vocabulary-*.pickle"))
+    vocabulary.cache_clear()
+    again = vocabulary(tmp_path)
+    assert again is not first and again.by_key == built.by_key and again.max_len == built.max_len
+    cached.write_bytes(b"not a pickle")
+    (tmp_path / "vocabulary-0000.pickle").write_bytes(b"stale")
+    vocabulary.cache_clear()
+    rebuilt = vocabulary(tmp_path)
+    assert rebuilt.by_key == built.by_key
+    assert [p.name for p in tmp_path.glob("vocabulary-*.pickle")] == [cached.name]
+    assert cached.read_bytes() != b"not a pickle"
