@@ -38,6 +38,7 @@ from whoosh.matching.wrappers import WrappingMatcher
 from whoosh.scoring import TF_IDF, TF_IDFScorer
 from whoosh.searching import Searcher
 
+from index.candidates import CandidateScorer
 from index.errors import QueryError
 from index.priors import prior
 from index.query import Plan, Weights
@@ -238,6 +239,7 @@ class Ranker:
         self.priors = dict(weights.priors)
         # TF-IDF needs no field-length lookups: about a third faster for the first stage
         self.fast = Searcher(searcher.reader(), weighting=TF_IDF(), closereader=False)
+        self.candidate_scorer = CandidateScorer(searcher)
         self._by_document: dict[str, frozenset[int]] = {}
         self._owner: dict[int, str] = {}  # clause -> its document, for the documents cached
         self._owners_complete = False
@@ -370,15 +372,25 @@ class Ranker:
         n = len(plan.concepts)
         mine: dict[int, list[float]] = {}
         theirs: dict[int, list[float]] = {}
-        context = self.searcher.context(needs_current=True)
-        for sub, offset in self.searcher.leaf_searchers():
-            end = offset + sub.doc_count_all()
-            local = [d for d in candidates if offset <= d < end]
-            if not local:
+        queries = [q for c in plan.concepts for q in (c.mine, c.theirs)]
+        scored = self.candidate_scorer.score(queries, candidates)
+        fallback = []
+        for k, (q, scores) in enumerate(zip(queries, scored, strict=True)):
+            if q is None:
                 continue
-            for ci, concept in enumerate(plan.concepts):
-                for q, into in ((concept.mine, mine), (concept.theirs, theirs)):
-                    if q is not None:
+            ci, into = k // 2, (mine, theirs)[k % 2]
+            if scores is None:  # a query type the candidate scorer leaves to Whoosh
+                fallback.append((q, ci, into))
+                continue
+            for d, s in scores.items():
+                into.setdefault(d, [0.0] * n)[ci] = s
+        if fallback:
+            context = self.searcher.context(needs_current=True)
+            for sub, offset in self.searcher.leaf_searchers():
+                end = offset + sub.doc_count_all()
+                local = [d for d in candidates if offset <= d < end]
+                if local:
+                    for q, ci, into in fallback:
                         _score_into(q.matcher(sub, context), local, offset, ci, n, into)
         best_mine = [max((per[ci] for per in mine.values()), default=0.0) for ci in range(n)]
         cap = [self.weights.cross_cap * b if b > 0 else float("inf") for b in best_mine]

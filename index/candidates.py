@@ -1,0 +1,329 @@
+"""Scoring a fixed set of candidate clauses with query trees, reading postings directly.
+
+The ranker scores a few hundred candidates with every concept's disjunction max. Built as
+Whoosh matchers, that is a tree of union, intersection, wrapping and disjunction-max
+matchers per concept, moved candidate by candidate with ``skip_to``, which walks each term's
+postings one posting at a time in Python (and reads a term once per sub-query it occurs
+in). Here each term's postings are read once per query, a block at a time: blocks without a
+candidate are passed over by their header, and in the others the candidates are looked up
+by bisection. The per-term scores are then combined as Whoosh's matchers combine them: the
+same sub-trees (including the order of the Huffman-like trees Whoosh builds for AND and OR,
+which decides the order of floating-point additions), the same boosts, the same scorer
+objects. The scores are therefore identical to the matchers', not merely close.
+
+Query types outside that set (phrases, wildcards, ...) raise :class:`UnsupportedQueryError`; the
+caller then scores that query with Whoosh's matchers.
+"""
+
+from __future__ import annotations
+
+import bisect
+import struct
+import zlib
+from itertools import accumulate
+from pickle import loads
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.scoring import WeightLengthScorer, WeightScorer
+from whoosh.util import make_weighted_tree
+
+from index.matching import DisMax
+
+Scores = dict[int, float]  # segment-local document number -> score
+
+
+class UnsupportedQueryError(Exception):
+    """A query this module does not evaluate (score it with Whoosh's matchers instead)."""
+
+
+class _Node:
+    """A node of a union/intersection tree; compares like Whoosh's matchers do in
+    ``make_weighted_tree``: never less than another, so ties keep their order."""
+
+    __slots__ = ("a", "b", "both")
+
+    def __init__(self, a: Any, b: Any, both: bool) -> None:
+        self.a, self.b, self.both = a, b, both
+
+    def __lt__(self, other: object) -> bool:
+        return False
+
+
+class _Leaf(_Node):
+    __slots__ = ("scores",)
+
+    def __init__(self, scores: Scores) -> None:  # noqa: D107 - a leaf of the tree
+        self.scores = scores
+
+
+def _union(a: Any, b: Any) -> _Node:
+    return _Node(a, b, False)
+
+
+def _intersection(a: Any, b: Any) -> _Node:
+    return _Node(a, b, True)
+
+
+def _fold(node: _Node) -> Scores:
+    """The scores of a tree: a union adds where both match and keeps either alone, an
+    intersection adds where both match (``a + b``, as UnionMatcher/IntersectionMatcher)."""
+    if isinstance(node, _Leaf):
+        return node.scores
+    a, b = _fold(node.a), _fold(node.b)
+    if node.both:
+        if len(a) > len(b):
+            return {d: a[d] + s for d, s in b.items() if d in a}
+        return {d: s + b[d] for d, s in a.items() if d in b}
+    if not b:
+        return a
+    if not a:
+        return b
+    out = dict(a)
+    for d, s in b.items():
+        out[d] = out[d] + s if d in out else s
+    return out
+
+
+def _boosted(scores: Scores, boost: float) -> Scores:
+    """Scores times a boost (WrappingMatcher: ``child.score() * boost``)."""
+    if boost == 1.0:
+        return scores
+    return {d: s * boost for d, s in scores.items()}
+
+
+class CandidateScorer:
+    """Scores sorted candidate document numbers with query trees on one searcher; caches
+    per-term scorers and field-length readers for that searcher (create one per searcher)."""
+
+    def __init__(self, searcher: Any) -> None:
+        self.searcher = searcher
+        self.weighting = searcher.weighting
+        self._scorers: dict[tuple[int, str, bytes], Any] = {}
+        self._lengths: dict[tuple[int, str], Any] = {}
+
+    def score(self, queries: list[Any], candidates: list[int]) -> list[Scores | None]:
+        """For each query (None: skipped), the scores of the candidates it matches with a
+        score above zero, by global document number; None for a query that raised
+        :class:`UnsupportedQueryError` (the caller scores it otherwise). ``candidates`` sorted."""
+        out: list[Scores | None] = [None if q is None else {} for q in queries]
+        failed = [False] * len(queries)
+        for sub, offset in self.searcher.leaf_searchers():
+            end = offset + sub.doc_count_all()
+            lo, hi = bisect.bisect_left(candidates, offset), bisect.bisect_left(candidates, end)
+            if lo == hi:
+                continue
+            reader = sub.reader()
+            local = [d - offset for d in candidates[lo:hi]]
+            if reader.has_deletions():  # Whoosh's postings leave deleted clauses out
+                local = [d for d in local if not reader.is_deleted(d)]
+            seg = _Segment(self, sub, reader, local)
+            for i, q in enumerate(queries):
+                if q is None or failed[i]:
+                    continue
+                try:
+                    scores = seg.eval(q)
+                except UnsupportedQueryError:
+                    failed[i] = True
+                    out[i] = None
+                    continue
+                into = out[i]
+                assert into is not None
+                for d, s in scores.items():
+                    if s > 0:
+                        into[d + offset] = s
+        return out
+
+    def scorer(self, sub: Any, fieldname: str, btext: bytes) -> Any:
+        """The scorer Whoosh's term matcher would use (cached: it holds only statistics)."""
+        key = (id(sub), fieldname, btext)
+        s = self._scorers.get(key)
+        if s is None:
+            if len(self._scorers) > 50_000:
+                self._scorers.clear()
+            s = self._scorers[key] = self.weighting.scorer(sub, fieldname, btext, qf=1)
+        return s
+
+    def lengths(self, sub: Any, reader: Any, fieldname: str) -> Any:
+        """A field-length lookup as ``searcher.doc_field_length(docnum, field, 1)``."""
+        key = (id(sub), fieldname)
+        f = self._lengths.get(key)
+        if f is None:
+            perdoc = getattr(reader, "_perdoc", None)
+            if perdoc is not None and hasattr(perdoc, "doc_field_length_reader"):
+                f = perdoc.doc_field_length_reader(fieldname, 1)
+            else:
+                f = lambda docnum: sub.doc_field_length(docnum, fieldname, 1)  # noqa: E731
+            self._lengths[key] = f
+        return f
+
+
+class _Segment:
+    """One segment's candidates and the per-term scores read for them (each term once)."""
+
+    def __init__(self, owner: CandidateScorer, sub: Any, reader: Any, local: list[int]) -> None:
+        self.owner, self.sub, self.reader, self.local = owner, sub, reader, local
+        self._terms: dict[tuple[str, bytes], Scores] = {}
+
+    def eval(self, q: Any) -> Scores:
+        """The scores of the candidates matching ``q``, as ``q.matcher(sub, context)`` with
+        ``needs_current`` would give them."""
+        kind = type(q)
+        if kind is wq.Term:
+            return self.term(q)
+        if q is wq.NullQuery:
+            return {}
+        if kind not in (wq.And, wq.Or, DisMax):
+            raise UnsupportedQueryError(kind.__name__)
+        subs = q.subqueries
+        if not subs:
+            return {}
+        if len(subs) == 1:  # CompoundQuery.matcher: the one sub-query's matcher, unboosted
+            return self.eval(subs[0])
+        if kind is DisMax:
+            return self.dismax(q)
+        if kind is wq.Or:
+            if q.minmatch or q.scale or q.matcher_type != wq.Or.AUTO_MATCHER or len(subs) >= q.TOO_MANY_CLAUSES:
+                raise UnsupportedQueryError("Or with options")
+            weights = [s.estimate_size(self.sub.reader()) for s in subs]
+            fn = _union
+        else:
+            weights = [0 - s.estimate_size(self.sub.reader()) for s in subs]
+            fn = _intersection
+        leaves = [(w, _Leaf(self.eval(s))) for w, s in zip(weights, subs, strict=True)]
+        return _boosted(_fold(make_weighted_tree(fn, leaves)), q.boost)
+
+    def dismax(self, q: DisMax) -> Scores:
+        """DisMaxMatcher's score: the best sub-query plus ``tiebreak`` times the others."""
+        parts = [self.eval(s) for s in q.subqueries]
+        parts = [p for p in parts if p]
+        if not parts:
+            return {}
+        boost, tiebreak = q.boost, q.tiebreak
+        if len(parts) == 1 and boost == 1.0:
+            return parts[0]
+        docs: set[int] = set().union(*parts)
+        out: Scores = {}
+        for d in docs:
+            scores = sorted((p[d] for p in parts if d in p), reverse=True)
+            out[d] = boost * (scores[0] + tiebreak * sum(scores[1:]))
+        return out
+
+    def term(self, q: wq.Term) -> Scores:
+        fieldname = q.fieldname
+        schema = self.sub.schema
+        if fieldname not in schema:
+            return {}
+        try:
+            btext = schema[fieldname].to_bytes(q.text)
+        except ValueError:
+            return {}
+        key = (fieldname, btext)
+        scores = self._terms.get(key)
+        if scores is None:
+            scores = self._terms[key] = self._read(fieldname, btext)
+        return _boosted(scores, q.boost)
+
+    def _read(self, fieldname: str, btext: bytes) -> Scores:
+        """A term's scores (unboosted) for the candidates, from its postings."""
+        reader = self.reader
+        if (fieldname, btext) not in reader:
+            return {}
+        scorer = self.owner.scorer(self.sub, fieldname, btext)
+        terms = getattr(reader, "_terms", None)
+        if terms is not None:  # the segment's postings, without the deletions filter
+            m = terms.matcher(fieldname, btext, reader.schema[fieldname].format, scorer=scorer)
+        else:
+            m = reader.postings(fieldname, btext, scorer=scorer)
+        local = self.local
+        out: Scores = {}
+        if type(m) is W3LeafMatcher and isinstance(scorer, (WeightLengthScorer, WeightScorer)):
+            length = (
+                self.owner.lengths(self.sub, reader, fieldname)
+                if isinstance(scorer, WeightLengthScorer)
+                else None
+            )
+            i, n = 0, len(local)
+            while i < n and m.is_active():
+                maxid = m._maxid
+                if maxid < local[i]:  # no candidate in this block: the next one
+                    m._next_block()
+                    continue
+                j = bisect.bisect_right(local, maxid, i)
+                read_block(m)
+                ids, weights = m._ids, m._weights
+                for d in local[i:j]:
+                    k = bisect.bisect_left(ids, d)
+                    if k < len(ids) and ids[k] == d:
+                        w = weights[k]
+                        out[d] = scorer._score(w, length(d)) if length is not None else w
+                i = j
+                m._next_block()
+            return out
+        # anything else (inlined postings): matcher by matcher, as Whoosh scores them
+        for d in local:
+            if not m.is_active():
+                break
+            if m.id() < d:
+                m.skip_to(d)
+                if not m.is_active():
+                    break
+            if m.id() == d:
+                out[d] = m.score()
+        return out
+
+
+
+# A block's data is the pickle (protocol 2) of (ids, weights, values): ids as delta-coded
+# ints (BININT1/2/4), weights as n floats (BINFLOAT), values (positions) as n byte strings,
+# which protocol 2 writes as n calls of _codecs.encode: loading those is most of the cost
+# of a block. The values start at the first occurrence of _VALUES, which cannot occur
+# earlier: the ops before it have arguments of at most 8 bytes and contain a K, M, J or G
+# opcode byte in any longer run.
+_VALUES = b"(c_codecs\nencode\n"
+_FLOATS: dict[int, struct.Struct] = {}
+
+
+def _ids_weights(b: bytes, n: int) -> tuple[tuple[int, ...], tuple[float, ...]] | None:
+    """The deltas and weights of a block's uncompressed data without loading its values,
+    or None when the data is not laid out as described above (then load it all)."""
+    pos = b.find(_VALUES)
+    ws = pos - (9 * n + 4)  # MARK, n x BINFLOAT (G + 8 bytes), TUPLE, BINPUT 1
+    if pos < 0 or ws < 5 or b[ws] != 0x28 or b[pos - 3 : pos] != b"tq\x01" or b[ws - 3 : ws] != b"tq\x00":
+        return None
+    if b[ws + 1 : ws + 1 + 9 * n : 9] != b"G" * n:
+        return None
+    fmt = _FLOATS.get(n)
+    if fmt is None:
+        fmt = _FLOATS[n] = struct.Struct(">" + "xd" * n)
+    try:
+        deltas = loads(b[:ws] + b".")
+    except Exception:  # noqa: BLE001 - not the layout expected: load the whole block
+        return None
+    if type(deltas) is not tuple or len(deltas) != n:
+        return None
+    return deltas, fmt.unpack_from(b, ws + 1)
+
+
+def read_block(m: W3LeafMatcher) -> None:
+    """Load the current block's document numbers and weights into a W3LeafMatcher, as its
+    ``_read_ids``/``_read_weights`` would (the same values), without unpickling the
+    positions when the block's layout allows; no-op for what is loaded already."""
+    if m._ids is not None and m._weights is not None:
+        return
+    if m._data is None and not m._byteids:
+        b = m._postfile.get(m._dataoffset, m._nextoffset - m._dataoffset)
+        if m._compression:
+            b = zlib.decompress(b)
+        fast = _ids_weights(b, m._blocklength)
+        if fast is not None:
+            m._ids = tuple(accumulate(fast[0]))
+            m._weights = fast[1]
+            return
+        m._data = loads(b)
+    if m._ids is None:
+        ids = m._data[0]
+        m._ids = ids if m._byteids else tuple(accumulate(ids))
+    if m._weights is None:
+        m._read_weights()
