@@ -18,6 +18,7 @@ caller then scores that query with Whoosh's matchers.
 from __future__ import annotations
 
 import bisect
+import heapq
 import struct
 import zlib
 from itertools import accumulate
@@ -162,19 +163,25 @@ class CandidateScorer:
 class _Segment:
     """One segment's candidates and the per-term scores read for them (each term once)."""
 
-    def __init__(self, owner: CandidateScorer, sub: Any, reader: Any, local: list[int]) -> None:
+    def __init__(
+        self, owner: CandidateScorer, sub: Any, reader: Any, local: list[int], search: Any = None
+    ) -> None:
         self.owner, self.sub, self.reader, self.local = owner, sub, reader, local
+        self.search = search  # Whoosh's search context (None: one that needs_current)
         self._terms: dict[tuple[str, bytes], Scores] = {}
 
     def eval(self, q: Any) -> Scores:
-        """The scores of the candidates matching ``q``, as ``q.matcher(sub, context)`` with
-        ``needs_current`` would give them."""
+        """The scores of the candidates matching ``q``, as ``q.matcher(sub, context)``
+        would give them (the context of ``searcher.search`` when ``search`` is set, else one
+        with ``needs_current``)."""
         kind = type(q)
         if kind is wq.Term:
             return self.term(q)
         if q is wq.NullQuery:
             return {}
         if kind not in (wq.And, wq.Or, DisMax):
+            if self.search is not None:
+                return self.generic(q)
             raise UnsupportedQueryError(kind.__name__)
         subs = q.subqueries
         if not subs:
@@ -185,7 +192,11 @@ class _Segment:
             return self.dismax(q)
         if kind is wq.Or:
             if q.minmatch or q.scale or q.matcher_type != wq.Or.AUTO_MATCHER or len(subs) >= q.TOO_MANY_CLAUSES:
+                if self.search is not None:
+                    return self.generic(q)
                 raise UnsupportedQueryError("Or with options")
+            if self.search is not None and len(subs) != 2 and self.sub.doc_count_all() <= 5000:
+                return self.preloaded(q)
             weights = [s.estimate_size(self.sub.reader()) for s in subs]
             fn = _union
         else:
@@ -193,6 +204,32 @@ class _Segment:
             fn = _intersection
         leaves = [(w, _Leaf(self.eval(s))) for w, s in zip(weights, subs, strict=True)]
         return _boosted(_fold(make_weighted_tree(fn, leaves)), q.boost)
+
+    def preloaded(self, q: wq.Or) -> Scores:
+        """Or.matcher without needs_current in a small segment (PreloadedOr): the boosted
+        scores added in the sub-queries' order, documents whose sum is not above 0 left
+        out (ArrayUnionMatcher)."""
+        boost = q.boost
+        a: Scores = {}
+        for s in q.subqueries:
+            for d, sc in self.eval(s).items():
+                a[d] = a.get(d, 0.0) + sc * boost
+        return {d: sc for d, sc in a.items() if sc > 0}
+
+    def generic(self, q: Any) -> Scores:
+        """Any other query, by its own Whoosh matcher at the candidates."""
+        m = q.matcher(self.sub, self.search)
+        out: Scores = {}
+        for d in self.local:
+            if not m.is_active():
+                break
+            if m.id() < d:
+                m.skip_to(d)
+                if not m.is_active():
+                    break
+            if m.id() == d:
+                out[d] = m.score()
+        return out
 
     def dismax(self, q: DisMax) -> Scores:
         """DisMaxMatcher's score: the best sub-query plus ``tiebreak`` times the others."""
@@ -327,3 +364,174 @@ def read_block(m: W3LeafMatcher) -> None:
         m._ids = ids if m._byteids else tuple(accumulate(ids))
     if m._weights is None:
         m._read_weights()
+
+
+def count_matches(searcher: Any, q: Any, allow: Any, restrict: Any) -> int:
+    """The number of clauses matching ``q`` in ``allow`` (None: all) and not in
+    ``restrict`` (None: none): what Whoosh counts by running ``docs_for_query`` through
+    its matchers, found here as sets of each term's document numbers (read a block at a
+    time, positions only for phrases, checked by Whoosh's phrase matcher). Raises
+    :class:`UnsupportedQueryError` for query types other than terms, AND, OR, disjunction
+    max and phrases."""
+    total = 0
+    for sub, offset in searcher.leaf_searchers():
+        reader = sub.reader()
+        local = _Matching(sub, reader).matches(q, None)
+        if reader.has_deletions():
+            local = {d for d in local if not reader.is_deleted(d)}
+        if allow is None and restrict is None:
+            total += len(local)
+            continue
+        for d in local:
+            g = d + offset
+            if (allow is None or g in allow) and (restrict is None or g not in restrict):
+                total += 1
+    return total
+
+
+class _Matching:
+    """The document numbers (segment-local) matching a query in one segment."""
+
+    def __init__(self, sub: Any, reader: Any) -> None:
+        self.sub, self.reader = sub, reader
+        self._terms: dict[tuple[str, bytes], frozenset[int]] = {}
+
+    def matches(self, q: Any, within: set[int] | None) -> set[int] | frozenset[int]:
+        """The documents matching ``q`` (only those in ``within`` when given: a superset
+        of them may be returned)."""
+        kind = type(q)
+        if kind is wq.Term:
+            return self.term(q.fieldname, q.text)
+        if q is wq.NullQuery:
+            return set()
+        if kind is wq.Phrase:
+            return self.phrase(q, within)
+        if kind not in (wq.And, wq.Or, DisMax):
+            raise UnsupportedQueryError(kind.__name__)
+        subs = q.subqueries
+        if not subs:
+            return set()
+        if len(subs) == 1:
+            return self.matches(subs[0], within)
+        if kind is wq.And:
+            # the rarest first, so phrases are checked only where the rest match
+            reader = self.reader
+            ordered = sorted(subs, key=lambda s: (type(s) is wq.Phrase, s.estimate_size(reader)))
+            got: set[int] | frozenset[int] | None = None
+            for s in ordered:
+                m = self.matches(s, got if got is not None else within)
+                got = set(m) if got is None else got & m
+                if not got:
+                    return set()
+            assert got is not None
+            return got
+        out: set[int] = set()
+        for s in subs:
+            out |= self.matches(s, within)
+        return out
+
+    def term(self, fieldname: str, text: Any) -> frozenset[int]:
+        schema = self.sub.schema
+        if fieldname not in schema:
+            return frozenset()
+        try:
+            btext = schema[fieldname].to_bytes(text)
+        except ValueError:
+            return frozenset()
+        key = (fieldname, btext)
+        got = self._terms.get(key)
+        if got is None:
+            got = self._terms[key] = frozenset(self._ids(fieldname, btext))
+        return got
+
+    def _ids(self, fieldname: str, btext: bytes) -> list[int]:
+        reader = self.reader
+        if (fieldname, btext) not in reader:
+            return []
+        terms = getattr(reader, "_terms", None)
+        if terms is None:
+            return list(reader.postings(fieldname, btext).all_ids())
+        m = terms.matcher(fieldname, btext, reader.schema[fieldname].format)
+        if type(m) is not W3LeafMatcher:
+            return list(m.all_ids())
+        out: list[int] = []
+        while m.is_active():
+            read_block(m)
+            out.extend(m._ids)
+            m._next_block()
+        return out
+
+    def phrase(self, q: wq.Phrase, within: set[int] | None) -> set[int]:
+        """A phrase's matches: the documents holding all its words (in ``within``), each
+        checked by Whoosh's phrase matcher."""
+        words = [self.term(q.fieldname, w) for w in q.words]
+        if not words or not all(words):
+            return set()
+        words.sort(key=len)
+        cands = set(words[0]) if within is None else within & words[0]
+        for w in words[1:]:
+            cands &= w
+        out: set[int] = set()
+        if not cands:
+            return out
+        m = q.matcher(self.sub, self.sub.boolean_context())
+        for d in sorted(cands):
+            if not m.is_active():
+                break
+            if m.id() < d:
+                m.skip_to(d)
+                if not m.is_active():
+                    break
+            if m.id() == d:
+                out.add(d)
+        return out
+
+
+SEARCH_MATCHES = 20_000  # syntax_search: more matches than this are left to Whoosh
+
+
+def syntax_search(
+    scorer: CandidateScorer, q: Any, pool: int, allow: Any, restrict: Any, counted: bool
+) -> tuple[list[tuple[int, float]], int] | None:
+    """What ``searcher.search(q, limit=pool, filter=allow, mask=restrict, optimize=not
+    counted)`` finds when its number of matches is exact (``counted``, or a filter or
+    mask given: Whoosh then counts them), from sets of the terms' postings: the best
+    ``pool`` (document number, score) pairs by score (ties to the lower number, as
+    Whoosh's top collector keeps them) and the number of matches. Scores are computed as
+    the search's matchers compute them (see :class:`_Segment`). None when it cannot tell
+    (a query type it does not match, more than SEARCH_MATCHES matches, no exact count)."""
+    if not (counted or allow or restrict):
+        return None
+    searcher = scorer.searcher
+    context = searcher.context()  # the one searcher.search uses
+    matched: list[tuple[int, float]] = []
+    boolean = 0
+    size = 0
+    for sub, offset in searcher.leaf_searchers():
+        reader = sub.reader()
+        try:
+            local = _Matching(sub, reader).matches(q, None)
+        except UnsupportedQueryError:
+            return None
+        if reader.has_deletions():
+            local = {d for d in local if not reader.is_deleted(d)}
+        size += len(local)
+        if size > SEARCH_MATCHES:
+            return None
+        if not local:
+            continue
+        ordered = sorted(local)
+        scores = _Segment(scorer, sub, reader, ordered, search=context).eval(q)
+        for d in ordered:
+            g = d + offset
+            if (allow is not None and g not in allow) or (restrict is not None and g in restrict):
+                continue
+            boolean += 1
+            sc = scores.get(d)
+            if sc is not None:
+                matched.append((g, sc))
+    # counted: the top collector counts what the scoring matchers match; otherwise Whoosh
+    # counts the query's matches without scores (docs_for_query)
+    total = len(matched) if counted else boolean
+    top = heapq.nsmallest(pool, matched, key=lambda ds: (-ds[1], ds[0]))
+    return top, total

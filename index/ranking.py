@@ -26,6 +26,7 @@ Both end in :func:`index.collapse.fold`, which folds versions and near-duplicate
 from __future__ import annotations
 
 import bisect
+import contextlib
 import heapq
 import re
 from collections.abc import Sequence
@@ -34,11 +35,18 @@ from typing import Any
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.collectors import FilterCollector
 from whoosh.matching.wrappers import WrappingMatcher
 from whoosh.scoring import TF_IDF, TF_IDFScorer
 from whoosh.searching import Searcher
 
-from index.candidates import CandidateScorer
+from index.candidates import (
+    CandidateScorer,
+    UnsupportedQueryError,
+    count_matches,
+    read_block,
+    syntax_search,
+)
 from index.errors import QueryError
 from index.priors import prior
 from index.query import Plan, Weights
@@ -194,10 +202,7 @@ def _accumulate(m: Any, offset: int, into: dict[int, float]) -> None:
         idf = leaf.scorer.idf
         get = into.get
         while leaf.is_active():
-            if leaf._ids is None:
-                leaf._read_ids()
-            if leaf._weights is None:
-                leaf._read_weights()
+            read_block(leaf)  # ids and weights (the positions are not needed)
             ids, weights, end = leaf._ids, leaf._weights, leaf._blocklength
             if leaf is m:  # unboosted: score = weight × idf
                 for i in range(leaf._i, end):
@@ -515,26 +520,37 @@ class Ranker:
         # when the matches will be counted anyway, count them while searching: block-max
         # skipping would leave them to be found again
         counted = self._postings(q) <= EXACT_COUNT_POSTINGS
-        results = searcher.search(q, limit=pool, filter=flt[0], mask=flt[1], optimize=not counted)
+        fast = syntax_search(self.candidate_scorer, q, pool, flt[0], flt[1], counted)
+        if fast is not None:
+            top, total = fast
+        else:
+            results = searcher.search(q, limit=pool, filter=flt[0], mask=flt[1], optimize=not counted)
+            top = [(h.docnum, h.score) for h in results]
+            total = self._syntax_total(q, results, counted)
         out = []
         exact: dict[int, int] = {}
-        for h in results:
-            fields = searcher.stored_fields(h.docnum)
+        for docnum, hit_score in top:
+            fields = searcher.stored_fields(docnum)
             kind = fields.get("kind", "clause")
-            score = float(h.score or 0.0) * prior(kind, fields.get("chars", 0), self.priors)
-            out.append(Scored(h.docnum, score, fields))
+            score = float(hit_score or 0.0) * prior(kind, fields.get("chars", 0), self.priors)
+            out.append(Scored(docnum, score, fields))
             if phrases:
                 text = " " + surface(fields.get("text", "")) + " "
-                exact[h.docnum] = sum(1 for p in phrases if f" {p} " in text)
+                exact[docnum] = sum(1 for p in phrases if f" {p} " in text)
         out.sort(key=lambda s: (-exact.get(s.docnum, 0), -s.score, s.docnum))
-        return out, self._syntax_total(q, results, counted)
+        return out, total
 
-    @staticmethod
-    def _syntax_total(q: wq.Query, results: Any, counted: bool) -> int:
+    def _syntax_total(self, q: wq.Query, results: Any, counted: bool) -> int:
         """Exact number of matches when counting is cheap (`counted`: the search counted
         them); Whoosh's estimate otherwise (counting every match of a very common word
         costs more than the search)."""
         if counted or results.has_exact_length():
+            c = results.collector
+            if not counted and type(c) is FilterCollector and not c.child.computes_count():
+                # Whoosh would match the query a second time to count (docs_for_query);
+                # the same count from the terms' postings as sets
+                with contextlib.suppress(UnsupportedQueryError):
+                    return count_matches(self.searcher, q, c._allow, c._restrict)
             return len(results)
         return max(results.scored_length(), int(results.estimated_length()))
 
