@@ -168,6 +168,7 @@ class _Segment:
     ) -> None:
         self.owner, self.sub, self.reader, self.local = owner, sub, reader, local
         self.search = search  # Whoosh's search context (None: one that needs_current)
+        self.matching: _Matching | None = None  # the query's matches, when known
         self._terms: dict[tuple[str, bytes], Scores] = {}
 
     def eval(self, q: Any) -> Scores:
@@ -180,6 +181,10 @@ class _Segment:
         if q is wq.NullQuery:
             return {}
         if kind not in (wq.And, wq.Or, DisMax):
+            if kind is wq.Phrase and q.boost == 0.0 and self.matching is not None:
+                # a phrase as a constraint (see index.terms.phrase_query): its matcher's
+                # score (a sum of term scores, not negative) times 0.0 is 0.0
+                return dict.fromkeys(self.matching.phrase_in(q, set(self.local)), 0.0)
             if self.search is not None:
                 return self.generic(q)
             raise UnsupportedQueryError(kind.__name__)
@@ -395,6 +400,17 @@ class _Matching:
     def __init__(self, sub: Any, reader: Any) -> None:
         self.sub, self.reader = sub, reader
         self._terms: dict[tuple[str, bytes], frozenset[int]] = {}
+        # per phrase query: the documents it was checked in (None: all) and its matches
+        self._phrases: dict[int, tuple[Any, set[int]]] = {}
+
+    def phrase_in(self, q: wq.Phrase, docs: set[int]) -> set[int]:
+        """The phrase's matches among ``docs`` (checking only what was not checked yet)."""
+        checked = self._phrases.get(id(q))
+        if checked is None:
+            return self.phrase(q, docs)
+        within, found = checked
+        unknown = set() if within is None else docs - within
+        return (found & docs) | (self.phrase(q, unknown) if unknown else set())
 
     def matches(self, q: Any, within: set[int] | None) -> set[int] | frozenset[int]:
         """The documents matching ``q`` (only those in ``within`` when given: a superset
@@ -405,7 +421,9 @@ class _Matching:
         if q is wq.NullQuery:
             return set()
         if kind is wq.Phrase:
-            return self.phrase(q, within)
+            found = self.phrase(q, within)
+            self._phrases[id(q)] = (None if within is None else set(within), found)
+            return found
         if kind not in (wq.And, wq.Or, DisMax):
             raise UnsupportedQueryError(kind.__name__)
         subs = q.subqueries
@@ -462,28 +480,72 @@ class _Matching:
         return out
 
     def phrase(self, q: wq.Phrase, within: set[int] | None) -> set[int]:
-        """A phrase's matches: the documents holding all its words (in ``within``), each
-        checked by Whoosh's phrase matcher."""
+        """A phrase's matches: the documents holding all its words (in ``within``) where
+        they stand one after the other, as Whoosh's phrase matcher finds them (SpanNear2,
+        ordered, slop 1, mindist 1: each word at the position after the one before)."""
+        schema = self.sub.schema
+        field = schema[q.fieldname] if q.fieldname in schema.names() else None
+        if field is None or not field.format or not field.format.supports("positions"):
+            raise UnsupportedQueryError("phrase in a field without positions")
+        if q.slop != 1 or len(q.words) < 2:
+            raise UnsupportedQueryError("phrase with slop or one word")
         words = [self.term(q.fieldname, w) for w in q.words]
-        if not words or not all(words):
+        if not all(words):
             return set()
-        words.sort(key=len)
-        cands = set(words[0]) if within is None else within & words[0]
-        for w in words[1:]:
+        cands = set(min(words, key=len)) if within is None else set(within)
+        for w in words:
             cands &= w
-        out: set[int] = set()
         if not cands:
-            return out
-        m = q.matcher(self.sub, self.sub.boolean_context())
-        for d in sorted(cands):
-            if not m.is_active():
-                break
-            if m.id() < d:
-                m.skip_to(d)
-                if not m.is_active():
-                    break
-            if m.id() == d:
+            return set()
+        ordered = sorted(cands)
+        positions = [
+            self._positions(q.fieldname, field.to_bytes(w), field.format, ordered) for w in q.words
+        ]
+        first, rest = positions[0], [{d: set(p) for d, p in ps.items()} for ps in positions[1:]]
+        out: set[int] = set()
+        for d in ordered:
+            later = [r[d] for r in rest]
+            if any(all(p + i in ps for i, ps in enumerate(later, 1)) for p in first[d]):
                 out.add(d)
+        return out
+
+    def _positions(
+        self, fieldname: str, btext: bytes, fmt: Any, docs: list[int]
+    ) -> dict[int, list[int]]:
+        """A term's positions in each of the sorted documents ``docs`` (all hold it)."""
+        reader = self.reader
+        terms = getattr(reader, "_terms", None)
+        m = (
+            terms.matcher(fieldname, btext, fmt)
+            if terms is not None
+            else reader.postings(fieldname, btext)
+        )
+        out: dict[int, list[int]] = {}
+        if type(m) is not W3LeafMatcher:
+            for d in docs:
+                if m.id() < d:
+                    m.skip_to(d)
+                out[d] = m.value_as("positions")
+            return out
+        decode = fmt.decode_positions
+        i, n = 0, len(docs)
+        while i < n and m.is_active():
+            maxid = m._maxid
+            if maxid < docs[i]:
+                m._next_block()
+                continue
+            j = bisect.bisect_right(docs, maxid, i)
+            if m._data is None:
+                m._read_data()
+            ids = m._ids = tuple(accumulate(m._data[0])) if m._ids is None and not m._byteids else (m._ids or m._data[0])
+            if m._values is None:
+                m._read_values()
+            values = m._values
+            for d in docs[i:j]:
+                k = bisect.bisect_left(ids, d)
+                out[d] = decode(values[k])
+            i = j
+            m._next_block()
         return out
 
 
@@ -509,8 +571,9 @@ def syntax_search(
     size = 0
     for sub, offset in searcher.leaf_searchers():
         reader = sub.reader()
+        matching = _Matching(sub, reader)
         try:
-            local = _Matching(sub, reader).matches(q, None)
+            local = matching.matches(q, None)
         except UnsupportedQueryError:
             return None
         if reader.has_deletions():
@@ -521,7 +584,9 @@ def syntax_search(
         if not local:
             continue
         ordered = sorted(local)
-        scores = _Segment(scorer, sub, reader, ordered, search=context).eval(q)
+        seg = _Segment(scorer, sub, reader, ordered, search=context)
+        seg.matching = matching
+        scores = seg.eval(q)
         for d in ordered:
             g = d + offset
             if (allow is not None and g not in allow) or (restrict is not None and g in restrict):

@@ -35,6 +35,8 @@ SYNTAX = [
     '"avtalet ska" leverantören (tjänst OR kund OR data)',
     "personuppgifter NOT avtal",
     "avtal*",
+    '"leverantören ska" avtal',
+    '"avtal avtal" tjänst',
 ]
 
 
@@ -49,6 +51,10 @@ def index(tmp_path_factory):
     ix.remove(docs[3].document_id)  # deletions in a segment
     ix.search("avtal")
     queries = [q for qs in make_queries(texts, DEFAULT_SEEDS).values() for q in qs] + SYNTAX
+    # phrases of three and four words, as they stand in clauses
+    for k in (10, 200, 900, 1500):
+        words = [w.strip(".,").lower() for w in texts[k].split()[2 : 5 + k % 2]]
+        queries.append('"' + " ".join(words) + '"')
     yield ix, queries
     ix.close()
 
