@@ -26,9 +26,11 @@ from pickle import loads
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.columns import NumericColumn
 from whoosh.scoring import WeightLengthScorer, WeightScorer
 from whoosh.util import make_weighted_tree
+from whoosh.util.numeric import byte_to_length
 
 from index.matching import DisMax
 
@@ -152,12 +154,36 @@ class CandidateScorer:
         f = self._lengths.get(key)
         if f is None:
             perdoc = getattr(reader, "_perdoc", None)
-            if perdoc is not None and hasattr(perdoc, "doc_field_length_reader"):
+            f = _length_table(perdoc, fieldname)
+            if f is None and perdoc is not None and hasattr(perdoc, "doc_field_length_reader"):
                 f = perdoc.doc_field_length_reader(fieldname, 1)
-            else:
+            if f is None:
                 f = lambda docnum: sub.doc_field_length(docnum, fieldname, 1)  # noqa: E731
             self._lengths[key] = f
         return f
+
+
+_BYTE_LENGTHS = [byte_to_length(b) if b else None for b in range(256)]  # as doc_field_length
+
+
+def _length_table(perdoc: Any, fieldname: str) -> Any:
+    """A segment's field lengths read whole (one byte a clause) and looked up as
+    W3PerDocReader.doc_field_length reads them one by one (a byte 0 gives None there too),
+    or None when the column is not stored that way."""
+    if perdoc is None or not hasattr(perdoc, "_cached_reader"):
+        return None
+    column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    if type(column) is not NumericColumn.Reader or column._typecode != "B":
+        return None
+    count, default = column._count, column._default
+    data = column._dbfile.get(column._basepos, count)
+    table = _BYTE_LENGTHS
+    missing = table[default]
+
+    def length(docnum: int) -> int | None:
+        return table[data[docnum]] if docnum < count else missing
+
+    return length
 
 
 class _Segment:
@@ -549,7 +575,7 @@ class _Matching:
         return out
 
 
-SEARCH_MATCHES = 20_000  # syntax_search: more matches than this are left to Whoosh
+SEARCH_MATCHES = 60000  # syntax_search: more matches than this are left to Whoosh
 
 
 def syntax_search(
