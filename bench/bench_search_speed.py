@@ -16,6 +16,9 @@ against ``python -c pass`` (goal: search <= 0.4 s).
 
     PYTHONPATH=. python bench/bench_search_speed.py            # 10k and 150k (several minutes)
     PYTHONPATH=. python bench/bench_search_speed.py --quick    # 10k only
+    PYTHONPATH=. python bench/bench_search_speed.py --sizes 150000 --no-cli --keep /tmp/ix
+        # builds the index once in /tmp/ix/150000 and reuses it in later runs (the same
+        # seed makes the same documents); build times are only measured when it builds
 """
 
 from __future__ import annotations
