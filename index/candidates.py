@@ -1,18 +1,26 @@
-"""Scoring a fixed set of candidate clauses with query trees, reading postings directly.
+"""Scoring and matching clauses from the terms' postings, as Whoosh's matchers would.
 
-The ranker scores a few hundred candidates with every concept's disjunction max. Built as
-Whoosh matchers, that is a tree of union, intersection, wrapping and disjunction-max
-matchers per concept, moved candidate by candidate with ``skip_to``, which walks each term's
-postings one posting at a time in Python (and reads a term once per sub-query it occurs
-in). Here each term's postings are read once per query, a block at a time: blocks without a
-candidate are passed over by their header, and in the others the candidates are looked up
-by bisection. The per-term scores are then combined as Whoosh's matchers combine them: the
-same sub-trees (including the order of the Huffman-like trees Whoosh builds for AND and OR,
-which decides the order of floating-point additions), the same boosts, the same scorer
-objects. The scores are therefore identical to the matchers', not merely close.
+*Candidates* (:class:`CandidateScorer`): the ranker scores a few hundred candidates with
+every concept's disjunction max. Built as Whoosh matchers, that is a tree of union,
+intersection, wrapping and disjunction-max matchers per concept, moved candidate by
+candidate with ``skip_to``, which walks each term's postings one posting at a time in
+Python (and reads a term once per sub-query it occurs in). Here each term's postings are
+read once per query, a block at a time: blocks without a candidate are passed over by their
+header, and in the others the candidates are looked up by bisection. The per-term scores
+are then combined as Whoosh's matchers combine them: the same sub-trees (including the
+order of the Huffman-like trees Whoosh builds for AND and OR, which decides the order of
+floating-point additions), the same boosts, the same scorer objects. The scores are
+therefore identical to the matchers', not merely close.
 
-Query types outside that set (phrases, wildcards, ...) raise :class:`UnsupportedQueryError`; the
-caller then scores that query with Whoosh's matchers.
+*Whoosh syntax* (:func:`syntax_search`, :func:`count_matches`): a query's matches as sets
+of the terms' document numbers (phrases checked from positions as Whoosh's span matcher
+checks them), then scored as above with the search's own matcher rules (an OR of more than
+two parts in a small segment adds its parts' scores in order, as PreloadedOr does).
+
+Blocks are decoded by :func:`read_block` without unpickling the positions stored with them
+(most of the cost of a block). Query types outside Term/And/Or/DisMax(/Phrase) raise
+:class:`UnsupportedQueryError` and are left to Whoosh. tests/test_index_candidates.py
+compares everything here with Whoosh on a real index.
 """
 
 from __future__ import annotations
@@ -562,11 +570,12 @@ class _Matching:
                 continue
             j = bisect.bisect_right(docs, maxid, i)
             if m._data is None:
-                m._read_data()
-            ids = m._ids = tuple(accumulate(m._data[0])) if m._ids is None and not m._byteids else (m._ids or m._data[0])
+                m._read_data()  # the whole block: the positions are wanted here
+            if m._ids is None:
+                m._read_ids()
             if m._values is None:
                 m._read_values()
-            values = m._values
+            ids, values = m._ids, m._values
             for d in docs[i:j]:
                 k = bisect.bisect_left(ids, d)
                 out[d] = decode(values[k])
