@@ -16,6 +16,9 @@ against ``python -c pass`` (goal: search <= 0.4 s).
 
     PYTHONPATH=. python bench/bench_search_speed.py            # 10k and 150k (several minutes)
     PYTHONPATH=. python bench/bench_search_speed.py --quick    # 10k only
+    PYTHONPATH=. python bench/bench_search_speed.py --sizes 150000 --no-cli --keep /tmp/ix
+        # builds the index once in /tmp/ix/150000 and reuses it in later runs (the same
+        # seed makes the same documents); build times are only measured when it builds
 """
 
 from __future__ import annotations
@@ -133,8 +136,11 @@ def make_queries(texts: list[str], seeds: Path) -> dict[str, list[str]]:
 
 
 class Fts5:
-    def __init__(self, path: Path, texts: list[str]) -> None:
+    def __init__(self, path: Path, texts: list[str], reuse: bool = False) -> None:
         self.db = sqlite3.connect(path)
+        self.build = 0.0
+        if reuse:
+            return
         self.db.execute("CREATE VIRTUAL TABLE p USING fts5(body)")
         t0 = time.perf_counter()
         with self.db:
@@ -175,36 +181,49 @@ def p95(xs: list[float]) -> float:
     return xs[min(len(xs) - 1, int(round(0.95 * (len(xs) - 1))))]
 
 
-def run(n_clauses: int, seeds: Path) -> None:
+def run(n_clauses: int, seeds: Path, keep: Path | None = None, repeat: int = 1) -> None:
+    """Build (or, with ``keep``, reuse) an index of ``n_clauses`` clauses and time queries."""
     print(f"\n=== {n_clauses:,} clauses ===")
     t0 = time.perf_counter()
     docs, texts = make_documents(n_clauses, seeds)
     print(f"generated {len(docs)} documents in {time.perf_counter() - t0:.1f} s")
     queries = make_queries(texts, seeds)
     with tempfile.TemporaryDirectory() as tmp:
+        where = keep / str(n_clauses) if keep is not None else Path(tmp)
+        where.mkdir(parents=True, exist_ok=True)
         # Built the way `contractvault reindex` builds it: rebuild() from a source
         # (segmentation and analysis included; one writer, one segment).
-        ix = ClauseIndex(Path(tmp) / "ix", source=lambda: (len(docs), docs))
-        cpu0 = cpu_seconds()
-        t0 = time.perf_counter()
-        indexed = ix.rebuild()
-        build = time.perf_counter() - t0
-        build_cpu = cpu_seconds() - cpu0
-        # incremental adds on top (each add() is one commit, as when documents are ingested)
-        extra, _ = make_documents(CLAUSES_PER_DOC * 40, seeds)
-        for n, d in enumerate(extra):
-            d.document_id = f"extra-{n}"
-        t1 = time.perf_counter()
-        for d in extra:
-            ix.add([d])
-        per_add = (time.perf_counter() - t1) / len(extra)
-        fts = Fts5(Path(tmp) / "fts.db", texts)
-        print(f"build: ClauseIndex rebuild {build:.1f} s ({indexed:,} clauses, {indexed / build:,.0f}/s); "
-              f"FTS5 {fts.build:.1f} s; ratio {build / fts.build:.1f}x")
-        print(f"rebuild CPU {build_cpu:.1f} s (this process and the index's worker processes): "
-              f"at least {build_cpu / 2:.0f} s wall on 2 idle cores; goal <= 120 s wall "
-              f"(load average {os.getloadavg()[0]:.1f})")
-        print(f"then 40 single-document add() calls: {per_add * 1000:.0f} ms each on average")
+        ix = ClauseIndex(where / "ix", source=lambda: (len(docs), docs))
+        built = (where / "built").exists() and ix.ready()
+        if built:
+            # the same seed makes the same documents: the kept index is the one built before
+            print(f"reusing the index in {where} (built before; build times not measured)")
+            fts = Fts5(where / "fts.db", texts, reuse=True)
+        else:
+            for stale in (where / "fts.db",):
+                stale.unlink(missing_ok=True)
+            cpu0 = cpu_seconds()
+            t0 = time.perf_counter()
+            indexed = ix.rebuild()
+            build = time.perf_counter() - t0
+            build_cpu = cpu_seconds() - cpu0
+            # incremental adds on top (each add() is one commit, as when documents are ingested)
+            extra, _ = make_documents(CLAUSES_PER_DOC * 40, seeds)
+            for n, d in enumerate(extra):
+                d.document_id = f"extra-{n}"
+            t1 = time.perf_counter()
+            for d in extra:
+                ix.add([d])
+            per_add = (time.perf_counter() - t1) / len(extra)
+            fts = Fts5(where / "fts.db", texts)
+            print(f"build: ClauseIndex rebuild {build:.1f} s ({indexed:,} clauses, {indexed / build:,.0f}/s); "
+                  f"FTS5 {fts.build:.1f} s; ratio {build / fts.build:.1f}x")
+            print(f"rebuild CPU {build_cpu:.1f} s (this process and the index's worker processes): "
+                  f"at least {build_cpu / 2:.0f} s wall on 2 idle cores; goal <= 120 s wall "
+                  f"(load average {os.getloadavg()[0]:.1f})")
+            print(f"then 40 single-document add() calls: {per_add * 1000:.0f} ms each on average")
+            if keep is not None:
+                (where / "built").touch()
 
         ix.search("avtal")  # open and warm the searcher once
         fts.search("avtal")
@@ -212,8 +231,8 @@ def run(n_clauses: int, seeds: Path) -> None:
         all_ci: list[float] = []
         all_fts: list[float] = []
         for kind, qs in queries.items():
-            ci = timed(ix.search, qs)  # the default path: secret clauses masked out
-            ft = timed(fts.search, qs)
+            ci = timed(ix.search, qs, repeat)  # the default path: secret clauses masked out
+            ft = timed(fts.search, qs, repeat)
             all_ci += ci
             all_fts += ft
             print(f"{kind:12} {len(qs):4} {statistics.median(ci):8.1f} {p95(ci):8.1f} "
@@ -285,11 +304,17 @@ def main() -> None:
     ap.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS)
     ap.add_argument("--sizes", type=int, nargs="*", help="clause counts to run (default 10k 150k)")
     ap.add_argument("--cli-only", action="store_true", help="only the cold command line")
+    ap.add_argument("--no-cli", action="store_true", help="skip the cold command line")
+    ap.add_argument("--repeat", type=int, default=1, help="times each query is timed")
+    ap.add_argument("--keep", type=Path, metavar="DIR",
+                    help="keep the indexes built in DIR/<clauses> and reuse them when there "
+                         "(a 150,000-clause rebuild takes minutes)")
     args = ap.parse_args()
     sizes = [] if args.cli_only else args.sizes or ([10_000] if args.quick else [10_000, 150_000])
     for n in sizes:
-        run(n, args.seeds)
-    cold_cli(args.seeds)
+        run(n, args.seeds, args.keep, args.repeat)
+    if not args.no_cli:
+        cold_cli(args.seeds)
 
 
 if __name__ == "__main__":

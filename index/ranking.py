@@ -26,6 +26,7 @@ Both end in :func:`index.collapse.fold`, which folds versions and near-duplicate
 from __future__ import annotations
 
 import bisect
+import contextlib
 import heapq
 import re
 from collections.abc import Sequence
@@ -34,10 +35,18 @@ from typing import Any
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.collectors import FilterCollector
 from whoosh.matching.wrappers import WrappingMatcher
 from whoosh.scoring import TF_IDF, TF_IDFScorer
 from whoosh.searching import Searcher
 
+from index.candidates import (
+    CandidateScorer,
+    UnsupportedQueryError,
+    count_matches,
+    read_block,
+    syntax_search,
+)
 from index.errors import QueryError
 from index.priors import prior
 from index.query import Plan, Weights
@@ -193,10 +202,7 @@ def _accumulate(m: Any, offset: int, into: dict[int, float]) -> None:
         idf = leaf.scorer.idf
         get = into.get
         while leaf.is_active():
-            if leaf._ids is None:
-                leaf._read_ids()
-            if leaf._weights is None:
-                leaf._read_weights()
+            read_block(leaf)  # ids and weights (the positions are not needed)
             ids, weights, end = leaf._ids, leaf._weights, leaf._blocklength
             if leaf is m:  # unboosted: score = weight × idf
                 for i in range(leaf._i, end):
@@ -238,6 +244,7 @@ class Ranker:
         self.priors = dict(weights.priors)
         # TF-IDF needs no field-length lookups: about a third faster for the first stage
         self.fast = Searcher(searcher.reader(), weighting=TF_IDF(), closereader=False)
+        self.candidate_scorer = CandidateScorer(searcher)
         self._by_document: dict[str, frozenset[int]] = {}
         self._owner: dict[int, str] = {}  # clause -> its document, for the documents cached
         self._owners_complete = False
@@ -374,15 +381,25 @@ class Ranker:
         n = len(plan.concepts)
         mine: dict[int, list[float]] = {}
         theirs: dict[int, list[float]] = {}
-        context = self.searcher.context(needs_current=True)
-        for sub, offset in self.searcher.leaf_searchers():
-            end = offset + sub.doc_count_all()
-            local = [d for d in candidates if offset <= d < end]
-            if not local:
+        queries = [q for c in plan.concepts for q in (c.mine, c.theirs)]
+        scored = self.candidate_scorer.score(queries, candidates)
+        fallback = []
+        for k, (q, scores) in enumerate(zip(queries, scored, strict=True)):
+            if q is None:
                 continue
-            for ci, concept in enumerate(plan.concepts):
-                for q, into in ((concept.mine, mine), (concept.theirs, theirs)):
-                    if q is not None:
+            ci, into = k // 2, (mine, theirs)[k % 2]
+            if scores is None:  # a query type the candidate scorer leaves to Whoosh
+                fallback.append((q, ci, into))
+                continue
+            for d, s in scores.items():
+                into.setdefault(d, [0.0] * n)[ci] = s
+        if fallback:
+            context = self.searcher.context(needs_current=True)
+            for sub, offset in self.searcher.leaf_searchers():
+                end = offset + sub.doc_count_all()
+                local = [d for d in candidates if offset <= d < end]
+                if local:
+                    for q, ci, into in fallback:
                         _score_into(q.matcher(sub, context), local, offset, ci, n, into)
         best_mine = [max((per[ci] for per in mine.values()), default=0.0) for ci in range(n)]
         cap = [self.weights.cross_cap * b if b > 0 else float("inf") for b in best_mine]
@@ -515,26 +532,37 @@ class Ranker:
         # when the matches will be counted anyway, count them while searching: block-max
         # skipping would leave them to be found again
         counted = self._postings(q) <= EXACT_COUNT_POSTINGS
-        results = searcher.search(q, limit=pool, filter=flt[0], mask=flt[1], optimize=not counted)
+        fast = syntax_search(self.candidate_scorer, q, pool, flt[0], flt[1], counted)
+        if fast is not None:
+            top, total = fast
+        else:
+            results = searcher.search(q, limit=pool, filter=flt[0], mask=flt[1], optimize=not counted)
+            top = [(h.docnum, h.score) for h in results]
+            total = self._syntax_total(q, results, counted)
         out = []
         exact: dict[int, int] = {}
-        for h in results:
-            fields = searcher.stored_fields(h.docnum)
+        for docnum, hit_score in top:
+            fields = searcher.stored_fields(docnum)
             kind = fields.get("kind", "clause")
-            score = float(h.score or 0.0) * prior(kind, fields.get("chars", 0), self.priors)
-            out.append(Scored(h.docnum, score, fields))
+            score = float(hit_score or 0.0) * prior(kind, fields.get("chars", 0), self.priors)
+            out.append(Scored(docnum, score, fields))
             if phrases:
                 text = " " + surface(fields.get("text", "")) + " "
-                exact[h.docnum] = sum(1 for p in phrases if f" {p} " in text)
+                exact[docnum] = sum(1 for p in phrases if f" {p} " in text)
         out.sort(key=lambda s: (-exact.get(s.docnum, 0), -s.score, s.docnum))
-        return out, self._syntax_total(q, results, counted)
+        return out, total
 
-    @staticmethod
-    def _syntax_total(q: wq.Query, results: Any, counted: bool) -> int:
+    def _syntax_total(self, q: wq.Query, results: Any, counted: bool) -> int:
         """Exact number of matches when counting is cheap (`counted`: the search counted
         them); Whoosh's estimate otherwise (counting every match of a very common word
         costs more than the search)."""
         if counted or results.has_exact_length():
+            c = results.collector
+            if not counted and type(c) is FilterCollector and not c.child.computes_count():
+                # Whoosh would match the query a second time to count (docs_for_query);
+                # the same count from the terms' postings as sets
+                with contextlib.suppress(UnsupportedQueryError):
+                    return count_matches(self.searcher, q, c._allow, c._restrict)
             return len(results)
         return max(results.scored_length(), int(results.estimated_length()))
 
