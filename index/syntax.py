@@ -194,7 +194,8 @@ def validate_syntax(qstring: str) -> None:
             'e.g. "third country".'
         )
     # a phrase is a term: ("data breach" OR incident) has something left of its OR
-    outside = re.sub(r'"[^"]*"', " _phrase_ ", qstring)
+    # (no space before it: text:"some words" keeps its value right after the colon)
+    outside = re.sub(r'"[^"]*"', "_phrase_ ", qstring)
     depth = 0
     for ch in outside:
         depth += {"(": 1, ")": -1}.get(ch, 0)
@@ -288,8 +289,10 @@ class _AliasPlugin(Plugin):
                 targets = BODY_FIELDS if node.fieldname == "text" else HEADING_FIELDS
                 copies = []
                 for fname in targets:
-                    c = copy.copy(node)
-                    c.set_fieldname(fname)
+                    # Deep, so a group's words are not shared between the copies; override,
+                    # since the node already names the placeholder field.
+                    c = copy.deepcopy(node)
+                    c.set_fieldname(fname, override=True)
                     copies.append(c)
                 group[i] = syntax.OrGroup(copies)
         return group

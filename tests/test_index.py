@@ -355,6 +355,13 @@ def test_whoosh_syntax_phrases_boolean_and_fields(tmp_path):
     assert ("en-dpa", "1.1") in ids and ("en-dpa", "2.1") not in ids
     assert clause_ids(ix.search("number:4.1")) == [("sv-dpa", "4.1")]
     assert {h.document_id for h in ix.search("supplier:nimbus processor").hits} == {"en-dpa"}
+    # The documented text:/heading: fields search both languages (they crashed on the
+    # stored field of the same name), with a word, a group or a phrase as their value.
+    assert clause_ids(ix.search("text:liability AND text:cap")) == [("en-dpa", "2.1")]
+    assert clause_ids(ix.search('text:"third country"')) == [("en-dpa", "1.1")]
+    assert ("en-dpa", "2.1") in clause_ids(ix.search("text:(liability cap)"))
+    headed = ix.search("heading:liability")
+    assert headed.total >= 1 and all(h.document_id == "en-dpa" for h in headed.hits)
 
 
 @pytest.mark.parametrize(
