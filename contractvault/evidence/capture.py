@@ -329,7 +329,7 @@ def _sealed_copy(vault: Vault, page: cap.CapturedPage, pdf: Path,
 def capture_agreement(vault: Vault, opts: CaptureOptions, *, wait: Callable[[str], None] | None = None,
                       progress: Callable[[str], None] | None = None,
                       while_open: Callable[[CaptureOutcome, cap.HtmlPrinter], None] | None = None,
-                      ) -> CaptureOutcome:
+                      print_preload: str | None = None) -> CaptureOutcome:
     """Check authority (if a signer is named), capture, seal every page, index the text.
 
     A refused check raises RefusedError after sealing the refusal: nothing is clicked.
@@ -337,7 +337,9 @@ def capture_agreement(vault: Vault, opts: CaptureOptions, *, wait: Callable[[str
     outcome and a printer on the capture's own browser, which closes when it returns; the
     documents are then left in the durable to-index queue for it to index
     (`index_sealed(vault, outcome.document_ids)`, e.g. while the report prints), and the
-    next indexer (add, search, verify) completes whatever it does not.
+    next indexer (add, search, verify) completes whatever it does not. `print_preload`
+    (HTML with the report's styles and fonts) is laid out in the printer's page while the
+    capture is sealed, so that printing the report starts warm.
     """
     doc_type = normalize_doc_type(opts.doc_type)
     try:
@@ -381,7 +383,7 @@ def capture_agreement(vault: Vault, opts: CaptureOptions, *, wait: Callable[[str
             sealing = pool.submit(_seal_capture, vault, opts, result, guard, doc_type,
                                   contract, checked, indexed=False)
             with contextlib.suppress(cap.PrintFailed):
-                printer.open()  # if it fails, printing says so; the sealing goes on
+                printer.open(print_preload)  # if it fails, printing says so; the sealing goes on
             outcomes.append(sealing.result())
         assert while_open is not None
         while_open(outcomes[0], printer)
