@@ -398,16 +398,35 @@ def capture_agreement(vault: Vault, opts: CaptureOptions, *, wait: Callable[[str
             if outcomes:  # the capture is sealed; what the caller did with the browser failed
                 raise ContractVaultError(f"the capture is sealed ({', '.join(outcomes[0].evidence_ids)}), "
                                          "but what followed it failed", str(exc)) from exc
-            guard.abandon(exc)
-            raise map_capture_error(exc) from exc
-        except BaseException as exc:
-            guard.abandon(exc)
+            error = map_capture_error(exc)
+            _abandon(guard, exc, error)
+            raise error from exc
+        except BaseException as exc:  # with --report: sealing (in while_open) failed too
+            _abandon(guard, exc)
             raise
         if not outcomes:
-            outcomes.append(_seal_capture(vault, opts, result, guard, doc_type, contract, checked))
+            try:
+                outcomes.append(_seal_capture(vault, opts, result, guard, doc_type, contract, checked))
+            except BaseException as exc:
+                # Clicked but not sealed: the vault keeps a record saying so, as with --report.
+                _abandon(guard, exc)
+                raise
     finally:
         vault.remove_temp_dir(work)
     return outcomes[0]
+
+
+def _abandon(guard: AcceptanceGuard, exc: BaseException,
+             error: BaseException | None = None) -> None:
+    """A capture that failed before its evidence was sealed: if the acceptance was started
+    (clicked, perhaps sent), seal what it wrote as incomplete evidence, and say so in the
+    error raised (`error`, else `exc`)."""
+    sealed = guard.abandon(exc)
+    shown = exc if error is None else error
+    if sealed is not None and isinstance(shown, ContractVaultError):
+        shown.details.append(f"the acceptance was started before this failure: what the capture "
+                             f"wrote is sealed as incomplete evidence {evidence_ref(sealed.seq)} "
+                             "(acceptance-interrupted)")
 
 
 def _seal_capture(vault: Vault, opts: CaptureOptions, result: cap.CaptureResult,
