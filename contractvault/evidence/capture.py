@@ -10,7 +10,8 @@ import contextlib
 import re
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -333,6 +334,8 @@ def capture_agreement(vault: Vault, opts: CaptureOptions, *, wait: Callable[[str
     """Check authority (if a signer is named), capture, seal every page, index the text.
 
     A refused check raises RefusedError after sealing the refusal: nothing is clicked.
+    The pages are sealed in a worker thread as soon as the capture is complete, while its
+    browser closes (or, with `while_open`, stays open to print).
     `while_open` (the evidence report) is called once everything is sealed, with the
     outcome and a printer on the capture's own browser, which closes when it returns; the
     documents are then left in the durable to-index queue for it to index
@@ -374,27 +377,30 @@ def capture_agreement(vault: Vault, opts: CaptureOptions, *, wait: Callable[[str
                             signer=opts.signer, board=checked[0].request.board if checked else None,
                             decision_id=checked[1] if checked else None)
     outcomes: list[CaptureOutcome] = []
+    sealing: list[Future[CaptureOutcome]] = []
+    pool = ThreadPoolExecutor(1, thread_name_prefix="seal")
 
     def seal_while_open(result: cap.CaptureResult, printer: cap.HtmlPrinter) -> None:
-        # This runs in Playwright's event loop, where pyHanko cannot run its own: the pages
-        # are sealed in a worker thread (the only one using the vault meanwhile), while
-        # this thread opens the page that will print the report.
-        with ThreadPoolExecutor(1, thread_name_prefix="seal") as pool:
-            sealing = pool.submit(_seal_capture, vault, opts, result, guard, doc_type,
-                                  contract, checked, indexed=False)
-            with contextlib.suppress(cap.PrintFailed):
-                printer.open(print_preload)  # if it fails, printing says so; the sealing goes on
-            outcomes.append(sealing.result())
-        assert while_open is not None
+        # The capture is complete (HAR written) and its browser still open. This runs in
+        # Playwright's event loop, where pyHanko cannot run its own: the pages are sealed in
+        # a worker thread (the only one using the vault meanwhile), while this thread opens
+        # the page that will print the report, or, without one, closes the browser.
+        sealing.append(pool.submit(_seal_capture, vault, opts, result, guard, doc_type,
+                                   contract, checked, indexed=while_open is None))
+        if while_open is None:
+            return
+        with contextlib.suppress(cap.PrintFailed):
+            printer.open(print_preload)  # if it fails, printing says so; the sealing goes on
+        outcomes.append(sealing[0].result())
         while_open(outcomes[0], printer)
 
     try:
         request = capture_request(opts, work, capture_id)
         request.before_click = guard.before_click
         try:
-            result = cap.run_capture(request, wait=wait, progress=progress,
-                                     while_open=seal_while_open if while_open else None)
+            cap.run_capture(request, wait=wait, progress=progress, while_open=seal_while_open)
         except cap.CaptureError as exc:
+            futures_wait(sealing)  # a sealing under way ends first
             if outcomes:  # the capture is sealed; what the caller did with the browser failed
                 raise ContractVaultError(f"the capture is sealed ({', '.join(outcomes[0].evidence_ids)}), "
                                          "but what followed it failed", str(exc)) from exc
@@ -402,16 +408,20 @@ def capture_agreement(vault: Vault, opts: CaptureOptions, *, wait: Callable[[str
             _abandon(guard, exc, error)
             raise error from exc
         except BaseException as exc:  # with --report: sealing (in while_open) failed too
+            futures_wait(sealing)  # a sealing under way ends first: it may have sealed the capture
             _abandon(guard, exc)
             raise
-        if not outcomes:
+        if not outcomes:  # sealed while the browser closed
             try:
-                outcomes.append(_seal_capture(vault, opts, result, guard, doc_type, contract, checked))
+                outcomes.append(sealing[0].result())
             except BaseException as exc:
-                # Clicked but not sealed: the vault keeps a record saying so, as with --report.
+                # Clicked but not sealed: the vault keeps a record saying so, as with --report
+                # (after the sealing ended: an interrupt may come while it still runs).
+                futures_wait(sealing)
                 _abandon(guard, exc)
                 raise
     finally:
+        pool.shutdown()
         vault.remove_temp_dir(work)
     return outcomes[0]
 
