@@ -142,7 +142,8 @@ class HtmlPrinter:
     Content-Security-Policy allowing only inline styles and data: images is added, so the
     printed page never touches the network or the capture's cookies. Call it from the
     thread that runs the capture (Playwright's), like :meth:`open`, which opens the page
-    ahead (while the caller is busy elsewhere, e.g. sealing in another thread).
+    ahead (while the caller is busy elsewhere, e.g. sealing in another thread). It closes
+    with the capture's browser.
     """
 
     def __init__(self, browser: Browser) -> None:
@@ -150,41 +151,46 @@ class HtmlPrinter:
         self._context: BrowserContext | None = None
         self._page: Page | None = None
 
-    def open(self) -> None:
-        """Open the printing page now (else the first :meth:`pdf` does). Raises
-        :class:`PrintFailed`."""
+    def open(self, preload: str | None = None) -> None:
+        """Open the printing page now (else the first :meth:`pdf` does) and, with
+        ``preload``, lay that HTML out in it without printing: a page with the styles and
+        fonts of what will be printed, so that the first :meth:`pdf` finds them warm (a
+        fresh page's first layout is the slow part of printing). What is printed later
+        replaces it entirely. Raises :class:`PrintFailed`."""
         from playwright.sync_api import Error as PlaywrightError
 
-        if self._page is not None:
-            return
+        if self._page is None:
+            try:
+                self._context = self._browser.new_context(offline=True, java_script_enabled=False)
+                self._page = self._context.new_page()
+            except PlaywrightError as exc:
+                raise PrintFailed(f"Chromium could not open a page to print: {short(exc.message)}") from exc
+        if preload is not None:
+            self._load(preload)
+
+    def _load(self, html: str) -> None:
+        """Lay ``html`` out in the printing page, under the printing CSP."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        assert self._page is not None
+        meta = f"<meta http-equiv='Content-Security-Policy' content=\"{PRINT_CSP}\">"
+        html = html.replace("<head>", "<head>" + meta, 1) if "<head>" in html else meta + html
         try:
-            self._context = self._browser.new_context(offline=True, java_script_enabled=False)
-            self._page = self._context.new_page()
+            self._page.set_content(html, wait_until="load")
         except PlaywrightError as exc:
-            raise PrintFailed(f"Chromium could not open a page to print: {short(exc.message)}") from exc
+            raise PrintFailed(f"Chromium could not lay out the page: {short(exc.message)}") from exc
 
     def pdf(self, html: str) -> bytes:
         """The A4 PDF of ``html`` (CSS ``@page`` rules win). Raises :class:`PrintFailed`."""
         from playwright.sync_api import Error as PlaywrightError
 
         self.open()
+        self._load(html)
         assert self._page is not None
-        meta = f"<meta http-equiv='Content-Security-Policy' content=\"{PRINT_CSP}\">"
-        html = html.replace("<head>", "<head>" + meta, 1) if "<head>" in html else meta + html
         try:
-            self._page.set_content(html, wait_until="load")
             return self._page.pdf(print_background=True, prefer_css_page_size=True, format="A4")
         except PlaywrightError as exc:
             raise PrintFailed(f"Chromium could not print the page: {short(exc.message)}") from exc
-
-    def close(self) -> None:
-        """Close the printing page's context (the browser closes with the capture)."""
-        from playwright.sync_api import Error as PlaywrightError
-
-        if self._context is not None:
-            with suppress(PlaywrightError):
-                self._context.close()
-        self._context = self._page = None
 
 
 class _Capture:
@@ -247,11 +253,9 @@ class _Capture:
                 result = self._capture_in(browser)
                 if self.while_open is not None:
                     t_handed = time.perf_counter()
-                    printer = HtmlPrinter(browser)
-                    try:
-                        self.while_open(result, printer)
-                    finally:
-                        printer.close()
+                    # The printer's context closes with the browser, just below: closing it
+                    # on its own first would only add a round trip to Chromium.
+                    self.while_open(result, HtmlPrinter(browser))
                     handed_over = time.perf_counter() - t_handed
             finally:
                 t_shutdown = time.perf_counter()

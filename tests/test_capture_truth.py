@@ -233,3 +233,35 @@ def test_report_in_the_captures_browser_shows_the_consent_step_with_its_screensh
     images = subprocess.run(["pdfimages", "-list", str(report)], check=True,
                             capture_output=True, text=True).stdout.splitlines()[2:]
     assert len(shown) >= 3 and len(images) == len(shown)
+
+
+# -- an acceptance clicked but not sealed -------------------------------------------------------
+@pytest.mark.browser
+@pytest.mark.parametrize("report", [False, True], ids=["capture", "capture --report"])
+def test_an_acceptance_sent_whose_sealing_fails_is_kept_as_incomplete_evidence(
+        cli, initialised: Path, site, tmp_path: Path, report: bool) -> None:
+    # The seal key is lost (a partial restore): the acceptance is clicked and sent, then
+    # the sealed PDF copy cannot be made. The vault must still say that it happened.
+    with Vault.open(initialised) as vault:
+        key = vault.seal_store.folder / vault.seal_store.active_id / "key.pem"
+    key.unlink()
+    extra = ["--report", str(tmp_path / "report.pdf")] if report else []
+    failed = cli("capture", site.url("order-tick-send.html"), "--doc-type", "villkor",
+                 "--new", "E-arkiv", "--click", "--submit", "#skicka", *extra)
+    assert site.posts_to("/order") == [b"tjanst=e-arkiv&godkann=ja"]  # the site has it
+    assert failed.exit_code == 5, failed.stderr
+    assert "the seal key is missing" in failed.stderr
+    assert not (tmp_path / "report.pdf").exists()
+    with Vault.open(initialised) as vault, vault.session() as s:
+        records = {ev.seq: json.loads(ev.record_json) for ev in s.exec(select(Evidence)).all()}
+        assert s.exec(select(Document)).all() == [], "nothing claims to be a complete capture"
+    [note] = [r for r in records.values() if r["kind"] == "acceptance-started"]
+    [(seq, kept)] = [(q, r) for q, r in records.items() if r["kind"] == "acceptance-interrupted"]
+    assert kept["context"]["complete"] is False
+    assert kept["context"]["capture_id"] == note["context"]["capture_id"]
+    assert "seal key is missing" in kept["context"]["reason"]
+    assert {"page.pdf", "accept-before.png", "accept-after.png", "network.har"} <= {
+        a["name"] for a in kept["artifacts"]}
+    assert f"sealed as incomplete evidence E-{seq} (acceptance-interrupted)" in failed.stderr
+    # Nothing is left for doctor to find: the note is closed by the record.
+    assert json.loads(cli("doctor", "--json").stdout)["interrupted_acceptances"] == []

@@ -10,7 +10,8 @@ import contextlib
 import re
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -329,15 +330,19 @@ def _sealed_copy(vault: Vault, page: cap.CapturedPage, pdf: Path,
 def capture_agreement(vault: Vault, opts: CaptureOptions, *, wait: Callable[[str], None] | None = None,
                       progress: Callable[[str], None] | None = None,
                       while_open: Callable[[CaptureOutcome, cap.HtmlPrinter], None] | None = None,
-                      ) -> CaptureOutcome:
+                      print_preload: str | None = None) -> CaptureOutcome:
     """Check authority (if a signer is named), capture, seal every page, index the text.
 
     A refused check raises RefusedError after sealing the refusal: nothing is clicked.
+    The pages are sealed in a worker thread as soon as the capture is complete, while its
+    browser closes (or, with `while_open`, stays open to print).
     `while_open` (the evidence report) is called once everything is sealed, with the
     outcome and a printer on the capture's own browser, which closes when it returns; the
     documents are then left in the durable to-index queue for it to index
     (`index_sealed(vault, outcome.document_ids)`, e.g. while the report prints), and the
-    next indexer (add, search, verify) completes whatever it does not.
+    next indexer (add, search, verify) completes whatever it does not. `print_preload`
+    (HTML with the report's styles and fonts) is laid out in the printer's page while the
+    capture is sealed, so that printing the report starts warm.
     """
     doc_type = normalize_doc_type(opts.doc_type)
     try:
@@ -372,40 +377,66 @@ def capture_agreement(vault: Vault, opts: CaptureOptions, *, wait: Callable[[str
                             signer=opts.signer, board=checked[0].request.board if checked else None,
                             decision_id=checked[1] if checked else None)
     outcomes: list[CaptureOutcome] = []
+    sealing: list[Future[CaptureOutcome]] = []
+    pool = ThreadPoolExecutor(1, thread_name_prefix="seal")
 
     def seal_while_open(result: cap.CaptureResult, printer: cap.HtmlPrinter) -> None:
-        # This runs in Playwright's event loop, where pyHanko cannot run its own: the pages
-        # are sealed in a worker thread (the only one using the vault meanwhile), while
-        # this thread opens the page that will print the report.
-        with ThreadPoolExecutor(1, thread_name_prefix="seal") as pool:
-            sealing = pool.submit(_seal_capture, vault, opts, result, guard, doc_type,
-                                  contract, checked, indexed=False)
-            with contextlib.suppress(cap.PrintFailed):
-                printer.open()  # if it fails, printing says so; the sealing goes on
-            outcomes.append(sealing.result())
-        assert while_open is not None
+        # The capture is complete (HAR written) and its browser still open. This runs in
+        # Playwright's event loop, where pyHanko cannot run its own: the pages are sealed in
+        # a worker thread (the only one using the vault meanwhile), while this thread opens
+        # the page that will print the report, or, without one, closes the browser.
+        sealing.append(pool.submit(_seal_capture, vault, opts, result, guard, doc_type,
+                                   contract, checked, indexed=while_open is None))
+        if while_open is None:
+            return
+        with contextlib.suppress(cap.PrintFailed):
+            printer.open(print_preload)  # if it fails, printing says so; the sealing goes on
+        outcomes.append(sealing[0].result())
         while_open(outcomes[0], printer)
 
     try:
         request = capture_request(opts, work, capture_id)
         request.before_click = guard.before_click
         try:
-            result = cap.run_capture(request, wait=wait, progress=progress,
-                                     while_open=seal_while_open if while_open else None)
+            cap.run_capture(request, wait=wait, progress=progress, while_open=seal_while_open)
         except cap.CaptureError as exc:
+            futures_wait(sealing)  # a sealing under way ends first
             if outcomes:  # the capture is sealed; what the caller did with the browser failed
                 raise ContractVaultError(f"the capture is sealed ({', '.join(outcomes[0].evidence_ids)}), "
                                          "but what followed it failed", str(exc)) from exc
-            guard.abandon(exc)
-            raise map_capture_error(exc) from exc
-        except BaseException as exc:
-            guard.abandon(exc)
+            error = map_capture_error(exc)
+            _abandon(guard, exc, error)
+            raise error from exc
+        except BaseException as exc:  # with --report: sealing (in while_open) failed too
+            futures_wait(sealing)  # a sealing under way ends first: it may have sealed the capture
+            _abandon(guard, exc)
             raise
-        if not outcomes:
-            outcomes.append(_seal_capture(vault, opts, result, guard, doc_type, contract, checked))
+        if not outcomes:  # sealed while the browser closed
+            try:
+                outcomes.append(sealing[0].result())
+            except BaseException as exc:
+                # Clicked but not sealed: the vault keeps a record saying so, as with --report
+                # (after the sealing ended: an interrupt may come while it still runs).
+                futures_wait(sealing)
+                _abandon(guard, exc)
+                raise
     finally:
+        pool.shutdown()
         vault.remove_temp_dir(work)
     return outcomes[0]
+
+
+def _abandon(guard: AcceptanceGuard, exc: BaseException,
+             error: BaseException | None = None) -> None:
+    """A capture that failed before its evidence was sealed: if the acceptance was started
+    (clicked, perhaps sent), seal what it wrote as incomplete evidence, and say so in the
+    error raised (`error`, else `exc`)."""
+    sealed = guard.abandon(exc)
+    shown = exc if error is None else error
+    if sealed is not None and isinstance(shown, ContractVaultError):
+        shown.details.append(f"the acceptance was started before this failure: what the capture "
+                             f"wrote is sealed as incomplete evidence {evidence_ref(sealed.seq)} "
+                             "(acceptance-interrupted)")
 
 
 def _seal_capture(vault: Vault, opts: CaptureOptions, result: cap.CaptureResult,

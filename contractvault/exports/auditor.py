@@ -1,7 +1,8 @@
 """`capture … --report FILE.pdf --wacz FILE.wacz`: capture, then the auditor's files at once.
 
 The report is printed by the capture's own Chromium, in a fresh offline context opened
-after the capture is sealed and before that browser closes: no second browser is started.
+(with the report's styles laid out, `preload_html`) while the capture is sealed, and
+printed before that browser closes: no second browser is started.
 While that browser prints and closes, a worker thread (then the only one using the vault)
 indexes the sealed pages, verifies the record, builds the WACZ and seals the report. Both outputs are
 checked before anything is clicked.
@@ -25,6 +26,7 @@ from contractvault.exports.report import (
     EvidenceReport,
     check_report,
     finish_report,
+    preload_html,
     prepare_report,
 )
 from contractvault.exports.wacz import WaczExport, export_wacz
@@ -71,10 +73,11 @@ def capture_with_exports(vault: Vault, opts: CaptureOptions, *, report: Path | s
         finally:
             timings[name] = time.perf_counter() - t1
 
-    def make_wacz(doc: str) -> WaczExport:
+    def make_wacz(doc: str, verified_seq: int | None = None) -> WaczExport:
         assert wacz is not None
         return timed("wacz", lambda: export_wacz(vault, doc, wacz, force=force,
-                                                 include_secret=include_secret))
+                                                 include_secret=include_secret,
+                                                 verified_seq=verified_seq))
 
     made: dict[str, Future[Any]] = {}
     with ThreadPoolExecutor(1, thread_name_prefix="exports") as worker:
@@ -92,7 +95,12 @@ def capture_with_exports(vault: Vault, opts: CaptureOptions, *, report: Path | s
                 vault, outcome.document_ids))
             made["check"] = worker.submit(timed, "report_check", lambda: check_report(vault, job))
             if wacz is not None:
-                made["wacz"] = worker.submit(make_wacz, doc)
+
+                def wacz_checked() -> WaczExport:
+                    made["check"].result()  # done before (same worker); raises if it failed
+                    return make_wacz(doc, verified_seq=job.seq)  # not verified a second time
+
+                made["wacz"] = worker.submit(wacz_checked)
             try:
                 pdf = timed("report_print", lambda: printer.pdf(job.html))
             except cap.PrintFailed as exc:
@@ -110,7 +118,8 @@ def capture_with_exports(vault: Vault, opts: CaptureOptions, *, report: Path | s
             made["report"] = worker.submit(timed, "report_seal", seal_checked)
 
         outcome = capture_agreement(vault, opts, wait=wait, progress=progress,
-                                    while_open=exports_while_open if report is not None else None)
+                                    while_open=exports_while_open if report is not None else None,
+                                    print_preload=preload_html(lang) if report is not None else None)
         if report is None:
             timings["capture"] = time.perf_counter() - t0
             if wacz is not None:

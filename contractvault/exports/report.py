@@ -379,6 +379,23 @@ def build_html(vault: Vault, seq: int, lang: str) -> str:
     return "".join(out)
 
 
+def preload_html(lang: str = "sv") -> str:
+    """A page with the report's styles and every kind of text it sets (headings, tables,
+    hashes, code, verdicts, lists, captions), nothing of any record: laid out in the
+    printing page ahead (`HtmlPrinter.open(preload=…)`), so that Chromium has the fonts and
+    styles ready when the report itself is printed. Never printed."""
+    t = {k: v[lang] for k, v in _T.items()}
+    verdicts = f"<span class='ok'>{t['allowed']}</span> <span class='bad'>{t['refused']}</span>"
+    return (f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'><style>{_CSS}</style>"
+            f"</head><body><h1>{t['title']}</h1><p class='intro'>{html.escape(t['intro'])}</p>"
+            f"<h2>{t['what']}</h2><table>{_row(t['url'], '<code>https://example.invalid/</code>')}"
+            f"{_row(t['signer'], verdicts)}</table>"
+            f"<div class='shots'><figure><figcaption>{t['before']}</figcaption></figure></div>"
+            f"<table class='hashes'><tr><th>{t['name']}</th><th>SHA-256</th></tr>"
+            f"<tr><td>page.pdf</td><td class='hash'>{'0' * 64}</td></tr></table>"
+            f"<ol><li>{t['how']}</li></ol></body></html>")
+
+
 # Chromium's answer to one DevTools command may take this long before the report is given up.
 PRINT_TIMEOUT_SECONDS = 60.0
 

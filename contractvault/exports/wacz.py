@@ -236,8 +236,12 @@ def sign_digest(vault: Vault, digest: str, created: str) -> tuple[dict[str, Any]
 
 
 def export_wacz(vault: Vault, ref: str, out: Path | str, *, force: bool = False,
-                include_secret: bool = False) -> WaczExport:
-    """Write the signed WACZ of a captured document or its evidence record to `out`."""
+                include_secret: bool = False, verified_seq: int | None = None) -> WaczExport:
+    """Write the signed WACZ of a captured document or its evidence record to `out`.
+
+    The record holding the HAR is verified first (none is exported of one that does not
+    verify), unless it is `verified_seq`, which the caller has just verified itself
+    (`capture --report --wacz` checks the record once for both files)."""
     out = new_output_file(out, force)
     seq, _doc = _resolve(vault, ref)
     entries = _entries(vault)
@@ -251,8 +255,8 @@ def export_wacz(vault: Vault, ref: str, out: Path | str, *, force: bool = False,
         if contract is not None and contract.secret:
             raise RefusedError(f"{cid} is marked secret (sekretess)", "its captures are not exported "
                                "by default", "Add --include-secret if the recipient may see them")
-    checked = verify(vault, evidence_ref(main.seq))
-    if not checked.ok:
+    checked = verify(vault, evidence_ref(main.seq)) if main.seq != verified_seq else None
+    if checked is not None and not checked.ok:
         first = checked.failures[0]
         raise VerificationError(f"{evidence_ref(main.seq)} does not verify, so it is not exported",
                                 f"{first.id}: {first.detail}", "Run 'contractvault verify'")
