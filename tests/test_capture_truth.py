@@ -237,20 +237,47 @@ def test_report_in_the_captures_browser_shows_the_consent_step_with_its_screensh
 
 # -- an acceptance clicked but not sealed -------------------------------------------------------
 @pytest.mark.browser
-@pytest.mark.parametrize("report", [False, True], ids=["capture", "capture --report"])
-def test_an_acceptance_sent_whose_sealing_fails_is_kept_as_incomplete_evidence(
-        cli, initialised: Path, site, tmp_path: Path, report: bool) -> None:
-    # The seal key is lost (a partial restore): the acceptance is clicked and sent, then
-    # the sealed PDF copy cannot be made. The vault must still say that it happened.
+def test_a_lost_seal_key_refuses_the_capture_before_anything_is_clicked(
+        cli, initialised: Path, site, tmp_path: Path) -> None:
+    # A partial restore without the seal key: the capture could not be sealed, so nothing
+    # may be accepted in the municipality's name.
     with Vault.open(initialised) as vault:
         key = vault.seal_store.folder / vault.seal_store.active_id / "key.pem"
     key.unlink()
+    failed = cli("capture", site.url("order-tick-send.html"), "--doc-type", "villkor",
+                 "--new", "E-arkiv", "--click", "--submit", "#skicka")
+    assert failed.exit_code == 5, failed.stderr
+    assert "the seal key is missing" in failed.stderr
+    assert site.posts_to("/order") == [], "the acceptance was sent"
+    with Vault.open(initialised) as vault, vault.session() as s:
+        kinds = [json.loads(ev.record_json)["kind"] for ev in s.exec(select(Evidence)).all()]
+    assert "acceptance-started" not in kinds and "capture" not in kinds
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("report", [False, True], ids=["capture", "capture --report"])
+def test_an_acceptance_sent_whose_sealing_fails_is_kept_as_incomplete_evidence(
+        cli, initialised: Path, site, tmp_path: Path, report: bool,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The disk fills up after the click, while the sealed PDF copy is written: the
+    # acceptance is clicked and sent, then the capture cannot be sealed. The vault must
+    # still say that it happened. (The fault is raised in our own code, where the write
+    # would fail; Chromium, the site, the database and the keys are all real.)
+    import errno
+
+    import contractvault.evidence.capture as capture_module
+
+    def disk_full(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(capture_module, "_sealed_copy", disk_full)
     extra = ["--report", str(tmp_path / "report.pdf")] if report else []
     failed = cli("capture", site.url("order-tick-send.html"), "--doc-type", "villkor",
                  "--new", "E-arkiv", "--click", "--submit", "#skicka", *extra)
-    assert site.posts_to("/order") == [b"tjanst=e-arkiv&godkann=ja"]  # the site has it
-    assert failed.exit_code == 5, failed.stderr
-    assert "the seal key is missing" in failed.stderr
+    assert site.posts_to("/order") == [b"tjanst=e-arkiv&godkann=ja"], failed.stderr
+    assert failed.exit_code == 1, failed.stderr
+    assert "sealing the capture failed" in failed.stderr and "No space left" in failed.stderr
+    assert "Traceback" not in failed.stderr
     assert not (tmp_path / "report.pdf").exists()
     with Vault.open(initialised) as vault, vault.session() as s:
         records = {ev.seq: json.loads(ev.record_json) for ev in s.exec(select(Evidence)).all()}
@@ -259,7 +286,7 @@ def test_an_acceptance_sent_whose_sealing_fails_is_kept_as_incomplete_evidence(
     [(seq, kept)] = [(q, r) for q, r in records.items() if r["kind"] == "acceptance-interrupted"]
     assert kept["context"]["complete"] is False
     assert kept["context"]["capture_id"] == note["context"]["capture_id"]
-    assert "seal key is missing" in kept["context"]["reason"]
+    assert "No space left" in kept["context"]["reason"]
     assert {"page.pdf", "accept-before.png", "accept-after.png", "network.har"} <= {
         a["name"] for a in kept["artifacts"]}
     assert f"sealed as incomplete evidence E-{seq} (acceptance-interrupted)" in failed.stderr

@@ -15,7 +15,7 @@ from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlmodel import Session
 
@@ -361,6 +361,8 @@ def capture_agreement(vault: Vault, opts: CaptureOptions, *, wait: Callable[[str
         with vault.session() as s:
             contract = refs.contract(s, opts.contract)
     vault.keys.signer()  # fail on a locked key before anything is clicked
+    if vault.seal_store.exists():
+        vault.seal_store.unlock()  # and on a lost or locked seal key (kept for the sealing)
     checked = _authority(vault, opts, doc_type, contract)
     if checked and not checked[0].allowed:
         sealed = _record_refusal(vault, opts, checked[0], checked[1], contract)
@@ -407,23 +409,34 @@ def capture_agreement(vault: Vault, opts: CaptureOptions, *, wait: Callable[[str
             error = map_capture_error(exc)
             _abandon(guard, exc, error)
             raise error from exc
-        except BaseException as exc:  # with --report: sealing (in while_open) failed too
+        except BaseException as exc:  # noqa: BLE001 - re-raised; with --report: sealing failed too
             futures_wait(sealing)  # a sealing under way ends first: it may have sealed the capture
-            _abandon(guard, exc)
-            raise
+            _fail_unsealed(guard, exc)
         if not outcomes:  # sealed while the browser closed
             try:
                 outcomes.append(sealing[0].result())
-            except BaseException as exc:
+            except BaseException as exc:  # noqa: BLE001 - re-raised by _fail_unsealed
                 # Clicked but not sealed: the vault keeps a record saying so, as with --report
                 # (after the sealing ended: an interrupt may come while it still runs).
                 futures_wait(sealing)
-                _abandon(guard, exc)
-                raise
+                _fail_unsealed(guard, exc)
     finally:
         pool.shutdown()
         vault.remove_temp_dir(work)
     return outcomes[0]
+
+
+def _fail_unsealed(guard: AcceptanceGuard, exc: BaseException) -> NoReturn:
+    """Raise for a capture whose sealing failed, after `_abandon`: a failure that is not
+    one of ours (a full disk, say) becomes one, so that its message can name the record
+    that keeps the acceptance."""
+    if isinstance(exc, ContractVaultError) or not isinstance(exc, Exception):
+        _abandon(guard, exc)
+        raise exc
+    error = ContractVaultError("sealing the capture failed", f"{type(exc).__name__}: {exc}",
+                               "Fix the cause and capture again; nothing was sealed as complete")
+    _abandon(guard, exc, error)
+    raise error from exc
 
 
 def _abandon(guard: AcceptanceGuard, exc: BaseException,
