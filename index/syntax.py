@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.qparser import MultifieldPlugin, QueryParser, syntax
+from whoosh.qparser import MultifieldPlugin, PlusMinusPlugin, QueryParser, syntax
 from whoosh.qparser.plugins import PhrasePlugin, Plugin
 
 from index.errors import QueryError
@@ -141,10 +141,14 @@ def parse_syntax(
     validate_syntax(qstring)
     parser = QueryParser(None, schema, group=syntax.AndGroup)
     parser.add_plugin(_AliasPlugin())
+    # -word leaves out clauses with it; +word makes it required, the other words optional.
+    # Only at a word's start: "sub-processor" and "KS-2023-00815" keep their hyphens.
+    parser.add_plugin(PlusMinusPlugin(plusexpr=_WORD_START + r"\+", minusexpr=_WORD_START + "-"))
     parser.add_plugin(_Multifield(list(_DEFAULT_SYNTAX_FIELDS), fieldboosts=FIELD_BOOSTS))
     try:
         q = parser.parse(_protect_identifiers(qstring))
-    except (ValueError, TypeError, AttributeError, IndexError, KeyError) as exc:
+    except (ValueError, TypeError, AttributeError, IndexError, KeyError,
+            NotImplementedError) as exc:  # the last: a +/- Whoosh cannot place, as in (a OR -b)
         raise QueryError(f"could not parse {qstring!r}: {exc}. {_HOW_TO}") from exc
     if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
         raise QueryError(f"nothing to search for in {qstring!r}. {_HOW_TO}")
@@ -154,6 +158,10 @@ def parse_syntax(
     return q
 
 
+# Where a + or - is an operator: at the start of the query, after a space or a parenthesis.
+_WORD_START = r"(?:(?<=\s)|(?<=\()|^)"
+# What a document matched by its metadata adds to its clauses' scores: a filter's weight.
+META_BOOST = 1e-9
 # Fields indexed on each document's first clause only (see index.schema).
 DOCUMENT_FIELDS = frozenset(["meta", "d_contract", "d_type", "d_supplier", "d_board"])
 
@@ -170,7 +178,9 @@ def _resolve_meta(q: wq.Query, documents_matching: Callable[[wq.Query], list[str
         ids = documents_matching(q)
         if not ids:
             return wq.NullQuery
-        terms = [wq.Term("document_id", d, boost=0.0) for d in ids]
+        # Next to nothing, not 0: Whoosh leaves a match scored 0 out of the results, and an
+        # Or of three or more zero-boost terms then matched nothing at all.
+        terms = [wq.Term("document_id", d, boost=META_BOOST) for d in ids]
         return wq.Or(terms) if len(terms) > 1 else terms[0]
     return q.apply(lambda sub: _resolve_meta(sub, documents_matching))
 

@@ -353,6 +353,10 @@ def test_whoosh_syntax_phrases_boolean_and_fields(tmp_path):
     assert clause_ids(ix.search("liability AND cap")) == [("en-dpa", "2.1")]
     ids = clause_ids(ix.search("sub-processor NOT liability"))
     assert ("en-dpa", "1.1") in ids and ("en-dpa", "2.1") not in ids
+    # -word leaves clauses with it out, as NOT does (it was read as a required word)
+    ids = clause_ids(ix.search("sub-processor OR liability -cap"))
+    assert ("en-dpa", "1.1") in ids and ("en-dpa", "2.1") not in ids
+    assert ("en-dpa", "2.1") in clause_ids(ix.search("sub-processor OR liability +cap"))
     assert clause_ids(ix.search("number:4.1")) == [("sv-dpa", "4.1")]
     assert {h.document_id for h in ix.search("supplier:nimbus processor").hits} == {"en-dpa"}
     # The documented text:/heading: fields search both languages (they crashed on the
@@ -606,3 +610,22 @@ def test_the_vocabulary_cache_gives_the_built_tables_and_survives_a_damaged_file
     assert rebuilt.by_key == built.by_key
     assert [p.name for p in tmp_path.glob("vocabulary-*.pickle")] == [cached.name]
     assert cached.read_bytes() != b"not a pickle"
+
+
+def test_metadata_fields_find_every_document_they_name(tmp_path):
+    """supplier:, type:, contract: restrict to the documents they name however many there
+    are (with three or more, zero-weight terms matched nothing), also OR-ed together."""
+    docs = [doc(f"v{n}", [f"1. Ansvar\n1.1 Leverantörens ansvar är begränsat till {n} "
+                          "månaders avgifter för tjänsten.\n"],
+                contract_id="c1", supplier="Triad Solutions", doc_type="huvudavtal")
+            for n in range(1, 5)]
+    other = doc("o1", ["1. Ansvar\n1.1 Ansvaret följer lag för tjänsten.\n"],
+                contract_id="c2", supplier="Nimbus Cloud", doc_type="pub-avtal")
+    ix = open_index(tmp_path, [*docs, other])
+    assert {h.document_id for h in ix.search("supplier:triad", limit=20).hits} == {
+        "v1", "v2", "v3", "v4"}
+    assert ix.search("supplier:triad").total == 4
+    assert ix.search("type:huvudavtal AND ansvar").total == 4
+    assert {h.document_id for h in ix.search("supplier:triad OR supplier:nimbus",
+                                               limit=20).hits} == {"v1", "v2", "v3", "v4", "o1"}
+    assert {h.document_id for h in ix.search("ansvar supplier:nimbus").hits} == {"o1"}
