@@ -408,3 +408,19 @@ def test_the_web_lists_contracts_without_deadlines_and_refuses_control_character
     finally:
         server.stop()
     assert sorted(c["contract_id"] for c in contracts(env)) == sorted([good, odd])
+
+
+def test_output_into_a_closed_pipe_is_no_failure(env, vault) -> None:
+    """`contractvault … | head -1`: the reader stopping early is what the user asked for,
+    not an unexpected failure (exit 1 with a BrokenPipeError line before)."""
+    for args in (["--help"], ["capture", "--help"], ["search", "avtal"],
+                 ["search", "avtal", "--json"], ["list"]):
+        read, write = os.pipe()
+        os.close(read)  # nobody reads: the first write fails with EPIPE
+        try:
+            done = subprocess.run([sys.executable, "-m", "contractvault", *args],
+                                  env=cv_env(env), stdout=write, stderr=subprocess.PIPE,
+                                  text=True, timeout=120)
+        finally:
+            os.close(write)
+        assert (done.returncode, done.stderr) == (0, ""), (args, done.returncode, done.stderr)

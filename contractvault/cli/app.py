@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import os
 import sys
 import traceback
 from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -171,6 +172,13 @@ class VaultGroup(TyperGroup):
             return super().main(*args, standalone_mode=False, **kwargs)
         try:
             rv = super().main(*args, standalone_mode=False, **kwargs)
+        except BrokenPipeError:  # the help, piped into `head`
+            _reader_gone()
+        except SystemExit as exc:
+            # rich's answer to a closed pipe: stdout moved to /dev/null, then exit 1
+            if exc.code == 1 and _stdout_is_devnull():
+                _reader_gone()
+            raise
         except typer.Abort:
             say_error("aborted")
             sys.exit(ExitCode.UNEXPECTED)
@@ -199,6 +207,8 @@ class VaultGroup(TyperGroup):
             for line in exc.details:
                 sys.stderr.write(f"  {line}\n")
             raise typer.Exit(exc.exit_code) from None
+        except BrokenPipeError:
+            _reader_gone()
         except KeyboardInterrupt:
             say_error("interrupted; nothing half-written was kept")
             raise typer.Exit(ExitCode.INTERRUPTED) from None
@@ -212,6 +222,24 @@ class VaultGroup(TyperGroup):
             say_error(f"unexpected failure: {type(exc).__name__}: {exc}. "
                        "Run again with --debug for details and report it")
             raise typer.Exit(ExitCode.UNEXPECTED) from None
+
+
+def _reader_gone() -> NoReturn:
+    """The reader of our output stopped reading (`contractvault search … | head`): what it
+    read is what it wanted, so this is no failure. Output still buffered goes nowhere, so
+    that flushing it at exit does not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    sys.exit(ExitCode.OK)
+
+
+def _stdout_is_devnull() -> bool:
+    try:
+        out, null = os.fstat(sys.stdout.fileno()), Path(os.devnull).stat()
+    except (OSError, ValueError):
+        return False
+    return (out.st_dev, out.st_ino) == (null.st_dev, null.st_ino)
 
 
 def _debug(ctx: Any) -> bool:
