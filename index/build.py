@@ -12,7 +12,8 @@ codec wrote it. Two things here remove that without changing what is written:
   than Whoosh's tuple (the term bytes are kept once per term), which is what makes keeping
   them all in memory reasonable.
 - :func:`build_parallel` runs the writers in worker processes that each also segment and
-  analyse their share of the documents (Whoosh's multi-process writer segments every
+  analyse their share of the documents, a run of consecutive ones, so that document
+  numbers are those a single writer gives. (Whoosh's multi-process writer segments every
   document in the parent and pickles the finished records to its workers, so the parent
   was a third process fighting for two cores). Each worker writes one segment; the parent
   holds the index's lock and writes the table of contents naming them, as Whoosh's
@@ -37,7 +38,7 @@ from index.schema import clause_records
 
 Progress = Callable[[int, int], None]
 
-BATCH_DOCUMENTS = 8  # documents per job sent to a worker (small: keeps the workers balanced)
+BATCH_DOCUMENTS = 8  # documents per job sent to a worker
 WORKER_TIMEOUT = 5.0  # seconds between checks that the workers are still alive
 
 
@@ -93,6 +94,58 @@ class BuildWriter(SegmentWriter):
     def __init__(self, ix: Any, **kwargs: Any) -> None:  # noqa: ANN401
         super().__init__(ix, **kwargs)
         self.pool = TermPool(self._tempstorage, self.newsegment)
+        # The clause schema has no term vectors and no separate spelling fields: postings
+        # go straight into the pool (see add_document).
+        self._plain = not any(f.vector or f.separate_spelling() for _, f in self.schema.items())
+
+    def add_document(self, **fields: Any) -> None:  # noqa: ANN401
+        """Whoosh's ``SegmentWriter.add_document`` with the postings put into the pool's
+        term lists directly (the per-posting function call and tuple cost as much as the
+        pool itself). Same postings, lengths and stored values."""
+        if not self._plain:
+            super().add_document(**fields)
+            return
+        self._check_state()
+        perdocwriter = self.perdocwriter
+        schema = self.schema
+        docnum = self.docnum
+        terms = self.pool.terms
+        seen = self.pool.fieldnames
+        docboost = self._doc_boost(fields)
+        fieldnames = sorted([name for name in fields if not name.startswith("_")])
+        self._check_fields(schema, fieldnames)
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in fieldnames:
+                value = fields.get(fieldname)
+                if value is None:
+                    continue
+                field = schema[fieldname]
+                length = 0
+                if field.indexed:
+                    fieldboost = self._field_boost(fields, fieldname, docboost)
+                    scorable = field.scorable
+                    seen.add(fieldname)
+                    for tbytes, freq, weight, vbytes in field.index(value):
+                        if scorable:
+                            length += freq
+                        key = (fieldname, tbytes)
+                        postings = terms.get(key)
+                        if postings is None:
+                            terms[key] = [docnum, weight * fieldboost, vbytes]
+                        else:
+                            postings += (docnum, weight * fieldboost, vbytes)
+                customval = fields.get(f"_stored_{fieldname}", value)
+                perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
+                column = field.column_type
+                if column and customval is not None:
+                    perdocwriter.add_column_value(fieldname, column, field.to_column_value(customval))
+        except ValueError:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
 
 
 def add_documents(writer: Any, documents: Iterable[IndexDocument],  # noqa: ANN401
@@ -110,10 +163,10 @@ def add_documents(writer: Any, documents: Iterable[IndexDocument],  # noqa: ANN4
     return count
 
 
-def _worker(storage: Any, indexname: str, jobs: Any, results: Any,  # noqa: ANN401
+def _worker(n: int, storage: Any, indexname: str, jobs: Any, results: Any,  # noqa: ANN401
             doc_type_words: Mapping[str, str]) -> None:
-    """A worker process: index the documents of every job until a None, then finish its
-    segment and put (segment or None, clauses, None) on ``results`` (or an error)."""
+    """Worker ``n``: index the documents of every job until a None, then finish its segment
+    and put (n, segment or None, clauses, None) on ``results`` (or the error's traceback)."""
     try:
         writer = BuildWriter(storage.open_index(indexname), _lk=False)
         count = 0
@@ -124,66 +177,68 @@ def _worker(storage: Any, indexname: str, jobs: Any, results: Any,  # noqa: ANN4
         else:
             writer._close_segment()  # noqa: SLF001
             segment = None
-        results.put((segment, count, None))
+        results.put((n, segment, count, None))
     except BaseException:  # noqa: BLE001 - reported to the parent, which raises it
-        results.put((None, 0, traceback.format_exc()))
+        results.put((n, None, 0, traceback.format_exc()))
 
 
 def build_parallel(ix: Any, documents: Iterable[IndexDocument], total: int, procs: int,  # noqa: ANN401
                    doc_type_words: Mapping[str, str], progress: Progress | None = None) -> int:
-    """Index ``documents`` into the empty index ``ix`` with ``procs`` worker processes (one
-    segment each); the number of clauses indexed. The caller keeps the workers from
-    outliving it (see ``store._WritersDieWithParent``)."""
+    """Index ``documents`` into the empty index ``ix`` with ``procs`` worker processes, one
+    segment each; the number of clauses indexed. The caller keeps the workers from
+    outliving it (see ``store._WritersDieWithParent``).
+
+    Worker ``n`` gets the ``n``-th run of consecutive documents (by ``total``) and the
+    segments are listed in that order, so every clause gets the document number it gets
+    from a single writer: the same index, split in segments, whatever the timing. (Ties
+    in search scores are broken by document number.) The jobs queues are unbounded so that
+    every worker has work from the start; the documents waiting are held here meanwhile.
+    """
     ctx = multiprocessing.get_context("fork")
-    jobs = ctx.Queue(procs * 4)
+    queues = [ctx.Queue() for _ in range(procs)]
     results = ctx.Queue()
     # The parent's writer holds Whoosh's lock and commits the table of contents.
     writer = ix.writer()
-    workers = [ctx.Process(target=_worker, args=(ix.storage, ix.indexname, jobs, results,
+    workers = [ctx.Process(target=_worker, args=(n, ix.storage, ix.indexname, queues[n], results,
                                                  dict(doc_type_words)), daemon=True)
-               for _ in range(procs)]
+               for n in range(procs)]
     for w in workers:
         w.start()
-    outcome: list[tuple[Any, int, str | None]] = []
+    share = max(1, -(-total // procs))  # documents per worker, rounded up
+    outcome: dict[int, tuple[Any, int]] = {}
 
-    def put(job: Any) -> None:  # noqa: ANN401
-        while True:
-            try:
-                jobs.put(job, timeout=WORKER_TIMEOUT)
-                return
-            except queue.Full:
-                collect(block=False)
-                if not all(w.is_alive() for w in workers):
-                    raise RuntimeError("a clause index worker died") from None
-
-    def collect(block: bool) -> None:
+    def collect() -> None:
         while len(outcome) < len(workers):
             try:
-                got = results.get(timeout=WORKER_TIMEOUT if block else 0.001)
+                n, segment, count, error = results.get(timeout=WORKER_TIMEOUT)
             except queue.Empty:
-                if not block:
-                    return
                 if not any(w.is_alive() for w in workers) and results.empty():
                     raise RuntimeError("a clause index worker died") from None
                 continue
-            outcome.append(got)
-            if got[2] is not None:
-                raise RuntimeError(f"a clause index worker failed:\n{got[2]}")
+            if error is not None:
+                raise RuntimeError(f"a clause index worker failed:\n{error}")
+            outcome[n] = (segment, count)
 
     try:
         batch: list[IndexDocument] = []
+        target = 0
         for done, doc in enumerate(documents, start=1):
+            n = min((done - 1) // share, procs - 1)
+            if n != target and batch:
+                queues[target].put(batch)
+                batch = []
+            target = n
             batch.append(doc)
             if len(batch) >= BATCH_DOCUMENTS:
-                put(batch)
+                queues[target].put(batch)
                 batch = []
             if progress is not None:
                 progress(done, total)
         if batch:
-            put(batch)
-        for _ in workers:
-            put(None)
-        collect(block=True)
+            queues[target].put(batch)
+        for q in queues:
+            q.put(None)
+        collect()
         for w in workers:
             w.join()
     except BaseException:
@@ -192,8 +247,8 @@ def build_parallel(ix: Any, documents: Iterable[IndexDocument], total: int, proc
                 w.kill()
         writer.cancel()
         raise
-    segments = [seg for seg, _, _ in outcome if seg is not None]
+    segments = [outcome[n][0] for n in range(procs) if outcome[n][0] is not None]
     writer._close_segment()  # noqa: SLF001 - as Whoosh's MpWriter commits sub-segments
     writer._commit_toc(segments)  # noqa: SLF001
     writer._finish()  # noqa: SLF001
-    return sum(n for _, n, _ in outcome)
+    return sum(count for _, count in outcome.values())
