@@ -31,6 +31,7 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
+from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
 from index.model import IndexDocument
@@ -97,6 +98,9 @@ class BuildWriter(SegmentWriter):
         # The clause schema has no term vectors and no separate spelling fields: postings
         # go straight into the pool (see add_document).
         self._plain = not any(f.vector or f.separate_spelling() for _, f in self.schema.items())
+        # Each document's field lengths as the segment stores them (one byte, see
+        # whoosh.codec.whoosh3), kept for the codec (see _flush_segment).
+        self._length_bytes: dict[str, bytearray] = {}
 
     def add_document(self, **fields: Any) -> None:  # noqa: ANN401
         """Whoosh's ``SegmentWriter.add_document`` with the postings put into the pool's
@@ -135,6 +139,11 @@ class BuildWriter(SegmentWriter):
                             terms[key] = [docnum, weight * fieldboost, vbytes]
                         else:
                             postings += (docnum, weight * fieldboost, vbytes)
+                    if length:
+                        lb = self._length_bytes.setdefault(fieldname, bytearray())
+                        if len(lb) <= docnum:
+                            lb.extend(bytes(docnum + 1 - len(lb)))
+                        lb[docnum] = length_to_byte(length)
                 customval = fields.get(f"_stored_{fieldname}", value)
                 perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
                 column = field.column_type
@@ -146,6 +155,40 @@ class BuildWriter(SegmentWriter):
         perdocwriter.finish_doc()
         self._added = True
         self.docnum += 1
+
+    def _flush_segment(self) -> None:
+        """Whoosh's, with the field lengths the codec asks for per posting given from
+        memory (Whoosh reads each one back from the segment's length column file)."""
+        if not self._plain or not self.codec.length_stats:
+            super()._flush_segment()
+            return
+        self.perdocwriter.close()
+        lengths = _Lengths(self._length_bytes)
+        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+        self.fieldwriter.close()
+
+
+_BYTE_LENGTH = [byte_to_length(b) for b in range(256)]
+
+
+class _Lengths:
+    """Field lengths of a segment being written, for ``FieldWriter.add_postings`` (which
+    uses a posting's field length only when it is not zero)."""
+
+    def __init__(self, length_bytes: Mapping[str, bytearray]) -> None:
+        self.length_bytes = length_bytes
+
+    def doc_field_length_reader(self, fieldname: str, default: int = 0) -> Callable[[int], int]:
+        """``get(docnum)``: the length of ``fieldname`` in a document, as the segment stores it."""
+        lb = self.length_bytes.get(fieldname, bytearray())
+        n = len(lb)
+
+        def get(docnum: int) -> int:
+            if docnum < n and (b := lb[docnum]):
+                return _BYTE_LENGTH[b]
+            return default
+
+        return get
 
 
 def add_documents(writer: Any, documents: Iterable[IndexDocument],  # noqa: ANN401
