@@ -90,7 +90,8 @@ class TermPool(PostingPool):
 
 
 class BuildWriter(SegmentWriter):
-    """A Whoosh segment writer with the in-memory :class:`TermPool`."""
+    """A Whoosh segment writer with the in-memory :class:`TermPool` (for rebuilds and for
+    adds, whose batches are small enough for memory)."""
 
     def __init__(self, ix: Any, **kwargs: Any) -> None:  # noqa: ANN401
         super().__init__(ix, **kwargs)
@@ -101,6 +102,12 @@ class BuildWriter(SegmentWriter):
         # Each document's field lengths as the segment stores them (one byte, see
         # whoosh.codec.whoosh3), kept for the codec (see _flush_segment).
         self._length_bytes: dict[str, bytearray] = {}
+        self._merged = False
+
+    def add_reader(self, reader: Any) -> None:  # noqa: ANN401
+        """Merge a segment in (a merge policy does): its lengths are not in memory."""
+        self._merged = True
+        super().add_reader(reader)
 
     def add_document(self, **fields: Any) -> None:  # noqa: ANN401
         """Whoosh's ``SegmentWriter.add_document`` with the postings put into the pool's
@@ -159,7 +166,7 @@ class BuildWriter(SegmentWriter):
     def _flush_segment(self) -> None:
         """Whoosh's, with the field lengths the codec asks for per posting given from
         memory (Whoosh reads each one back from the segment's length column file)."""
-        if not self._plain or not self.codec.length_stats:
+        if not self._plain or self._merged or not self.codec.length_stats:
             super()._flush_segment()
             return
         self.perdocwriter.close()

@@ -251,9 +251,12 @@ class ClauseIndex:
                 gen = self.generations.live()
                 if gen is None:
                     raise FileNotFoundError(f"no live generation in {self.path}")
-                writer = self._open(gen).writer(
-                    timeout=self.generations.LOCK_TIMEOUT,
-                    **({"procs": procs, "multisegment": True, "batchsize": 100} if procs > 1 else {}))
+                ix = self._open(gen)
+                if procs > 1:
+                    writer = ix.writer(timeout=self.generations.LOCK_TIMEOUT, procs=procs,
+                                       multisegment=True, batchsize=100)
+                else:
+                    writer = BuildWriter(ix, timeout=self.generations.LOCK_TIMEOUT)
                 break
             except LockError as exc:
                 lock.__exit__(None, None, None)
@@ -675,7 +678,7 @@ def _apply_metadata(writer: Any, change: Mapping[str, Any], doc_type_words: Mapp
 def _replay(ix: Any, change: Mapping[str, Any], doc_type_words: Mapping[str, str]) -> None:
     """Apply one journalled change to a generation being rebuilt (its own commit, so a
     later change sees an earlier one)."""
-    writer = ix.writer()
+    writer = BuildWriter(ix)
     try:
         op = change.get("op")
         if op == "add":
