@@ -19,6 +19,7 @@ from importlib import resources
 from typing import Any
 
 from whoosh.fields import KEYWORD, TEXT
+from whoosh.formats import Positions
 from whoosh.system import pack_uint
 
 from index.analysis import (
@@ -42,29 +43,47 @@ def common_words(language: str) -> frozenset[str]:
     )
 
 
+_FORMS: dict[str, dict[str, tuple[str, ...]]] = {"sv": {}, "en": {}}
+_FORMS_LIMIT = 500_000  # tokens remembered per language and process (then forgotten)
+
+
+def _token_forms(token: str, language: str) -> tuple[str, ...]:
+    """The index terms of one token as the tokenizer cut it (empty: a stop word)."""
+    token = token.lower()
+    if is_identifier(token):
+        return (normalize_identifier(token),)
+    stops = SWEDISH_STOP_WORDS if language == "sv" else ENGLISH_STOP_WORDS
+    if token in stops:
+        return ()
+    return _word_forms(token, language)
+
+
 def analyse(text: str, language: str) -> tuple[dict[str, list[int]], list[str]]:
     """The index terms of ``text`` with their positions, and the first (whole-word) term
     at each position: what ``contract_analyzer(language)`` yields, in one pass."""
-    stops = SWEDISH_STOP_WORDS if language == "sv" else ENGLISH_STOP_WORDS
+    # A clause repeats the words of the archive: each distinct token is lowercased, told
+    # from identifiers and stop words and stemmed once per process, not once per use.
+    forms_of = _FORMS.setdefault(language, {})
+    if len(forms_of) > _FORMS_LIMIT:
+        forms_of.clear()
     positions: dict[str, list[int]] = defaultdict(list)
     firsts: list[str] = []
     pos = -1
-    for m in TOKEN_RE.finditer(text):
-        token = m.group(0).lower()
-        if is_identifier(token):
-            forms: tuple[str, ...] = (normalize_identifier(token),)
-        elif token in stops:
+    for token in TOKEN_RE.findall(text):
+        forms = forms_of.get(token)
+        if forms is None:
+            forms = forms_of[token] = _token_forms(token, language)
+        if not forms:
             continue
-        else:
-            forms = _word_forms(token, language)
-            if not forms:
-                continue
         pos += 1
         firsts.append(forms[0])
         for form in forms:
             positions[form].append(pos)
     return positions, firsts
 
+
+# Whoosh's encoding of a one-position posting, by position (Positions.encode is pure).
+_SINGLE_POSITION: dict[int, bytes] = {}
 
 _LAST: dict[str, Any] = {}  # the last text analysed per language: the pair field reuses it
 
@@ -101,11 +120,23 @@ class ClauseText(TEXT):
             yield from super().index(value, **kwargs)
             return
         positions, _ = _analysed(value, self.language)
-        boost = self.format.field_boost
-        with_positions = self.format.supports("positions")
+        fmt = self.format
+        boost = fmt.field_boost
+        if not fmt.supports("positions"):
+            for term, poses in positions.items():
+                n = len(poses)
+                yield term.encode("utf-8"), n, n * boost, pack_uint(n)
+            return
+        # Most terms occur once in a clause: their encoded positions repeat across clauses.
+        single = _SINGLE_POSITION if type(fmt) is Positions else {}
         for term, poses in positions.items():
             n = len(poses)
-            vbytes = self.format.encode(poses) if with_positions else pack_uint(n)
+            if n == 1:
+                vbytes = single.get(poses[0])
+                if vbytes is None:
+                    vbytes = single[poses[0]] = fmt.encode(poses)
+            else:
+                vbytes = fmt.encode(poses)
             yield term.encode("utf-8"), n, n * boost, vbytes
 
 

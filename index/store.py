@@ -31,6 +31,7 @@ from whoosh import index as windex
 from whoosh import query as wq
 from whoosh.index import LockError
 
+from index.build import BuildWriter, add_documents, build_parallel
 from index.collapse import fold
 from index.errors import IndexUnavailable, QueryError
 from index.generations import Generations
@@ -251,9 +252,12 @@ class ClauseIndex:
                 gen = self.generations.live()
                 if gen is None:
                     raise FileNotFoundError(f"no live generation in {self.path}")
-                writer = self._open(gen).writer(
-                    timeout=self.generations.LOCK_TIMEOUT,
-                    **({"procs": procs, "multisegment": True, "batchsize": 100} if procs > 1 else {}))
+                ix = self._open(gen)
+                if procs > 1:
+                    writer = ix.writer(timeout=self.generations.LOCK_TIMEOUT, procs=procs,
+                                       multisegment=True, batchsize=100)
+                else:
+                    writer = BuildWriter(ix, timeout=self.generations.LOCK_TIMEOUT)
                 break
             except LockError as exc:
                 lock.__exit__(None, None, None)
@@ -377,30 +381,30 @@ class ClauseIndex:
 
     def _build(self, ix: Any, progress: Progress | None) -> int:
         """Index every document of the source into a fresh index (several processes for a
-        large source: Whoosh's multi-process writer, one segment per process)."""
+        large source, one segment each: see :mod:`index.build`)."""
         assert self._source is not None
         total, documents = self._source()
         procs = self.processes if total >= PARALLEL_FROM else 1
-        guard = _WritersDieWithParent() if procs > 1 else None
         if procs > 1:
-            writer = ix.writer(procs=procs, multisegment=True, limitmb=128, batchsize=200)
-        else:
-            writer = ix.writer(limitmb=256)
-        count = 0
+            guard = _WritersDieWithParent()
+            count = build_parallel(ix, documents, total, procs, self.doc_type_words, progress)
+            del guard  # the workers are done
+            return count
+        writer = BuildWriter(ix)
+        done = 0
+
+        def step() -> None:
+            nonlocal done
+            done += 1
+            if progress is not None:
+                progress(done, total)
+
         try:
-            for done, doc in enumerate(documents, start=1):
-                # one group: a document's clauses stay consecutive in one segment
-                with writer.group():
-                    for rec in clause_records(doc, self.doc_type_words):
-                        writer.add_document(**rec)
-                        count += 1
-                if progress is not None:
-                    progress(done, total)
+            count = add_documents(writer, documents, self.doc_type_words, step)
         except BaseException:
             writer.cancel()
             raise
         writer.commit()
-        del guard  # the sub-writers are done
         return count
 
     # -- reading -------------------------------------------------------------------------
@@ -676,7 +680,7 @@ def _apply_metadata(writer: Any, change: Mapping[str, Any], doc_type_words: Mapp
 def _replay(ix: Any, change: Mapping[str, Any], doc_type_words: Mapping[str, str]) -> None:
     """Apply one journalled change to a generation being rebuilt (its own commit, so a
     later change sees an earlier one)."""
-    writer = ix.writer()
+    writer = BuildWriter(ix)
     try:
         op = change.get("op")
         if op == "add":
