@@ -295,6 +295,11 @@ def build_parallel(ix: Any, documents: Iterable[IndexDocument], total: int, proc
         for w in workers:
             if w.is_alive():
                 w.kill()
+        # Documents still queued for a dead worker can never be sent: without this, the
+        # queues' feeder threads would keep this process from exiting.
+        for q in (*queues, results):
+            q.cancel_join_thread()
+            q.close()
         writer.cancel()
         raise
     segments = [outcome[n][0] for n in range(procs) if outcome[n][0] is not None]

@@ -678,3 +678,29 @@ def test_a_failing_rebuild_worker_fails_the_rebuild_and_keeps_the_old_index(tmp_
         ix.rebuild()
     assert ix.search("sekretess", include_secret=True).total == before
     assert ix.status()["documents"] == 320
+
+
+def test_a_process_whose_rebuild_failed_still_exits(tmp_path):
+    """A rebuild stopped by a failing worker leaves no queue thread behind that keeps the
+    process (a `reindex`) from exiting: documents queued for the dead worker are dropped."""
+    import subprocess
+    import sys
+
+    script = f"""
+import sys
+sys.path.insert(0, {str(Path(__file__).parent)!r})
+from test_index import _varied_docs, doc
+from index import ClauseIndex
+docs = _varied_docs(320)
+ix = ClauseIndex(__import__("pathlib").Path({str(tmp_path / "ix")!r}),
+                 source=lambda: (len(docs), docs), processes=2)
+ix.rebuild()
+docs[5] = doc("bad", None)  # the first worker fails while the rest is queued for it
+try:
+    ix.rebuild()
+except RuntimeError:
+    print("failed as it should")
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=300, cwd=Path(__file__).parent.parent)
+    assert done.returncode == 0 and "failed as it should" in done.stdout, done.stderr[-2000:]
