@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
 from capture.accept import WAIT_ACCEPT, AcceptPass
@@ -138,17 +138,26 @@ def run_capture(
 class HtmlPrinter:
     """Prints the caller's HTML to PDF in the capture's browser, offline.
 
-    Its page has a context of its own with the network off and JavaScript disabled, and a
-    Content-Security-Policy allowing only inline styles and data: images is added, so the
-    printed page never touches the network or the capture's cookies. Call it from the
+    Its page is opened in the capture's own browser context once the capture is complete:
+    the HAR has been written and recording has stopped, the context is offline, the
+    capture's pages are closed once the printing page is open, and that page runs no
+    JavaScript; a Content-Security-Policy allowing only inline styles and data: images is
+    added, so the printed page never touches the network and nothing of it is recorded.
+    Chromium then lays it out in the renderer that showed the capture (already running, with
+    its fonts loaded) instead of starting a new one for a new context. Without a capture
+    context (``context`` None) it opens an offline context of its own. Call it from the
     thread that runs the capture (Playwright's), like :meth:`open`, which opens the page
     ahead (while the caller is busy elsewhere, e.g. sealing in another thread). It closes
     with the capture's browser.
     """
 
-    def __init__(self, browser: Browser) -> None:
+    # The printing page's viewport, as in a context of its own (Playwright's default): the
+    # report is laid out for A4 by its @page rules, never for the capture's window.
+    VIEWPORT: ClassVar[dict[str, int]] = {"width": 1280, "height": 720}
+
+    def __init__(self, browser: Browser, context: BrowserContext | None = None) -> None:
         self._browser = browser
-        self._context: BrowserContext | None = None
+        self._context = context
         self._page: Page | None = None
 
     def open(self, preload: str | None = None) -> None:
@@ -161,12 +170,29 @@ class HtmlPrinter:
 
         if self._page is None:
             try:
-                self._context = self._browser.new_context(offline=True, java_script_enabled=False)
-                self._page = self._context.new_page()
+                if self._context is None:
+                    self._context = self._browser.new_context(offline=True,
+                                                              java_script_enabled=False)
+                    self._page = self._context.new_page()
+                else:
+                    self._page = self._open_in_capture(self._context)
             except PlaywrightError as exc:
                 raise PrintFailed(f"Chromium could not open a page to print: {short(exc.message)}") from exc
         if preload is not None:
             self._load(preload)
+
+    def _open_in_capture(self, context: BrowserContext) -> Page:
+        """A page in the finished capture's context (offline, HAR stopped), with JavaScript
+        off as in a context of its own; then the capture's pages are closed. The page is
+        opened first so that Chromium keeps the capture's renderer for it."""
+        page = context.new_page()
+        # What `java_script_enabled=False` does for a context, for this page only.
+        context.new_cdp_session(page).send("Emulation.setScriptExecutionDisabled", {"value": True})
+        page.set_viewport_size(self.VIEWPORT)
+        for other in context.pages:
+            if other is not page:
+                other.close()
+        return page
 
     def _load(self, html: str) -> None:
         """Lay ``html`` out in the printing page, under the printing CSP."""
@@ -250,12 +276,12 @@ class _Capture:
                 "args": list(LAUNCH_ARGS),
             }
             try:
-                result = self._capture_in(browser)
+                result, context = self._capture_in(browser)
                 if self.while_open is not None:
                     t_handed = time.perf_counter()
-                    # The printer's context closes with the browser, just below: closing it
-                    # on its own first would only add a round trip to Chromium.
-                    self.while_open(result, HtmlPrinter(browser))
+                    # The capture's context (HAR written, offline) closes with the browser,
+                    # just below: closing it on its own first would only add a round trip.
+                    self.while_open(result, HtmlPrinter(browser, context))
                     handed_over = time.perf_counter() - t_handed
             finally:
                 t_shutdown = time.perf_counter()
@@ -266,8 +292,10 @@ class _Capture:
         ctx.timings["total"] = time.perf_counter() - t_total - handed_over
         return result
 
-    def _capture_in(self, browser: Browser) -> CaptureResult:
-        """The capture in a launched browser, up to the written, scrubbed HAR."""
+    def _capture_in(self, browser: Browser) -> tuple[CaptureResult, BrowserContext | None]:
+        """The capture in a launched browser, up to the written, scrubbed HAR; with
+        ``while_open``, also the capture's context, kept open (offline, nothing recorded
+        any more) for the caller's printing page, else None (closed)."""
         from playwright.sync_api import Error as PlaywrightError
 
         ctx = self.ctx
@@ -277,14 +305,14 @@ class _Capture:
             t_context = time.perf_counter()
             context = browser.new_context(
                 viewport={"width": self.req.viewport_width, "height": self.req.viewport_height},
-                record_har_path=str(har.path),
-                # Response bodies go into the HAR as served: `export wacz` builds its WARC
-                # records from them, so they must be recorded now (and never later).
-                record_har_content="embed",
-                record_har_mode="full",
                 storage_state=str(self.req.storage_state) if self.req.storage_state else None,
                 accept_downloads=False,
             )
+            # Started before any page exists, as `record_har_path` does, but stopped on its
+            # own (below), so the context can outlive it. Response bodies go into the HAR as
+            # served: `export wacz` builds its WARC records from them, so they must be
+            # recorded now (and never later).
+            context.tracing.start_har(str(har.path), content="embed", mode="full")
             context.set_default_timeout(self.req.timeout_ms)
             context.set_default_navigation_timeout(self.req.timeout_ms)
             ctx.timings["context"] = time.perf_counter() - t_context
@@ -296,14 +324,21 @@ class _Capture:
                 raise
             ctx.say("Saving the network log")
             with ctx.step("close"):
-                context.close()  # writes the HAR
+                # Written as `context.close()` writes it (before it closes any page); then
+                # nothing more is recorded.
+                context.tracing.stop_har()
+                if self.while_open is None:
+                    context.close()
+                    kept = None
+                else:
+                    kept = self._keep_for_printing(context)
         except PlaywrightError as exc:
             # Anything not mapped to a specific error (a crash, a closed page).
             raise CaptureError(f"capture of {self.req.url} failed: {short(exc.message)}") from exc
         with ctx.step("close"):
             scrub_har(har.path, self.login_done_at)
         pages[0].artifacts.append(har)
-        return CaptureResult(
+        result = CaptureResult(
             capture_id=self.req.capture_id,
             started_at=self.started_at,
             finished_at=now(),
@@ -314,6 +349,17 @@ class _Capture:
             dialogs=list(ctx.dialogs),
             popups=list(ctx.popups),
         )
+        return result, kept
+
+    def _keep_for_printing(self, context: BrowserContext) -> BrowserContext:
+        """The finished capture's context, made ready for the caller's printing page:
+        offline (its pages, still open until that page opens, reach nothing any more) and
+        no longer listened to (a page opened now is not one of the capture's popups)."""
+        context.set_offline(True)
+        context.remove_listener("page", self._on_popup)
+        if self.req.interactive:
+            context.remove_listener("response", self._on_document_response)
+        return context
 
     # -- dialogs and popups --------------------------------------------------------------
     def _on_dialog(self, dialog: Dialog) -> None:

@@ -17,6 +17,7 @@ import ssl
 import struct
 import subprocess
 import threading
+import time
 import urllib.error
 import urllib.request
 from email import policy
@@ -787,3 +788,51 @@ def test_shipped_demo_site_is_a_complete_click_through_flow(tmp_path):
     assert subs.final_url.endswith("/underbitraden.html") and "USA" in subs.text
     assert main.text_after is not None and "Avtalet är godkänt" in main.text_after
     assert len(pdf_pages(artifact(result, "page.pdf"))) >= 3
+
+
+# -- printing in the capture's browser ---------------------------------------------------------
+@pytest.mark.browser
+def test_printing_after_the_capture_reaches_nothing_runs_no_script_and_records_nothing(site, tmp_path):
+    """The caller's page printed in the capture's context (capture --report) comes after the
+    HAR is written, reaches neither the network nor the captured site (whose page kept
+    polling it), runs no script, and is not recorded as one of the capture's windows."""
+    seen: dict = {}
+    dot = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8"
+           "z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+    html = (f"<!doctype html><html><head><meta charset='utf-8'><link rel='stylesheet' "
+            f"href='{site.url('print.css')}'></head><body><h1>Rapport</h1>"
+            f"<img src='{dot}' width='40' height='40'><img src='{site.url('leak.png')}'>"
+            f"<p id='js'>no script</p><script>document.getElementById('js').textContent = "
+            f"'script ran'</script></body></html>")
+
+    def while_open(result: CaptureResult, printer: capture_runner.HtmlPrinter) -> None:
+        # The HAR is complete before anything is printed (the report seals its hash).
+        seen["har"] = json.loads(artifact(result, "network.har").read_text(encoding="utf-8"))
+        printer.open()
+        time.sleep(0.2)  # a ping sent before the capture ended may still arrive
+        seen["requests"] = len(site.requests)
+        time.sleep(0.3)  # the captured page, were it still open and online, pinged 6 times
+        seen["pdf"] = printer.pdf(html)
+        seen["after"] = list(site.requests[seen["requests"]:])
+
+    out = tmp_path / "out"
+    out.mkdir()
+    result = run_capture(CaptureRequest(url=site.url("polling.html"), out_dir=out,
+                                        capture_id=CAPTURE_ID, page_only=True),
+                         while_open=while_open)
+    assert seen["after"] == []
+    assert not any(p in path for _, path in site.requests for p in ("leak.png", "print.css"))
+    urls = [e["request"]["url"] for e in seen["har"]["log"]["entries"]]
+    assert urls[0] == site.url("polling.html") and any("ping.txt" in u for u in urls)
+    assert har_entries(result) == [(e["request"]["method"], e["request"]["url"],
+                                    e["response"]["status"]) for e in seen["har"]["log"]["entries"]]
+    assert result.popups == []
+    report = tmp_path / "printed.pdf"
+    report.write_bytes(seen["pdf"])
+    text = subprocess.run(["pdftotext", str(report), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    assert "Rapport" in text and "no script" in text and "script ran" not in text
+    images = subprocess.run(["pdfimages", "-list", str(report)], check=True, capture_output=True,
+                            text=True).stdout.splitlines()[2:]
+    # The data: image is printed (the site's shows as a broken image: it was never fetched).
+    assert any(row.split()[2:5] == ["image", "1", "1"] for row in images)

@@ -1,8 +1,9 @@
 """`capture … --report FILE.pdf --wacz FILE.wacz`: capture, then the auditor's files at once.
 
-The report is printed by the capture's own Chromium, in a fresh offline context opened
+The report is printed by the capture's own Chromium, in a page of the finished capture's
+context (its HAR written, offline, JavaScript off; see `capture.HtmlPrinter`) opened
 (with the report's styles laid out, `preload_html`) while the capture is sealed, and
-printed before that browser closes: no second browser is started.
+printed before that browser closes: no second browser, nor a new renderer, is started.
 While that browser prints and closes, a worker thread (then the only one using the vault)
 indexes the sealed pages, verifies the record, builds the WACZ and seals the report. Both outputs are
 checked before anything is clicked.

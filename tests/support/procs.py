@@ -104,6 +104,14 @@ def descendants(root: int) -> dict[int, str]:
     return out
 
 
+def _parent(pid: int) -> int:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return int(stat[stat.rindex(")") + 2:].split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 @contextmanager
 def browsers_started() -> Iterator[set[int]]:
     """Collects the pids of the Chromium browser processes (not their renderers or other
@@ -113,8 +121,13 @@ def browsers_started() -> Iterator[set[int]]:
 
     def sample() -> None:
         while not done.is_set():
-            for pid, cmd in descendants(os.getpid()).items():
-                if "--remote-debugging-pipe" in cmd and "--type=" not in cmd:
+            procs = descendants(os.getpid())
+            for pid, cmd in procs.items():
+                # Not a child of a browser: the subshells of a launcher script (Debian's
+                # /usr/bin/chromium) and a browser's forks (before they exec a helper)
+                # carry the browser's arguments for a moment.
+                if ("--remote-debugging-pipe" in cmd and "--type=" not in cmd
+                        and "--remote-debugging-pipe" not in procs.get(_parent(pid), "")):
                     found.add(pid)
             done.wait(0.01)
 
