@@ -631,9 +631,11 @@ class QueryBuilder:
         words = tokenize(_TRAILING_SECTION_RE.sub(r"§\1", _SUB_NUMBER_RE.sub(r"\1.\2", qstring)))
         spans = self._spans(words)
         if not spans:
+            why = ("it has only very common words (stop words)" if words
+                   else "it has no letters or digits")
             raise QueryError(
-                f"no searchable words in {qstring!r}: it has only very common words "
-                "(stop words). Add a more specific word, e.g. 'uppsägning' or 'liability cap'."
+                f"no searchable words in {qstring!r}: {why}. Add a more specific word, "
+                "e.g. 'uppsägning' or 'liability cap'."
             )
         language = query_language(words, self._reader, self.vocab)
         if language != "mixed" and self._names_other_language(spans, language):

@@ -47,11 +47,23 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "contract_id": ("d_contract",),
     "document": ("document_id",),
     "document_id": ("document_id",),
+    # the same in Swedish, as users write them
+    "rubrik": HEADING_FIELDS,
+    "nummer": ("number",),
+    "klausul": ("number",),
+    "punkt": ("number",),
+    "titel": ("meta",),
+    "leverantör": ("d_supplier",),
+    "nämnd": ("d_board",),
+    "typ": ("d_type",),
+    "dokumenttyp": ("d_type",),
+    "avtal": ("d_contract",),
+    "dokument": ("document_id",),
 }
-_PLACEHOLDER = {"text": "text", "body": "text", "heading": "heading"}  # stored fields in schema
+_PLACEHOLDER = {"text": "text", "body": "text", "heading": "heading", "rubrik": "heading"}  # stored fields in schema
 _DEFAULT_SYNTAX_FIELDS = (*BODY_FIELDS, *HEADING_FIELDS, "number")
 
-_FIELD_RE = re.compile(r"(?<![\w:])([A-Za-z_]+):")
+_FIELD_RE = re.compile(r"(?<![\w:])([^\W\d]+):")
 _SYNTAX_HINT_RE = re.compile(
     r"\"|\b(AND|OR|NOT)\b|(?:^|\s)[+-]\w|\w\*|(?<![\w:])(" + "|".join(FIELD_ALIASES) + r"):"
 )

@@ -359,6 +359,9 @@ def test_whoosh_syntax_phrases_boolean_and_fields(tmp_path):
     assert ("en-dpa", "2.1") in clause_ids(ix.search("sub-processor OR liability +cap"))
     assert clause_ids(ix.search("number:4.1")) == [("sv-dpa", "4.1")]
     assert {h.document_id for h in ix.search("supplier:nimbus processor").hits} == {"en-dpa"}
+    # Swedish field names, as Swedish users write them
+    assert {h.document_id for h in ix.search("leverantör:nimbus processor").hits} == {"en-dpa"}
+    assert clause_ids(ix.search("klausul:4.1")) == [("sv-dpa", "4.1")]
     # The documented text:/heading: fields search both languages (they crashed on the
     # stored field of the same name), with a word, a group or a phrase as their value.
     assert clause_ids(ix.search("text:liability AND text:cap")) == [("en-dpa", "2.1")]
@@ -379,6 +382,7 @@ def test_whoosh_syntax_phrases_boolean_and_fields(tmp_path):
         ("supplier: AND cap", "has no value"),
         ("   ", "empty query"),
         ("the and of", "no searchable words"),
+        ("😀 ((", "no letters or digits"),
     ],
 )
 def test_malformed_query_raises_clear_error(tmp_path, query, fragment):
