@@ -325,7 +325,8 @@ def test_identifiers_are_kept_whole(tmp_path):
     )
     assert hit.source_path == "sv-dpa.txt" and hit.page == 2 and hit.score > 0
     assert "«KS-2023-00815»" in hit.snippet
-    assert hit.text.startswith("4.1 Avtalet kan sägas upp")
+    # the clause under its section's heading line ("4. Uppsägning" has no text of its own)
+    assert hit.text.startswith("4. Uppsägning\n4.1 Avtalet kan sägas upp")
     assert ix.search("2023").total == 0  # the diarienummer is not split into numbers
 
 

@@ -161,7 +161,8 @@ def test_stubs_never_rank_above_the_clause_they_head(tmp_path):
     res = ix.search("uppsägning", all_versions=True)
     labels = [(h.clause, h.text[:40]) for h in res.hits]
     # the clause first: not the table of contents, the heading or the footer
-    assert res.hits[0].text.startswith("4.1 Kunden"), labels
+    # (the clause's text opens with the heading line "UPPSÄGNING" it comes under)
+    assert res.hits[0].clause == "4.1" and res.hits[0].text.startswith("UPPSÄGNING\n4.1 Kunden"), labels
 
 
 def test_heading_alone_gives_way_to_its_clause(tmp_path):
