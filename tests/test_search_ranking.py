@@ -489,6 +489,20 @@ def test_a_phrase_in_an_excluded_group_is_not_wanted(tmp_path):
     assert [h.clause for h in hits] == ["1.2"], [h.clause for h in hits]
 
 
+def test_a_heading_over_an_excluded_clause_is_not_shown(tmp_path):
+    """ "notice NOT breach": the section heading "1. Notice" (a passage of its own, its
+    sub-clauses have headings) heads the excluded clause 1.1: it is shown neither as 1.1
+    nor alone."""
+    pages = [
+        "1. Notice\n\n1.1 Breach\nThe supplier reports a personal data breach within "
+        "24 hours.\n\n1.2 Termination\nThe customer gives notice of termination in writing "
+        "within a reasonable period.\n"
+    ]
+    ix = index_of(tmp_path, [doc("en", pages, language="en")])
+    hits = ix.search("notice NOT breach").hits
+    assert [h.clause for h in hits] == ["1.2"], [h.clause for h in hits]
+
+
 def test_a_document_type_named_by_a_synonym_lifts_that_document(tmp_path):
     """ "biträdesavtal" names the PUB-avtal (its title says "Personuppgiftsbiträdesavtal",
     its type is pub-avtal): its clauses rank above the main agreement's clause that only
