@@ -55,6 +55,9 @@ _ANNEX_RE = re.compile(
     r"Attachment|ATTACHMENT)\s+(\d{1,2}|[A-Z]|[IVX]{1,5})\b\s*(?:[–—:-]\s*(.*))?$"
 )
 _MARKDOWN_RE = re.compile(r"^(#{1,6})\s+(.*)$")
+# "- 2.8 Assessing Compliance. …": a bullet before a multi-level clause number (web pages
+# turned into lists); a bullet before "1." or "3" is an ordinary list's item
+_BULLET_NUMBER_RE = re.compile(r"^[-•*–]\s+(?=\d{1,3}\.\d{1,3}(?:\.\d{1,3})*\.?\s)")
 _TOC_RE = re.compile(r"(\.{3,}|…{2,}|\t)\s*\d{1,3}\s*$")
 _YEAR_START_RE = re.compile(r"^(\d{4}\b|\d{4}-\d{2}-\d{2})")
 _LIST_MARKER_RE = re.compile(r"^([a-zåäö]|[ivx]{1,4})[.)]\s")
@@ -249,7 +252,9 @@ def _number_candidate(
     text: str, lines: list[_Line], i: int, annex: str | None
 ) -> _Start | None:
     """A line that may start a numbered clause (whether it does depends on the sequence)."""
-    m = _NUMBER_RE.match(lines[i].text)
+    line = lines[i].text
+    bullet = _BULLET_NUMBER_RE.match(line)
+    m = _NUMBER_RE.match(line[bullet.end() :] if bullet else line)
     if not m:
         return None
     number = _parse_number(m.group(1))

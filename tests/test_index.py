@@ -336,6 +336,35 @@ def test_a_section_heading_finds_its_sub_clauses(tmp_path):
         assert all(h.clause not in ("4", "2") for h in hits)
 
 
+_BULLETED_DPA = (
+    "OpenAI Data Processing Addendum\n\n1. Details.\n\n"
+    "- 1.1 Scope and Roles. OpenAI acts as a Data Processor on the Customer's behalf.\n"
+    "- 1.2 Details of Processing. OpenAI will only Process Customer Data to deliver the "
+    "Services.\n\n2. OpenAI Obligations.\n\n"
+    "- 2.1 Personal Data Breaches. OpenAI will notify Customer without undue delay.\n"
+    "- 2.2 Assessing Compliance. OpenAI will, on Customer's reasonable written request, "
+    "provide its privacy and security policies and allow for audits or inspections.\n"
+    "- 2.3 Engagement of Sub-processors. Customer provides a general authorization to "
+    "engage the Sub-Processors listed in the Sub-Processor List:\n"
+    "- 3 months' notice of a new Sub-processor\n"
+    "- 1. Notice by email\n"
+    "- 2. Notice on the Sub-Processor List site\n"
+)
+
+
+def test_segment_bulleted_clause_numbers(tmp_path):
+    """ "- 2.2 Assessing Compliance." is clause 2.2 (clause numbers as a web page's list
+    items), and "section 2.2" finds it; an ordinary list's items ("- 1. Notice by email",
+    "- 3 months' notice") stay inside their clause."""
+    clauses = segment([_BULLETED_DPA])
+    numbers = [c.number for c in clauses if c.number]
+    assert [n for n in numbers if "." in n] == ["1.1", "1.2", "2.1", "2.2", "2.3"], numbers
+    by = {c.number: c for c in clauses}
+    assert "- 1. Notice by email" in by["2.3"].text and "3 months" in by["2.3"].text
+    ix = open_index(tmp_path, [doc("oai", [_BULLETED_DPA], language="en")])
+    assert [h.clause for h in ix.search("section 2.2").hits][:1] == ["2.2"]
+
+
 def test_a_clause_label_finds_its_sub_clauses(tmp_path):
     """ "Clause 10" points at the clause and its sub-clauses 10.1 and 10.2, ahead of the
     clauses that only share the query's other words (the clause's title alone gives way to
