@@ -71,7 +71,8 @@ def passage_kind(text: str, heading: str | None = None, number: str | None = Non
     if lines and (toc_lines >= 2 and toc_lines >= 0.5 * len(lines) or len(lines) == 1 and toc_lines):
         return TOC
     rest = compact
-    for label in (number, heading):
+    # "Bilaga 2, 5" is numbered "5." in the text
+    for label in (number, number and number.rsplit(", ", 1)[-1], heading):
         if label and rest.lower().startswith(label.lower()):
             rest = rest[len(label) :].strip(" .:–—-")
     if len(_WORD_RE.findall(rest)) <= 3:

@@ -30,7 +30,7 @@ from index.model import IndexDocument
 from index.priors import passage_kind
 from index.segment import segment, tidy_text
 
-SCHEMA_VERSION = 5  # 5: clause segmentation of keyword clauses (Clause 8 → 8.1 …) changed
+SCHEMA_VERSION = 6  # 6: segmentation keeps section headings (no text dropped); 5: keyword clauses
 LANGUAGES = ("sv", "en")
 FIELD_LANGUAGES = {
     "body_sv": "sv",

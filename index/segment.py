@@ -18,8 +18,15 @@ times, "5 §"), table-of-contents lines and table rows do not start clauses: a n
 must be followed by a capitalised word (or, for multi-level numbers, a number or §), must
 not be followed by a unit, month or year, and must fit the sequence.
 
-A numbered heading that has no text of its own before its first sub-clause ("17. Frånträde"
-then "17.1 ...") is not a clause of its own: its heading is given to its sub-clauses.
+No text is dropped: every character of the text is in some passage. A numbered heading
+with no text of its own before its first sub-clause ("17. Frånträde" then "17.1 ...") is no
+clause of its own: when the sub-clause has no heading, the sub-clause starts at that line
+and is headed "Frånträde" (as are the later sub-clauses without a heading); when it has
+one ("13. Tvistelösning och tillämplig lag" then "13.1 Tillämplig lag"), the section's
+heading is a passage of its own, of kind "heading" (:mod:`index.priors`), which a search
+shows as the sub-clause after it (:mod:`index.collapse`). An annex title alone is a heading
+passage too; other headings alone ("SECTION II – …") and a title line right before a clause
+that has no heading ("Your Privacy" before "1. Your Privacy. …") open the clause after them.
 Unnumbered text (a preamble, unnumbered sections, documents without structure) falls back
 to paragraphs merged into passages of a few hundred characters.
 """
@@ -48,6 +55,9 @@ _ANNEX_RE = re.compile(
     r"Attachment|ATTACHMENT)\s+(\d{1,2}|[A-Z]|[IVX]{1,5})\b\s*(?:[–—:-]\s*(.*))?$"
 )
 _MARKDOWN_RE = re.compile(r"^(#{1,6})\s+(.*)$")
+# "- 2.8 Assessing Compliance. …": a bullet before a multi-level clause number (web pages
+# turned into lists); a bullet before "1." or "3" is an ordinary list's item
+_BULLET_NUMBER_RE = re.compile(r"^[-•*–]\s+(?=\d{1,3}\.\d{1,3}(?:\.\d{1,3})*\.?\s)")
 _TOC_RE = re.compile(r"(\.{3,}|…{2,}|\t)\s*\d{1,3}\s*$")
 _YEAR_START_RE = re.compile(r"^(\d{4}\b|\d{4}-\d{2}-\d{2})")
 _LIST_MARKER_RE = re.compile(r"^([a-zåäö]|[ivx]{1,4})[.)]\s")
@@ -242,7 +252,9 @@ def _number_candidate(
     text: str, lines: list[_Line], i: int, annex: str | None
 ) -> _Start | None:
     """A line that may start a numbered clause (whether it does depends on the sequence)."""
-    m = _NUMBER_RE.match(lines[i].text)
+    line = lines[i].text
+    bullet = _BULLET_NUMBER_RE.match(line)
+    m = _NUMBER_RE.match(line[bullet.end() :] if bullet else line)
     if not m:
         return None
     number = _parse_number(m.group(1))
@@ -577,16 +589,25 @@ def segment(pages: list[str]) -> list[Clause]:
             Clause(number, heading, _page_of(page_offsets, a), a, b, text[a:b])
         )
 
+    # No text is dropped. A heading without text of its own ("SECTION II – …", "Bilaga 3"
+    # right before "1. …", a title line right before its clause) is kept with what follows
+    # it: the next passage starts at the first of them.
+    pending: int | None = None
+    lead = {st.line: st.line - 1 for st in starts if _lead_heading(text, lines, st, starts)}
     first_line = starts[0].line if starts else len(lines)
-    for a, b in _passages(text, lines, 0, first_line):
+    for a, b in _passages(text, lines, 0, lead.get(first_line, first_line)):
         emit(a, b, None, None)
 
-    # headings of enclosing numbered sections, by number, within the current annex
+    # headings of the enclosing numbered sections, by number, within the current annex:
+    # only the ancestors of the clause being read (a sibling's heading is no parent)
     inherited: dict[tuple[int, ...], str] = {}
     annex_heading: str | None = None
     for idx, st in enumerate(starts):
         end_line = starts[idx + 1].line if idx + 1 < len(starts) else len(lines)
         nxt = starts[idx + 1] if idx + 1 < len(starts) else None
+        if nxt is not None and nxt.line in lead:
+            end_line = lead[nxt.line]
+        first = lead.get(st.line, st.line) if pending is None else pending
         body_first = st.line + 1 + st.heading_lines
         if st.kind in ("annex", "markdown", "caps", "soft") and st.number is None:
             if st.kind == "annex":
@@ -598,12 +619,29 @@ def segment(pages: list[str]) -> list[Clause]:
             if st.kind == "annex":
                 heading = f"{st.label} – {st.heading}" if st.heading else st.label
             if body_first >= end_line:
-                continue  # a heading alone: nothing to search in it
-            for a, b in _passages(text, lines, st.line, end_line):
+                if st.kind == "annex":
+                    # an annex's title alone ("Bilaga 1 – Utdrag ur avtalet" then "1. …"):
+                    # a heading passage of its own, so a clause repeated in the annex reads
+                    # as the same text
+                    emit(lines[first].start, lines[end_line - 1].end, st.label, heading)
+                    pending = None
+                else:
+                    pending = first  # "SECTION II – …" alone: it goes with what follows
+                continue
+            for a, b in _passages(text, lines, first, end_line):
                 emit(a, b, st.label if st.kind == "annex" else None, heading)
+            pending = None
             continue
 
         number = st.number or ()
+        inherited = {k: v for k, v in inherited.items() if number[: len(k)] == k}
+        lead_title = None
+        if st.line in lead:
+            lead_title = _clean_heading(_NUMBER_RE.sub(r"\3", lines[st.line - 1].text))
+            if _opens_section(st, inherited):
+                # "3.0 Term and Termination" (or a bare title) then "3.1 Term": the title
+                # is the heading of section 3, which has no line of its own
+                inherited[number[:-1]], lead_title = lead_title, None
         is_parent_of_next = (
             nxt is not None
             and nxt.number is not None
@@ -615,21 +653,77 @@ def segment(pages: list[str]) -> list[Clause]:
         # (a keyword clause's stub stays: it carries the label "Clause 15" is found by)
         if st.own_heading and is_parent_of_next and len(body.split()) <= 3 and st.kind != "keyword":
             inherited[number] = st.heading or ""
-            continue  # "17. Frånträde" followed by "17.1 ...": the heading goes to 17.1
-        heading = st.heading if st.own_heading else None
+            if nxt is not None and not nxt.own_heading:
+                # "17. Frånträde" then "17.1 Uppgiftslämnare får …": 17.1 is headed
+                # "Frånträde" and starts at that line
+                pending = first
+                continue
+            # "13. Tvistelösning och tillämplig lag" then "13.1 Tillämplig lag": the
+            # section's heading is a passage of its own (kind "heading", see index.priors),
+            # which a search shows as the sub-clause after it (index.collapse)
+            emit(lines[first].start, lines[end_line - 1].end, st.label, st.heading)
+            pending = None
+            continue
+        heading = st.heading if st.own_heading else lead_title
         if heading is None:
             for k in range(len(number) - 1, 0, -1):
-                if number[:k] in inherited:
+                if inherited.get(number[:k]):
                     heading = inherited[number[:k]]
                     break
             else:
                 heading = annex_heading if st.kind in ("number", "keyword") and annex_heading else None
         if st.own_heading and st.heading:
             inherited[number] = st.heading
-        a, b = lines[st.line].start, lines[end_line - 1].end
+        a, b = lines[first].start, lines[end_line - 1].end
         if b - a > MAX_CLAUSE:
-            for pa, pb in _passages(text, lines, st.line, end_line, limit=MAX_CLAUSE // 2):
+            for pa, pb in _passages(text, lines, first, end_line, limit=MAX_CLAUSE // 2):
                 emit(pa, pb, st.label, heading)
         else:
             emit(a, b, st.label, heading)
+        pending = None
+    if pending is not None:  # headings at the very end, nothing after them
+        for a, b in _passages(text, lines, pending, len(lines)):
+            emit(a, b, None, None)
     return clauses
+
+
+def _opens_section(st: _Start, inherited: dict[tuple[int, ...], str]) -> bool:
+    """Whether ``st`` is the first sub-clause ("3.1") of a section whose heading has not
+    been read."""
+    number = st.number or ()
+    return len(number) >= 2 and number[-1] == 1 and number[:-1] not in inherited
+
+
+def _lead_heading(text: str, lines: list[_Line], st: _Start, starts: list[_Start]) -> bool:
+    """Whether the line right before clause ``st`` is a title of its own that belongs to
+    it: the heading of a clause that has none on its line ("Your Privacy" before
+    "1. Your Privacy. …") or of the section a first sub-clause opens ("3.0 Term and
+    Termination" before "3.1 Term"). A short heading-like line with a blank line (or page
+    break) on both sides, not itself a start, not a list item."""
+    k = st.line - 1
+    if st.kind not in ("number", "keyword") or k < 1 or any(o.line == k for o in starts):
+        return False
+    number = st.number or ()
+    if st.own_heading and not (len(number) >= 2 and number[-1] == 1):
+        return False  # "1. Bakgrund" has its heading: a line before it is not its title
+    s = lines[k].text
+    if (
+        len(s) > 70
+        or any(q in s for q in "\"”“«»")
+        or len(s.split()) > 8
+        or ":" in s
+        or s.endswith((".", ",", ";", "!", "?"))
+        or not (s[:1].isupper() or s[:1].isdigit())
+        or _LIST_MARKER_RE.match(s)
+        or s[:1] in "•-–*("
+        or _TOC_RE.search(s)
+        or _is_table_row(s)
+        or s.split()[-1].lower() in _FUNCTION_WORD_ENDINGS
+    ):
+        return False
+    if s[:1].isdigit() and not re.match(r"^\d{1,3}\.0\s+\S", s):
+        return False  # a number that did not start a clause is no title ("2024 ...")
+    for gap in (text[lines[k - 1].end : lines[k].start], text[lines[k].end : lines[k + 1].start]):
+        if gap.count("\n") < 2 and "\f" not in gap:
+            return False
+    return True

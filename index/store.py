@@ -38,6 +38,7 @@ from index.generations import Generations
 from index.hits import highlight_terms, make_hit
 from index.matching import LanguageBM25F
 from index.model import IndexDocument, SearchResult
+from index.priors import HEADING
 from index.query import QueryBuilder, Weights
 from index.ranking import Filters, Ranker, Scored, filter_query
 from index.schema import FIELD_LANGUAGES, SCHEMA_VERSION, build_schema, clause_records, rekeyed
@@ -468,6 +469,7 @@ class ClauseIndex:
                                          weights=self.weights)
         ranker = self._ranker
         language = None
+        lift_flt = flt  # which clauses a heading alone may be shown as
         try:
             if uses_syntax(query):
                 q = parse_syntax(query, searcher.schema, self._documents_matching(searcher))
@@ -475,6 +477,14 @@ class ClauseIndex:
                 if q is wq.NullQuery or (flt[0] is not None and not flt[0]):
                     return SearchResult(query=query, total=0, hits=[])
                 ranked, total = ranker.syntax(q, flt, limit, phrases=quoted_phrases(query))
+                excluded = _excluded_docs(searcher, q)
+                if excluded:
+                    # "notice NOT breach": the heading "1. Notice" of a clause about a
+                    # breach is not shown, neither as that clause nor alone (a document's
+                    # clauses are consecutive document numbers, see _docset)
+                    lift_flt = (flt[0], (flt[1] or set()) | excluded)
+                    ranked = [r for r in ranked
+                              if r.fields.get("kind") != HEADING or r.docnum + 1 not in excluded]
             else:
                 plan = self._builder.plain(query, reader=searcher.reader())
                 language = plan.language
@@ -488,7 +498,7 @@ class ClauseIndex:
             ranked,
             limit,
             all_versions=all_versions,
-            next_clause=lambda s: self._next_clause(searcher, s, flt),
+            next_clause=lambda s: self._next_clause(searcher, s, lift_flt),
         )
         terms = highlight_terms(queries)
         hits = [make_hit(searcher.schema, g, terms) for g in groups]
@@ -694,3 +704,16 @@ def _replay(ix: Any, change: Mapping[str, Any], doc_type_words: Mapping[str, str
         writer.cancel()
         raise
     writer.commit()
+
+
+def _excluded_docs(searcher: Any, q: Any) -> set[int]:
+    """The clauses a query's NOT parts match (a clause the query excludes)."""
+    out: set[int] = set()
+    stack = [q]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, wq.Not):
+            out.update(searcher.docs_for_query(node.query))
+        elif node.is_leaf() is False:
+            stack.extend(node.children())
+    return out

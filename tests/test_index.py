@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -242,6 +243,128 @@ def test_segment_clause_keywords_with_sub_clauses_per_module():
     assert "2. The standard contractual clauses" in by[("Article 1", None)].text
 
 
+# Shaped like agreements in bench/search_devset: section headings without text of their
+# own over sub-clauses with headings, a title line over a clause without one, capitals
+# section headings and annex titles alone, a bulleted list.
+_SAAS_SHAPED = (
+    "SAAS-AVTAL\nProgramvarutjänst som molntjänst\n\nLeverantör: [LEVERANTÖR]\nVersion: 1.0\n\n"
+    "1. Definitioner\n\nI detta avtal gäller följande definitioner:\n"
+    "• \"Tjänsten\" avser den SaaS-lösning som Leverantören tillhandahåller.\n\n"
+    "2. Ansvarsbegränsning\n\n2.1 Skadeståndstak\nLeverantörens totala skadeståndsansvar under "
+    "detta avtal är begränsat till de avgifter Kunden betalat under de senaste tolv månaderna.\n\n"
+    "2.2 Undantag från ansvar\nLeverantören ansvarar under inga omständigheter för indirekta "
+    "skador.\n\n"
+    "3. Uppsägning\n3.1 Kunden får säga upp avtalet med tre månaders uppsägningstid.\n\n"
+    "4. Tvistelösning och tillämplig lag\n\n4.1 Tillämplig lag\nSvensk lag ska tillämpas på "
+    "detta avtal.\n\n4.2 Tvister\nTvister ska avgöras av allmän domstol med Stockholms "
+    "tingsrätt som första instans.\n\n"
+    "BILAGA 1 – TJÄNSTEBESKRIVNING\n\nBilaga 2 – Personuppgifter\n\n"
+    "1. Behandlingens art\n\n1.1 Ändamål\nBiträdet behandlar personuppgifter för att leverera "
+    "tjänsten.\n"
+)
+_TERMS_SHAPED = (
+    "Services Agreement\n\nThese terms cover the use of the services.\n\n"
+    "Your Privacy\n\n1. Your Privacy. Your privacy is important to us. Please read the Privacy "
+    "Statement, as it describes the types of data we collect from you.\n\n"
+    "Your Content\n\n2. Your Content. Many of our Services allow you to store or share your "
+    "content. We don't claim ownership of your content.\n\n"
+    "3.0 Term and Termination\n\n3.1 Term\nThis agreement runs for twelve months.\n\n"
+    "3.2 Termination\nEither party may terminate the agreement for material breach.\n"
+)
+
+
+def _uncovered(pages: list[str]) -> list[str]:
+    """The lines of a text with characters that are in no clause's text."""
+    text = join_pages(pages)
+    covered = bytearray(len(text))
+    for c in segment(pages):
+        assert text[c.start : c.end] == c.text
+        covered[c.start : c.end] = b"\x01" * (c.end - c.start)
+    lost = []
+    for line in re.finditer(r"[^\n\f]+", text):
+        if any(not ch.isspace() and not covered[line.start() + i] for i, ch in enumerate(line.group())):
+            lost.append(line.group().strip())
+    return lost
+
+
+def test_segmentation_drops_no_text():
+    """Every character of a document is in some passage: section headings over
+    sub-clauses with headings of their own ("4. Tvistelösning och tillämplig lag",
+    "2. Ansvarsbegränsning"), headings alone ("SECTION II – …", an annex title), title
+    lines, the preamble; over shaped fixtures and all the real texts of the dev set."""
+    fixtures = {"saas": [_SAAS_SHAPED], "terms": [_TERMS_SHAPED], "scc": [_SCC_SHAPED]}
+    for path in sorted((ROOT / "bench" / "search_devset" / "texts").glob("*.txt")):
+        fixtures[path.name] = path.read_text(encoding="utf-8").split("\f")
+    for path in sorted(CORPUS.glob("*.txt")):
+        fixtures[path.name] = path.read_text(encoding="utf-8").split("\f")
+    assert len(fixtures) > 60
+    lost = {name: _uncovered(pages) for name, pages in fixtures.items()}
+    assert not {name: lines for name, lines in lost.items() if lines}
+
+
+def test_segment_section_headings_and_title_lines():
+    """A section heading over sub-clauses with their own headings is a heading passage
+    right before its first sub-clause; over one without a heading it opens the sub-clause
+    and heads it; a title line over a clause without a heading is that clause's heading and
+    opens it (it is not the end of the clause, or the preamble, before)."""
+    clauses = segment([_SAAS_SHAPED])
+    by = {c.number: c for c in clauses}
+    numbers = [c.number for c in clauses]
+    assert numbers.index("4") + 1 == numbers.index("4.1")
+    assert by["4"].text == "4. Tvistelösning och tillämplig lag"
+    assert (by["4.1"].heading, by["4.2"].heading) == ("Tillämplig lag", "Tvister")
+    assert by["3.1"].heading == "Uppsägning" and by["3.1"].text.startswith("3. Uppsägning\n3.1 ")
+    assert by["Bilaga 1"].text == "BILAGA 1 – TJÄNSTEBESKRIVNING"
+    assert by["Bilaga 2"].text == "Bilaga 2 – Personuppgifter"
+    assert "1. Definitioner" not in clauses[0].text  # the preamble ends before clause 1
+    terms = {c.number: c for c in segment([_TERMS_SHAPED])}
+    assert terms["1"].heading == "Your Privacy" and terms["1"].text.startswith("Your Privacy\n")
+    assert not terms["1"].text.endswith("Your Content")
+    assert terms["2"].heading == "Your Content" and terms["2"].text.startswith("Your Content\n")
+    assert terms["3.1"].text.startswith("3.0 Term and Termination\n")
+    assert terms["3.2"].heading == "Termination"
+
+
+def test_a_section_heading_finds_its_sub_clauses(tmp_path):
+    """ "tvistelösning" and "ansvarsbegränsning" are only in the headings of sections
+    whose sub-clauses have headings of their own: the search shows the first sub-clause,
+    never the heading alone."""
+    ix = open_index(tmp_path, [doc("saas", [_SAAS_SHAPED], language="sv")])
+    for query, clause in (("tvistelösning", "4.1"), ("ansvarsbegränsning", "2.1")):
+        hits = ix.search(query).hits
+        assert [h.clause for h in hits][:1] == [clause], (query, [(h.clause, h.text[:30]) for h in hits])
+        assert all(h.clause not in ("4", "2") for h in hits)
+
+
+_BULLETED_DPA = (
+    "OpenAI Data Processing Addendum\n\n1. Details.\n\n"
+    "- 1.1 Scope and Roles. OpenAI acts as a Data Processor on the Customer's behalf.\n"
+    "- 1.2 Details of Processing. OpenAI will only Process Customer Data to deliver the "
+    "Services.\n\n2. OpenAI Obligations.\n\n"
+    "- 2.1 Personal Data Breaches. OpenAI will notify Customer without undue delay.\n"
+    "- 2.2 Assessing Compliance. OpenAI will, on Customer's reasonable written request, "
+    "provide its privacy and security policies and allow for audits or inspections.\n"
+    "- 2.3 Engagement of Sub-processors. Customer provides a general authorization to "
+    "engage the Sub-Processors listed in the Sub-Processor List:\n"
+    "- 3 months' notice of a new Sub-processor\n"
+    "- 1. Notice by email\n"
+    "- 2. Notice on the Sub-Processor List site\n"
+)
+
+
+def test_segment_bulleted_clause_numbers(tmp_path):
+    """ "- 2.2 Assessing Compliance." is clause 2.2 (clause numbers as a web page's list
+    items), and "section 2.2" finds it; an ordinary list's items ("- 1. Notice by email",
+    "- 3 months' notice") stay inside their clause."""
+    clauses = segment([_BULLETED_DPA])
+    numbers = [c.number for c in clauses if c.number]
+    assert [n for n in numbers if "." in n] == ["1.1", "1.2", "2.1", "2.2", "2.3"], numbers
+    by = {c.number: c for c in clauses}
+    assert "- 1. Notice by email" in by["2.3"].text and "3 months" in by["2.3"].text
+    ix = open_index(tmp_path, [doc("oai", [_BULLETED_DPA], language="en")])
+    assert [h.clause for h in ix.search("section 2.2").hits][:1] == ["2.2"]
+
+
 def test_a_clause_label_finds_its_sub_clauses(tmp_path):
     """ "Clause 10" points at the clause and its sub-clauses 10.1 and 10.2, ahead of the
     clauses that only share the query's other words (the clause's title alone gives way to
@@ -325,7 +448,8 @@ def test_identifiers_are_kept_whole(tmp_path):
     )
     assert hit.source_path == "sv-dpa.txt" and hit.page == 2 and hit.score > 0
     assert "«KS-2023-00815»" in hit.snippet
-    assert hit.text.startswith("4.1 Avtalet kan sägas upp")
+    # the clause under its section's heading line ("4. Uppsägning" has no text of its own)
+    assert hit.text.startswith("4. Uppsägning\n4.1 Avtalet kan sägas upp")
     assert ix.search("2023").total == 0  # the diarienummer is not split into numbers
 
 

@@ -161,7 +161,8 @@ def test_stubs_never_rank_above_the_clause_they_head(tmp_path):
     res = ix.search("uppsägning", all_versions=True)
     labels = [(h.clause, h.text[:40]) for h in res.hits]
     # the clause first: not the table of contents, the heading or the footer
-    assert res.hits[0].text.startswith("4.1 Kunden"), labels
+    # (the clause's text opens with the heading line "UPPSÄGNING" it comes under)
+    assert res.hits[0].clause == "4.1" and res.hits[0].text.startswith("UPPSÄGNING\n4.1 Kunden"), labels
 
 
 def test_heading_alone_gives_way_to_its_clause(tmp_path):
@@ -485,6 +486,20 @@ def test_a_phrase_in_an_excluded_group_is_not_wanted(tmp_path):
     ]
     ix = index_of(tmp_path, [doc("en", pages, language="en")])
     hits = ix.search('notice NOT ("data breach" OR "third party")').hits
+    assert [h.clause for h in hits] == ["1.2"], [h.clause for h in hits]
+
+
+def test_a_heading_over_an_excluded_clause_is_not_shown(tmp_path):
+    """ "notice NOT breach": the section heading "1. Notice" (a passage of its own, its
+    sub-clauses have headings) heads the excluded clause 1.1: it is shown neither as 1.1
+    nor alone."""
+    pages = [
+        "1. Notice\n\n1.1 Breach\nThe supplier reports a personal data breach within "
+        "24 hours.\n\n1.2 Termination\nThe customer gives notice of termination in writing "
+        "within a reasonable period.\n"
+    ]
+    ix = index_of(tmp_path, [doc("en", pages, language="en")])
+    hits = ix.search("notice NOT breach").hits
     assert [h.clause for h in hits] == ["1.2"], [h.clause for h in hits]
 
 
