@@ -424,3 +424,15 @@ def test_output_into_a_closed_pipe_is_no_failure(env, vault) -> None:
         finally:
             os.close(write)
         assert (done.returncode, done.stderr) == (0, ""), (args, done.returncode, done.stderr)
+
+
+def test_a_text_file_with_no_text_is_not_told_to_get_ocr(env, vault, tmp_path) -> None:
+    """OCR is advice for a scanned PDF; a text file with (almost) nothing readable in it is
+    told so, and still stored."""
+    empty = tmp_path / "nästan-tom.txt"
+    empty.write_bytes(b"\x01\x02 ok \x03")
+    done = cv_run(env, "add", str(empty), "--new", "Tomt", "--doc-type", "huvudavtal", "--json")
+    assert done.returncode == 0, done.stderr
+    shown = done.stdout + done.stderr
+    assert "almost no readable text" in shown and "OCR" not in shown, shown
+    assert json.loads(done.stdout)["document_ids"] == ["D-1"]

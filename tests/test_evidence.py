@@ -218,6 +218,11 @@ def test_supersede_keeps_the_old_document_and_points_at_it(cli, initialised: Pat
             supersede_document(vault, old, corrected, "igen")
     again = cli("supersede", old, str(corrected), "--reason", "igen")
     assert again.exit_code == 3 and new in again.stderr
+    # The very bytes the current version holds are no new version: refused, nothing sealed.
+    before = cli.json("verify")["head"]
+    same = cli("supersede", new, str(corrected), "--reason", "samma fil")
+    assert same.exit_code == 2 and "the very file" in same.stderr and new in same.stderr
+    assert cli.json("verify")["head"] == before
 
 
 def test_progress_reaches_the_total(vault: Vault) -> None:

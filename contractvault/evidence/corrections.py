@@ -70,6 +70,10 @@ def _supersede(vault: Vault, old: Document, file: Path, reason: str, doc_type: s
         doc = extract_copy(file, stage)
     except ExtractionError as exc:
         raise UsageError(f"cannot add {file}", exc.why, exc.hint) from exc
+    if doc.sha256 == old.blob_sha256:
+        raise UsageError(f"{file} is the very file {document_ref(old.id)} already holds",
+                         f"the same bytes (SHA-256 {doc.sha256[:16]}…)",
+                         "Supersede it with the new version of the document")
     kind_of_doc = normalize_doc_type(doc_type) if doc_type else old.doc_type
     old_pk, contract_pk = old.id, old.contract_id
 

@@ -256,7 +256,11 @@ def _extract_pages(path: Path, media_type: str) -> tuple[list[str], bool, list[s
             pages = text.split("\f") if "\f" in text else [text]
     has_text = sum(len(p.strip()) for p in pages) >= MIN_TEXT_CHARS
     if not has_text:
-        warnings.append("no text layer: stored, but it cannot be searched (scan it with OCR first)")
+        warnings.append(
+            "no text layer: stored, but it cannot be searched (scan it with OCR first)"
+            if media_type == "application/pdf" else
+            f"almost no readable text (under {MIN_TEXT_CHARS} characters): stored, but it "
+            "cannot be searched (check that it is the right file and its encoding)")
     return pages, has_text, warnings
 
 
