@@ -114,6 +114,27 @@ def merge_policy(writer: Any, segments: list[Any]) -> list[Any]:
     return [seg for seg in segments if seg not in merge]
 
 
+_TYPE_FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", " ": "-", "_": "-"})
+
+
+def fold_type(value: str) -> str:
+    """A document type's name as typed, folded as types are named (lower case, å/ä/ö
+    plain, spaces as hyphens)."""
+    return value.strip().lower().translate(_TYPE_FOLD)
+
+
+def type_names(doc_type_words: Mapping[str, str]) -> dict[str, str]:
+    """Folded name → document type: each type, each of its words and its words joined
+    (``standard-contractual-clauses``), leaving out words that several types share."""
+    owners: dict[str, set[str]] = {}
+    for doc_type, words in doc_type_words.items():
+        names = {doc_type, *words.split(), "-".join(words.split())}
+        for name in names:
+            owners.setdefault(fold_type(name), set()).add(doc_type)
+    return {name: next(iter(types)) for name, types in owners.items()
+            if name and len(types) == 1}
+
+
 class ClauseIndex:
     """Clause-level full-text search over all contracts (Swedish and English).
 
@@ -140,6 +161,7 @@ class ClauseIndex:
         self.path = Path(path)
         self._source = source
         self.doc_type_words = dict(doc_type_words or {})
+        self._type_names = type_names(self.doc_type_words)
         self.rebuild_hint = rebuild_hint
         self.weights = weights or Weights()
         self.processes = processes if processes is not None else min(2, os.cpu_count() or 1)
@@ -505,7 +527,16 @@ class ClauseIndex:
         return SearchResult(query=query, total=total, hits=hits, language=language, folded=folded)
 
     def _documents_matching(self, searcher: Any) -> Callable[[wq.Query], list[str]]:
+        def by_type_name(leaf: wq.Query) -> wq.Query:
+            # type:dpa or type:Tillägg name the type as users call it
+            if isinstance(leaf, wq.Term) and leaf.fieldname == "d_type":
+                typed = self._type_names.get(fold_type(str(leaf.text)))
+                if typed is not None:
+                    return wq.Term("d_type", typed, boost=leaf.boost)
+            return leaf.apply(by_type_name) if not leaf.is_leaf() else leaf
+
         def documents(q: wq.Query) -> list[str]:
+            q = by_type_name(q)
             return sorted(
                 {searcher.stored_fields(d)["document_id"] for d in searcher.docs_for_query(q)}
             )

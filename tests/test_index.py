@@ -757,6 +757,12 @@ def test_metadata_fields_find_every_document_they_name(tmp_path):
     assert {h.document_id for h in ix.search("supplier:triad OR supplier:nimbus",
                                                limit=20).hits} == {"v1", "v2", "v3", "v4", "o1"}
     assert {h.document_id for h in ix.search("ansvar supplier:nimbus").hits} == {"o1"}
+    # a type as users name it (the words the caller gives each type)
+    named = ClauseIndex(tmp_path / "ix", doc_type_words={"pub-avtal": "pub-avtal dpa",
+                                                         "huvudavtal": "huvudavtal"})
+    assert {h.document_id for h in named.search("type:dpa").hits} == {"o1"}
+    assert {h.document_id for h in named.search("typ:PUB-avtal").hits} == {"o1"}
+    named.close()
 
 
 def _varied_docs(count: int) -> list[IndexDocument]:
