@@ -44,10 +44,16 @@ def _headline(data: dict[str, Any], query: str, limit: int, all_versions: bool) 
 @app.command("search")
 def search_cmd(
     ctx: typer.Context,
-    query: Annotated[str, typer.Argument(help="Words or a question; Whoosh syntax for phrases and AND/OR/NOT.")],
-    doc_type: Annotated[str | None, Opt("--doc-type")] = None,
-    supplier: Annotated[str | None, Opt("--supplier")] = None,
-    board: Annotated[str | None, Opt("--board")] = None,
+    query: Annotated[str, typer.Argument(help=(
+        'Words or a question, in Swedish or English; "phrases", AND/OR/NOT, -word, +word and '
+        "fields use Whoosh syntax: text:, heading:/rubrik:, number:/klausul:, title:, "
+        "supplier:/leverantör:, type:/typ:, board:/nämnd:, contract:/avtal:, document:. "
+        "A query starting with - goes after --."))],
+    doc_type: Annotated[str | None, Opt("--doc-type", help=(
+        "Only documents of this type (huvudavtal, pub-avtal/dpa, scc, tillagg, sla, bilaga, "
+        "fullmakt, villkor, ovrigt)."))] = None,
+    supplier: Annotated[str | None, Opt("--supplier", help="Only contracts with this supplier.")] = None,
+    board: Annotated[str | None, Opt("--board", help="Only contracts of this nämnd.")] = None,
     limit: Annotated[int, Opt("--limit", help="At most N hits.")] = 10,
     include_secret: Annotated[bool, Opt("--include-secret", help="Include contracts marked secret.")] = False,
     all_versions: Annotated[bool, Opt("--all-versions", help="Show each version and near-duplicate as a hit of its own.")] = False,
