@@ -73,8 +73,6 @@ def search_cmd(
     json_out: JsonFlag = False,
 ) -> None:
     """Search clauses across all contracts (Swedish and English)."""
-    from rich.markup import escape
-
     from contractvault.records.search import search_archive
 
     data = search_archive(state(ctx).vault_path, query, lambda: open_vault(ctx),
@@ -84,6 +82,8 @@ def search_cmd(
     if json_out:
         print_json(data)
         return
+    from rich.markup import escape  # not before: a --json answer is written without rich
+
     if not data["hits"]:
         console.print(f"No clause matches «{query}».")
         return
