@@ -112,9 +112,11 @@ class SearchResult:
     ``total`` counts the clauses holding the query's words (an estimate for very common
     words); they are accounted for as ``len(hits)`` shown + ``folded`` (into the hits as
     versions or near-duplicates) + ``merged`` (headings shown as or with their clause) +
-    ``below_limit`` (ranked below the last hit: a higher limit lists them) +
-    ``unranked`` (match some of the words but fall outside the passages ranked; a higher
-    limit lists them only when it widens that pool, see :mod:`index.ranking`).
+    ``below_limit`` (they rank below the last hit: a higher limit lists them, as hits or
+    folded into hits) + ``unranked`` (they hold one of the terms but score for none of the
+    query's concepts). ``compared_all`` False: not every match was compared (only the best
+    candidate pool is, see :mod:`index.ranking`); a higher limit widens the pool, so some
+    counted as unranked may then rank.
     """
 
     query: str
@@ -124,6 +126,7 @@ class SearchResult:
     folded: int = 0
     merged: int = 0
     below_limit: int = 0
+    compared_all: bool = True
 
     @property
     def unranked(self) -> int:
@@ -141,4 +144,5 @@ class SearchResult:
             "merged": self.merged,
             "below_limit": self.below_limit,
             "unranked": self.unranked,
+            "compared_all": self.compared_all,
         }

@@ -479,7 +479,7 @@ class ClauseIndex:
                 queries = [q]
                 if q is wq.NullQuery or (flt[0] is not None and not flt[0]):
                     return SearchResult(query=query, total=0, hits=[])
-                ranked, total = ranker.syntax(q, flt, limit, phrases=quoted_phrases(query))
+                ranked, total, ranking, complete = ranker.syntax(q, flt, limit, phrases=quoted_phrases(query))
                 excluded = _excluded_docs(searcher, q)
                 if excluded:
                     # "notice NOT breach": the heading "1. Notice" of a clause about a
@@ -494,7 +494,7 @@ class ClauseIndex:
                 queries = [c.query for c in plan.concepts]
                 if flt[0] is not None and not flt[0]:
                     return SearchResult(query=query, total=0, hits=[], language=language)
-                ranked, total = ranker.plain(plan, flt, limit)
+                ranked, total, ranking, complete = ranker.plain(plan, flt, limit)
         except WhooshQueryError as exc:
             raise QueryError(f"cannot run {query!r}: {exc}") from exc
         successors = self._successors(searcher)
@@ -507,9 +507,13 @@ class ClauseIndex:
         )
         terms = highlight_terms(queries)
         hits = [make_hit(searcher.schema, g, terms, successors) for g in folding.groups]
+        # what a higher limit can still list: the ranked passages below the last hit, and
+        # those that rank but were not read this time (fold and merge among them unknown)
+        placed = len(hits) + folding.folded + folding.merged
+        below = max(folding.below, ranking - placed)
         return SearchResult(query=query, total=total, hits=hits, language=language,
                             folded=folding.folded, merged=folding.merged,
-                            below_limit=folding.below)
+                            below_limit=below, compared_all=complete)
 
     def _successors(self, searcher: Any) -> dict[str, str]:
         """Old document id -> the id of the document superseding it, from the documents'

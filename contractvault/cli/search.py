@@ -44,9 +44,12 @@ def _headline(data: dict[str, Any], query: str, limit: int, all_versions: bool) 
         more = min(MAX_LIMIT, limit + below)
         parts.append(f"{below} more rank below them" + (
             f" (--limit {more} shows them)" if more > limit else ""))
-    if unranked:
-        parts.append(f"{unranked} hold only weaker matches of the words and are not ranked "
-                     "(no --limit lists them; add words or filters to narrow)")
+    if unranked and data.get("compared_all", True):
+        parts.append(f"{unranked} hold a word of the query but match none of its terms as "
+                     "ranked (no --limit lists them)")
+    elif unranked:
+        parts.append(f"{unranked} not ranked (only the best-matching candidates are "
+                     "compared; some may match none of the query's terms as ranked)")
     return line + "; " + ", ".join(parts) + ":"
 
 

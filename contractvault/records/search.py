@@ -118,9 +118,11 @@ class SearchResult:
     words). They divide, exactly, into the hits shown, ``folded`` (into those hits as
     versions or copies), ``merged`` (headings shown as or with their clause),
     ``below_limit`` (ranked below the last hit: a higher ``--limit`` lists them) and
-    ``unranked`` (they hold some of the words but rank below every passage compared: no
-    ``--limit`` this search allows is sure to list them). So a script paging by
-    ``--limit`` can reach ``len(hits) + folded + merged + below_limit`` clauses, never more.
+    ``unranked`` (they hold one of the query's terms but score for none of its concepts,
+    e.g. a compound's part: no ``--limit`` lists them). So a script raising ``--limit`` can
+    reach ``len(hits) + folded + merged + below_limit`` clauses and no more, except when
+    ``compared_all`` is false: then only the best candidates were compared, and a higher
+    ``--limit`` (which compares more) may rank some counted as unranked.
     """
 
     query: str
@@ -130,12 +132,13 @@ class SearchResult:
     language: str | None = None  # the language the query was read as
     merged: int = 0  # headings shown as (or with) their clause
     below_limit: int = 0  # ranked passages below the last hit shown
-    unranked: int = 0  # matches outside the passages ranked
+    unranked: int = 0  # matches that score for none of the query's concepts
+    compared_all: bool = True  # False: only the best candidates were compared
 
     def as_dict(self) -> dict[str, Any]:
         return {"query": self.query, "total": self.total, "folded": self.folded,
                 "merged": self.merged, "below_limit": self.below_limit,
-                "unranked": self.unranked,
+                "unranked": self.unranked, "compared_all": self.compared_all,
                 "language": self.language, "hits": [h.as_dict() for h in self.hits]}
 
 
@@ -152,7 +155,8 @@ def _search(idx: ClauseIndex, query: str, *, doc_type: str | None, supplier: str
         raise UsageError("cannot understand the query", str(exc)) from exc
     return SearchResult(query=result.query, total=result.total, folded=result.folded,
                         merged=result.merged, below_limit=result.below_limit,
-                        unranked=result.unranked, language=result.language, hits=[
+                        unranked=result.unranked, compared_all=result.compared_all,
+                        language=result.language, hits=[
         SearchHit(contract_id=h.contract_id, document_id=h.document_id, title=h.title,
                   doc_type=h.doc_type, supplier=h.supplier, clause=h.clause, page=h.page,
                   score=round(float(h.score), 4), snippet=h.snippet, text=h.text,
