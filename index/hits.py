@@ -58,9 +58,21 @@ def snippet(schema: Any, fields: dict[str, Any], terms: dict[str, set[str]]) -> 
     return " ".join(out.split())
 
 
-def make_hit(schema: Any, group: Group, terms: dict[str, set[str]]) -> Hit:
-    """The hit for a folded group of passages."""
+def make_hit(
+    schema: Any, group: Group, terms: dict[str, set[str]], successors: dict[str, str] | None = None
+) -> Hit:
+    """The hit for a folded group of passages; ``successors`` (old document id -> the id
+    superseding it) marks a hit from a superseded document with its direct successor and
+    the newest version of the chain."""
     f = group.best.fields
+    successors = successors or {}
+    document_id = f.get("document_id", "")
+    superseded_by = successors.get(document_id)
+    current = superseded_by
+    seen = {document_id}
+    while current is not None and current in successors and current not in seen:
+        seen.add(current)
+        current = successors[current]
     number = f.get("number") or None
     heading = f.get("heading") or None
     return Hit(
@@ -78,4 +90,6 @@ def make_hit(schema: Any, group: Group, terms: dict[str, set[str]]) -> Hit:
         also_in=list(group.also_in),
         start=f.get("start"),
         end=f.get("end"),
+        superseded_by=superseded_by,
+        current_version=current,
     )

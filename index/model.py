@@ -92,6 +92,8 @@ class Hit:
     also_in: list[AlsoIn] = field(default_factory=list)
     start: int | None = None  # character range of the passage in the joined document text
     end: int | None = None
+    superseded_by: str | None = None  # the document that directly replaces this hit's
+    current_version: str | None = None  # ... and the newest version of its chain
 
     def as_dict(self) -> dict[str, Any]:
         """The hit as in the CLI contract: ``also_in`` is the list of other document ids."""
@@ -106,8 +108,15 @@ class Hit:
 class SearchResult:
     """The answer to one search: ``total`` matching clauses, the best ``hits`` first.
 
-    ``language`` is the language the query was read as ("sv", "en" or "mixed");
-    ``folded`` counts the passages folded into hits as versions or near-duplicates.
+    ``language`` is the language the query was read as ("sv", "en" or "mixed").
+    ``total`` counts the clauses holding the query's words (an estimate for very common
+    words); they are accounted for as ``len(hits)`` shown + ``folded`` (into the hits as
+    versions or near-duplicates) + ``merged`` (headings shown as or with their clause) +
+    ``below_limit`` (they rank below the last hit: a higher limit lists them, as hits or
+    folded into hits) + ``unranked`` (they hold one of the terms but score for none of the
+    query's concepts). ``compared_all`` False: not every match was compared (only the best
+    candidate pool is, see :mod:`index.ranking`); a higher limit widens the pool, so some
+    counted as unranked may then rank.
     """
 
     query: str
@@ -115,6 +124,14 @@ class SearchResult:
     hits: list[Hit]
     language: str | None = None
     folded: int = 0
+    merged: int = 0
+    below_limit: int = 0
+    compared_all: bool = True
+
+    @property
+    def unranked(self) -> int:
+        """The matching clauses not ranked at all (``total`` less everything ranked)."""
+        return max(0, self.total - len(self.hits) - self.folded - self.merged - self.below_limit)
 
     def as_dict(self) -> dict[str, Any]:
         """The result as plain JSON-able data (hits as in :meth:`Hit.as_dict`)."""
@@ -124,4 +141,8 @@ class SearchResult:
             "hits": [h.as_dict() for h in self.hits],
             "language": self.language,
             "folded": self.folded,
+            "merged": self.merged,
+            "below_limit": self.below_limit,
+            "unranked": self.unranked,
+            "compared_all": self.compared_all,
         }

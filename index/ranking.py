@@ -280,18 +280,22 @@ class Ranker:
                 out[ci] = docs
         return out
 
-    def plain(self, plan: Plan, flt: Filters, limit: int) -> tuple[list[Scored], int]:
-        """The best clauses for a plain-word plan (up to the candidate pool, best first)
-        and the number of clauses matching any of its terms."""
+    def plain(self, plan: Plan, flt: Filters, limit: int) -> tuple[list[Scored], int, int, bool]:
+        """The best clauses for a plain-word plan (up to the candidate pool, best first),
+        the number of clauses matching any of its terms, and the number of clauses that
+        rank (score above zero) for a limit high enough: the others hold one of the terms
+        but match none of the query's concepts as scored (a compound's part, a word of
+        another sense), counted among the candidates; and whether every match was a
+        candidate (else a higher limit, which widens the pool, may rank more)."""
         searcher, w = self.searcher, self.weights
         reader = searcher.reader()
         if not plan.concepts:
-            return [], 0
+            return [], 0, 0, True
         terms = candidate_terms(plan, reader)
         flat = _flat(terms)
         pool = max(w.pool, limit * 5)
         if flat is wq.NullQuery:
-            return [], 0
+            return [], 0, 0, True
         if isinstance(flat, wq.Term):
             # one term: block-max pruning finds the best candidates without scoring all
             first = self.fast.search(flat, limit=pool, filter=flt[0], mask=flt[1])
@@ -316,7 +320,9 @@ class Ranker:
                     extra = self.fast.search(rest_flat, limit=pool, filter=allow, optimize=False)
                     candidates.update(h.docnum for h in extra)
         keep = max(limit * KEEP_PER_HIT, KEEP_MIN)
-        return self._score(plan, sorted(candidates), meta, keep), total
+        complete = len(candidates) >= total
+        ranked, ranking = self._score(plan, sorted(candidates), meta, keep)
+        return ranked, total, ranking, complete
 
     def _clauses_of_document(self, document_id: str) -> frozenset[int]:
         """The clauses of one document, cached per searcher (one term's postings each: an
@@ -425,8 +431,9 @@ class Ranker:
 
     def _score(
         self, plan: Plan, candidates: list[int], meta: dict[int, set[str]], keep: int
-    ) -> list[Scored]:
-        """The ``keep`` best candidates, exactly: candidates are visited by their score
+    ) -> tuple[list[Scored], int]:
+        """The ``keep`` best candidates, exactly, and how many candidates score at all
+        (a higher ``keep`` ranks up to that many): candidates are visited by their score
         before the stored-text signals (which can only lower a score, or raise it by at
         most the exact-form and word-pair factors), until no later one can enter the top
         ``keep``."""
@@ -512,15 +519,16 @@ class Ranker:
             elif score > scores[0]:
                 heapq.heapreplace(scores, score)
         out.sort(key=lambda s: (-s.score, s.docnum))
-        return out
+        return out, len(per_doc)
 
     # -- Whoosh syntax -------------------------------------------------------------------
 
     def syntax(
         self, q: wq.Query, flt: Filters, limit: int, phrases: Sequence[str] = ()
-    ) -> tuple[list[Scored], int]:
-        """The best clauses for a Whoosh-syntax query (priors applied) and the number of
-        clauses matching it (exact when counting is cheap).
+    ) -> tuple[list[Scored], int, int, bool]:
+        """The best clauses for a Whoosh-syntax query (priors applied), the number of
+        clauses matching it (exact when counting is cheap), how many of them rank for a
+        limit high enough (every match scores: the same number) and True (every one can).
 
         ``phrases`` are the query's quoted phrases in surface form: clauses whose text holds
         more of them word for word rank first. The index leaves stop words out ("set out
@@ -550,7 +558,7 @@ class Ranker:
                 text = " " + surface(fields.get("text", "")) + " "
                 exact[docnum] = sum(1 for p in phrases if f" {p} " in text)
         out.sort(key=lambda s: (-exact.get(s.docnum, 0), -s.score, s.docnum))
-        return out, total
+        return out, total, max(total, len(out)), True
 
     def _syntax_total(self, q: wq.Query, results: Any, counted: bool) -> int:
         """Exact number of matches when counting is cheap (`counted`: the search counted

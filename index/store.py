@@ -32,7 +32,7 @@ from whoosh import query as wq
 from whoosh.index import LockError
 
 from index.build import BuildWriter, add_documents, build_parallel
-from index.collapse import fold
+from index.collapse import fold_ranking
 from index.errors import IndexUnavailable, QueryError
 from index.generations import Generations
 from index.hits import highlight_terms, make_hit
@@ -171,7 +171,7 @@ class ClauseIndex:
         self._searcher: Any = None
         self._ranker: Ranker | None = None
         self._builder: QueryBuilder | None = None
-        self._filters: dict[tuple[int, str], set[int]] = {}
+        self._filters: dict[tuple[int, str], Any] = {}  # per-searcher caches
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -450,7 +450,10 @@ class ClauseIndex:
         and near-duplicate passages fold into one hit (listed in ``Hit.also_in``) unless
         ``all_versions``. ``total`` is the number of clauses containing the query's
         distinctive words; it is exact unless counting would cost more than the search
-        (very common words), where it is an estimate. Snippets mark matches «like this».
+        (very common words), where it is an estimate. How those clauses divide into hits
+        shown, folded, merged, below the limit and unranked: see :class:`SearchResult`.
+        A hit from a superseded document names its successor (``Hit.superseded_by``) and
+        the newest version (``Hit.current_version``). Snippets mark matches «like this».
         Raises :class:`QueryError` for a malformed query.
         """
         if not query or not query.strip():
@@ -498,7 +501,7 @@ class ClauseIndex:
                 queries = [q]
                 if q is wq.NullQuery or (flt[0] is not None and not flt[0]):
                     return SearchResult(query=query, total=0, hits=[])
-                ranked, total = ranker.syntax(q, flt, limit, phrases=quoted_phrases(query))
+                ranked, total, ranking, complete = ranker.syntax(q, flt, limit, phrases=quoted_phrases(query))
                 excluded = _excluded_docs(searcher, q)
                 if excluded:
                     # "notice NOT breach": the heading "1. Notice" of a clause about a
@@ -513,18 +516,42 @@ class ClauseIndex:
                 queries = [c.query for c in plan.concepts]
                 if flt[0] is not None and not flt[0]:
                     return SearchResult(query=query, total=0, hits=[], language=language)
-                ranked, total = ranker.plain(plan, flt, limit)
+                ranked, total, ranking, complete = ranker.plain(plan, flt, limit)
         except WhooshQueryError as exc:
             raise QueryError(f"cannot run {query!r}: {exc}") from exc
-        groups, folded = fold(
+        successors = self._successors(searcher)
+        folding = fold_ranking(
             ranked,
             limit,
             all_versions=all_versions,
             next_clause=lambda s: self._next_clause(searcher, s, lift_flt),
+            successors=successors,
         )
         terms = highlight_terms(queries)
-        hits = [make_hit(searcher.schema, g, terms) for g in groups]
-        return SearchResult(query=query, total=total, hits=hits, language=language, folded=folded)
+        hits = [make_hit(searcher.schema, g, terms, successors) for g in folding.groups]
+        # what a higher limit can still list: the ranked passages below the last hit, and
+        # those that rank but were not read this time (fold and merge among them unknown)
+        placed = len(hits) + folding.folded + folding.merged
+        below = max(folding.below, ranking - placed)
+        return SearchResult(query=query, total=total, hits=hits, language=language,
+                            folded=folding.folded, merged=folding.merged,
+                            below_limit=below, compared_all=complete)
+
+    def _successors(self, searcher: Any) -> dict[str, str]:
+        """Old document id -> the id of the document superseding it, from the documents'
+        stored ``supersedes`` (cached per open searcher). Of two documents superseding one,
+        the later indexed wins."""
+        key = (id(searcher), "successors")
+        cached = self._filters.get(key)
+        if cached is None:
+            out: dict[str, str] = {}
+            for docnum in sorted(searcher.docs_for_query(wq.Term("first", "1"))):
+                fields = searcher.stored_fields(docnum)
+                old = fields.get("supersedes")
+                if old and fields.get("document_id"):
+                    out[str(old)] = str(fields["document_id"])
+            cached = self._filters[key] = out
+        return cached
 
     def _documents_matching(self, searcher: Any) -> Callable[[wq.Query], list[str]]:
         def by_type_name(leaf: wq.Query) -> wq.Query:

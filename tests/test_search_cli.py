@@ -88,3 +88,86 @@ def test_versions_fold_unless_all_versions(cli, env, archive, tmp_path):
     assert "also in" in human.stdout and "--all-versions" in human.stdout
     every = cli.json("search", "skriftligt godkännande", "--all-versions")
     assert len([h for h in every["hits"] if "skriftligt godkännande" in h["text"]]) == 2
+
+
+NOTICE = ("1. Avtalstid\n1.1 Avtalet gäller tills vidare.\n\n2. Uppsägning\n2.1 Avtalet kan "
+          "sägas upp {notice} före avtalstidens utgång, skriftligen till motparten.\n\n"
+          "3. Säkerhet\n3.1 Leverantören ska skydda {what} med lämpliga åtgärder.\n")
+
+
+def test_hits_in_superseded_documents_say_so(cli, env, initialised, tmp_path):
+    """An officer must not read an old notice period as current: a hit from a superseded
+    document names the version that replaced it and the newest one, in JSON and text."""
+    files = []
+    for i, (notice, what) in enumerate([("senast 3 månader", "kunddata"),
+                                        ("senast 6 månader", "personuppgifterna"),
+                                        ("senast 9 månader", "all information")]):
+        f = tmp_path / f"avtal-v{i}.txt"
+        f.write_text(NOTICE.format(notice=notice, what=what), encoding="utf-8")
+        files.append(f)
+    v1 = cli.json("add", str(files[0]), "--new", "Triad SaaS", "--doc-type", "huvudavtal")["document_ids"][0]
+    v2 = cli.json("supersede", v1, str(files[1]), "--reason", "ny version")["document_ids"][0]
+    v3 = cli.json("supersede", v2, str(files[2]), "--reason", "ny version")["document_ids"][0]
+
+    out = run_cli(env, "search", '"senast 3 månader"', "--json")
+    assert out.returncode == 0, out.stderr
+    assert "DB-LAYER-NOT-IMPORTED" in out.stderr
+    old = [h for h in json.loads(out.stdout)["hits"] if h["document_id"] == v1]
+    assert old and old[0]["superseded_by"] == v2 and old[0]["current_version"] == v3
+    human = run_cli(env, "search", '"senast 3 månader"')
+    line = next(x for x in human.stdout.splitlines() if x.startswith(v1))
+    assert f"(superseded by {v2}; current version {v3})" in " ".join(human.stdout.split())
+    assert line
+
+    # every version listed: only the newest is unmarked
+    every = cli.json("search", "avtalet sägas upp", "--all-versions")
+    marks = {h["document_id"]: h["superseded_by"] for h in every["hits"]}
+    assert marks.get(v1) == v2 and marks.get(v2) == v3 and marks.get(v3) is None
+
+
+def test_versions_fold_to_the_newest_that_matches(cli, env, initialised, tmp_path):
+    """Folded, the hit shown for a passage in several versions is the newest version's,
+    even when an older version's wording scores better."""
+    a = tmp_path / "v1.txt"
+    a.write_text(NOTICE.format(notice="senast 3 månader", what="kunddata"), encoding="utf-8")
+    b = tmp_path / "v2.txt"
+    b.write_text(NOTICE.format(notice="senast 3 månader", what="kunddata").replace(
+        "skriftligen till motparten", "skriftligen och med bud till motparten och dess ombud"),
+        encoding="utf-8")
+    v1 = cli.json("add", str(a), "--new", "Triad SaaS", "--doc-type", "huvudavtal")["document_ids"][0]
+    v2 = cli.json("supersede", v1, str(b), "--reason", "ny version")["document_ids"][0]
+    data = cli.json("search", "sägas upp skriftligen motparten")
+    top = data["hits"][0]
+    assert top["document_id"] == v2 and top["superseded_by"] is None
+    assert v1 in top["also_in"]
+
+
+def test_headline_accounts_for_every_match_and_advises_limit_only_when_it_helps(
+        cli, env, initialised, tmp_path):
+    """The first line says how many match, are shown, folded, merged; `--limit N` is
+    advised only when N really lists more, and the JSON parts add up to ``total``."""
+    for i in range(6):
+        f = tmp_path / f"avtal{i}.txt"
+        f.write_text(f"1. Skadeståndsbegränsning\n1.1 Leverantörens skadeståndsansvar är "
+                     f"begränsat till {i + 1}00 000 kronor per år, utom vid grov vårdslöshet "
+                     f"hos part nummer {i}.\n\n2. Övrigt\n2.1 Skadeståndsbegränsning gäller "
+                     f"inte vid uppsåt enligt avsnitt {i}.\n", encoding="utf-8")
+        cli.json("add", str(f), "--new", f"Avtal {i}", "--doc-type", "huvudavtal")
+    for limit in ("2", "1000"):
+        data = cli.json("search", "skadeståndsbegränsning", "--limit", limit)
+        parts = (len(data["hits"]) + data["folded"] + data["merged"] + data["below_limit"]
+                 + data["unranked"])
+        assert parts == data["total"], data
+        head = cli("search", "skadeståndsbegränsning", "--limit", limit).stdout.splitlines()[0]
+        if data["below_limit"]:
+            advised = head.split("--limit ")[1].split()[0]
+            wider = cli.json("search", "skadeståndsbegränsning", "--limit", advised)
+            # the advised limit lists every clause that was said to rank below
+            assert (len(wider["hits"]) + wider["folded"] + wider["merged"]
+                    == len(data["hits"]) + data["folded"] + data["merged"] + data["below_limit"])
+            assert wider["below_limit"] == 0
+        else:
+            assert "--limit" not in head, head
+    assert data["below_limit"] == 0
+    small = cli.json("search", "skadeståndsbegränsning", "--limit", "2")
+    assert small["below_limit"] > 0

@@ -642,3 +642,54 @@ def test_passwords_and_feed_tokens_never_reach_the_logs(server: Server, built: B
     for secret in PASSWORDS.values():
         assert secret.encode() not in raw
     assert b"$argon2id$" in raw
+
+
+# --- versions in search -----------------------------------------------------------------
+
+
+def test_search_page_marks_hits_in_superseded_documents(tmp_path: Path) -> None:
+    """An officer searching the web sees that a hit's document has been replaced, by
+    which version, and which is the current one (in Swedish and in English)."""
+    import sys
+
+    from support.web_server import base_env
+
+    # built in a process of its own: the browser tests leave an event loop running here
+    root = tmp_path / "vault"
+    made = subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; "
+                           "from support.web_server import build_vault; "
+                           "print(build_vault(Path(sys.argv[1]), capture=False).public)", str(root)],
+                          env={**base_env(root), "PYTHONPATH": str(REPO / "tests")}, check=True,
+                          capture_output=True, text=True, timeout=300)
+    built = Built(root=root, env=base_env(root), public=made.stdout.split()[-1])
+
+    def cli(*args: str) -> dict:
+        # the real command line, in its own process (no event loop of the browser tests)
+        done = subprocess.run([sys.executable, "-m", "contractvault", *args, "--json"],
+                              env=built.env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    files = []
+    for months in (3, 6, 9):
+        f = tmp_path / f"uppsagning-{months}.txt"
+        f.write_text(f"1. Uppsägning\n1.1 Avtalet sägs upp senast {months} månader före "
+                     "avtalstidens slut.\n", encoding="utf-8")
+        files.append(f)
+    v1 = cli("add", str(files[0]), "--contract", built.public, "--doc-type", "huvudavtal")["document_ids"][0]
+    v2 = cli("supersede", v1, str(files[1]), "--reason", "ny version")["document_ids"][0]
+    v3 = cli("supersede", v2, str(files[2]), "--reason", "ny version")["document_ids"][0]
+    server = Server(built, tmp_path / "serve.log")
+    try:
+        client = http(server, "olle.officer")
+        page = client.get("/search", params={"q": '"senast 3 månader"'}).text
+        assert (f'ersatt av <a href="/documents/{v2}">{v2}</a>; gällande version '
+                f'<a href="/documents/{v3}">{v3}</a>') in page
+        page = client.get("/search", params={"q": '"senast 9 månader"'}).text
+        assert v3 in page and "ersatt av" not in page
+        client.get("/lang/en")
+        page = client.get("/search", params={"q": '"senast 6 månader"'}).text
+        assert f'superseded by <a href="/documents/{v3}">{v3}</a>' in page
+        assert "current version" not in page  # the successor is the current version
+    finally:
+        server.stop()

@@ -22,23 +22,45 @@ def _rich_snippet(snippet: str) -> str:
 
 def _headline(data: dict[str, Any], query: str, limit: int, all_versions: bool) -> str:
     """The first line of a search: how many clauses match, how many are shown, and where
-    the others went (folded in as versions or copies, below --limit, or merged/unranked)."""
-    total, shown, folded = data["total"], len(data["hits"]), data.get("folded") or 0
+    each of the others went (folded in as versions or copies, merged headings, below
+    --limit, or not ranked at all). Advises a higher --limit only when one lists more."""
+    from contractvault.records.search import MAX_LIMIT
+
+    total, shown = data["total"], len(data["hits"])
+    folded, merged = data.get("folded") or 0, data.get("merged") or 0
+    below, unranked = data.get("below_limit") or 0, data.get("unranked") or 0
     noun = "clause matches" if total == 1 else "clauses match"
     line = f"{total} {noun} «{query}»"
-    rest = max(0, total - shown - folded)
-    if not folded and not rest:
+    if not (folded or merged or below or unranked):
         return line + ":"
-    parts = [f"the best {shown} shown" if shown >= limit else f"{shown} shown"]
+    parts = [f"the best {shown} shown" if below else f"{shown} shown"]
     if folded:
         parts.append(f"{folded} folded into them as other versions or copies"
                      + ("" if all_versions else " (--all-versions shows each)"))
-    if rest:
-        parts.append(f"{rest} more rank below them (--limit {max(limit * 2, shown + rest)} "
-                     "shows more)" if shown >= limit else
-                     f"{rest} not listed (a heading shown with its clause, or ranked below "
-                     "the passages compared; a higher --limit may show them)")
+    if merged:
+        parts.append(f"{merged} {'heading' if merged == 1 else 'headings'} shown with "
+                     "the clause")
+    if below:
+        more = min(MAX_LIMIT, limit + below)
+        parts.append(f"{below} more rank below them" + (
+            f" (--limit {more} shows them)" if more > limit else ""))
+    if unranked and data.get("compared_all", True):
+        parts.append(f"{unranked} hold a word of the query but match none of its terms as "
+                     "ranked (no --limit lists them)")
+    elif unranked:
+        parts.append(f"{unranked} not ranked (only the best-matching candidates are "
+                     "compared; some may match none of the query's terms as ranked)")
     return line + "; " + ", ".join(parts) + ":"
+
+
+def _version_note(hit: dict[str, Any]) -> str:
+    """"(superseded by D-12)" for a hit from a document a later version replaces."""
+    if not hit.get("superseded_by"):
+        return ""
+    note = f"superseded by {hit['superseded_by']}"
+    if hit.get("current_version") and hit["current_version"] != hit["superseded_by"]:
+        note += f"; current version {hit['current_version']}"
+    return f" ({note})"
 
 
 @app.command("search")
@@ -69,6 +91,8 @@ def search_cmd(
     if json_out:
         print_json(data)
         return
+    from rich.markup import escape  # not before: a --json answer is written without rich
+
     if not data["hits"]:
         console.print(f"No clause matches «{query}».")
         return
@@ -77,7 +101,8 @@ def search_cmd(
         where = ", ".join(x for x in (
             f"clause {h['clause']}" if h["clause"] else "", f"p. {h['page']}" if h["page"] else "") if x)
         console.print(f"[bold]{h['document_id']}[/] {h['title']} ({h['doc_type']}, "
-                      f"{h['supplier'] or '–'}) {where}")
+                      f"{h['supplier'] or '–'}) {where}"
+                      + (f"[bold red]{escape(_version_note(h))}[/]" if h.get("superseded_by") else ""))
         console.print("   " + _rich_snippet(h["snippet"]))
         if h.get("also_in_detail"):
             also = ", ".join(f"{a['document_id']} ({a['relation']})" for a in h["also_in_detail"])

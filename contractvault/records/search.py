@@ -97,6 +97,8 @@ class SearchHit:
     text: str
     source_path: str | None
     also_in: list[dict[str, Any]] = field(default_factory=list)  # {document_id, clause, relation}
+    superseded_by: str | None = None  # the document that directly replaces this one
+    current_version: str | None = None  # the newest version of its chain
 
     def as_dict(self) -> dict[str, Any]:
         """The hit as in the CLI contract: ``also_in`` the ids of the other documents with
@@ -110,16 +112,33 @@ class SearchHit:
 
 @dataclass
 class SearchResult:
-    """The answer to a clause search: the JSON of the command contract."""
+    """The answer to a clause search: the JSON of the command contract.
+
+    ``total`` counts the clauses holding the query's words (an estimate for very common
+    words). They divide, exactly, into the hits shown, ``folded`` (into those hits as
+    versions or copies), ``merged`` (headings shown as or with their clause),
+    ``below_limit`` (ranked below the last hit: a higher ``--limit`` lists them) and
+    ``unranked`` (they hold one of the query's terms but score for none of its concepts,
+    e.g. a compound's part: no ``--limit`` lists them). So a script raising ``--limit`` can
+    reach ``len(hits) + folded + merged + below_limit`` clauses and no more, except when
+    ``compared_all`` is false: then only the best candidates were compared, and a higher
+    ``--limit`` (which compares more) may rank some counted as unranked.
+    """
 
     query: str
     total: int
     hits: list[SearchHit] = field(default_factory=list)
     folded: int = 0  # passages folded into the hits as versions or near-duplicates
     language: str | None = None  # the language the query was read as
+    merged: int = 0  # headings shown as (or with) their clause
+    below_limit: int = 0  # ranked passages below the last hit shown
+    unranked: int = 0  # matches that score for none of the query's concepts
+    compared_all: bool = True  # False: only the best candidates were compared
 
     def as_dict(self) -> dict[str, Any]:
         return {"query": self.query, "total": self.total, "folded": self.folded,
+                "merged": self.merged, "below_limit": self.below_limit,
+                "unranked": self.unranked, "compared_all": self.compared_all,
                 "language": self.language, "hits": [h.as_dict() for h in self.hits]}
 
 
@@ -135,11 +154,14 @@ def _search(idx: ClauseIndex, query: str, *, doc_type: str | None, supplier: str
     except QueryError as exc:
         raise UsageError("cannot understand the query", str(exc)) from exc
     return SearchResult(query=result.query, total=result.total, folded=result.folded,
+                        merged=result.merged, below_limit=result.below_limit,
+                        unranked=result.unranked, compared_all=result.compared_all,
                         language=result.language, hits=[
         SearchHit(contract_id=h.contract_id, document_id=h.document_id, title=h.title,
                   doc_type=h.doc_type, supplier=h.supplier, clause=h.clause, page=h.page,
                   score=round(float(h.score), 4), snippet=h.snippet, text=h.text,
-                  source_path=h.source_path, also_in=[a.as_dict() for a in h.also_in])
+                  source_path=h.source_path, also_in=[a.as_dict() for a in h.also_in],
+                  superseded_by=h.superseded_by, current_version=h.current_version)
         for h in result.hits])
 
 
