@@ -519,7 +519,8 @@ class ClauseIndex:
                 ranked, total, ranking, complete = ranker.plain(plan, flt, limit)
         except WhooshQueryError as exc:
             raise QueryError(f"cannot run {query!r}: {exc}") from exc
-        successors = self._successors(searcher)
+        successors = self._successors(
+            searcher, {str(r.fields.get("contract_id") or "") for r in ranked})
         folding = fold_ranking(
             ranked,
             limit,
@@ -537,21 +538,28 @@ class ClauseIndex:
                             folded=folding.folded, merged=folding.merged,
                             below_limit=below, compared_all=complete)
 
-    def _successors(self, searcher: Any) -> dict[str, str]:
-        """Old document id -> the id of the document superseding it, from the documents'
-        stored ``supersedes`` (cached per open searcher). Of two documents superseding one,
-        the later indexed wins."""
-        key = (id(searcher), "successors")
-        cached = self._filters.get(key)
-        if cached is None:
-            out: dict[str, str] = {}
-            for docnum in sorted(searcher.docs_for_query(wq.Term("first", "1"))):
+    def _successors(self, searcher: Any, contract_ids: set[str]) -> dict[str, str]:
+        """Old document id -> the id of the document superseding it, for the documents of
+        ``contract_ids`` (a document is superseded within its contract), from their stored
+        ``supersedes``; read once per contract and open searcher, so a search pays for the
+        contracts it found, not for the archive. Of two documents superseding one, the
+        later indexed wins."""
+        known: dict[str, dict[str, str]] = self._filters.setdefault((id(searcher), "successors"), {})
+        missing = sorted(c for c in contract_ids if c and c not in known)
+        if missing:
+            found: dict[str, dict[str, str]] = {c: {} for c in missing}
+            firsts = wq.And([wq.Term("first", "1"),
+                             wq.Or([wq.Term("d_contract", c) for c in missing])])
+            for docnum in sorted(searcher.docs_for_query(firsts)):
                 fields = searcher.stored_fields(docnum)
-                old = fields.get("supersedes")
-                if old and fields.get("document_id"):
-                    out[str(old)] = str(fields["document_id"])
-            cached = self._filters[key] = out
-        return cached
+                old, contract = fields.get("supersedes"), str(fields.get("contract_id") or "")
+                if old and fields.get("document_id") and contract in found:
+                    found[contract][str(old)] = str(fields["document_id"])
+            known.update(found)
+        out: dict[str, str] = {}
+        for c in sorted(contract_ids):
+            out.update(known.get(c, {}))
+        return out
 
     def _documents_matching(self, searcher: Any) -> Callable[[wq.Query], list[str]]:
         def by_type_name(leaf: wq.Query) -> wq.Query:
