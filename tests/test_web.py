@@ -163,8 +163,15 @@ def test_captured_document_shows_both_screenshots_the_record_and_the_seal(
     page.goto(server.url(f"/documents/{built.captured_doc}"))
     settle(page)
     for img in ("#shot-before", "#shot-after"):
-        loaded = page.eval_on_selector(img, "i => i.complete && i.naturalWidth > 0")
-        assert loaded, f"{img} did not load"
+        # waited for, not sampled once: on a loaded machine an image may still be on its way
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        try:
+            page.wait_for_function(
+                "s => { const i = document.querySelector(s);"
+                " return i && i.complete && i.naturalWidth > 0; }", arg=img, timeout=30_000)
+        except PlaywrightTimeout as exc:
+            raise AssertionError(f"{img} did not load") from exc
     assert "Kontrollerat" in page.locator("#verify-status").inner_text()
     record = page.locator("section[aria-labelledby=h-accept]").inner_text()
     assert "Jag godkänner villkoren" in record and "anna.l" in record
