@@ -48,13 +48,12 @@ from contractvault.storage.ledger import (
     LedgerEntry,
     LedgerFile,
     record_bytes,
-    record_hash,
     write_lock,
 )
 from contractvault.storage.rfc3161 import Timestamper, TsaConfig, TsaError, tsa_id
 from contractvault.storage.sealcert import SealStore
 from contractvault.storage.signednote import checkpoint_text, sign_note
-from contractvault.util import atomic_write, canonical_json, iso_utc, utc_now
+from contractvault.util import atomic_write, canonical_json, iso_utc, sha256_hex, utc_now
 
 MARKER_FORMAT = "contractvault-vault/1"
 # Held (flock) by the process working in a tmp/ folder: a folder whose lock is free
@@ -117,6 +116,10 @@ class Sealed:
 RowBuilder = Callable[[Session], Subject]
 # `build_rows` finds the sequence number of the record being sealed here in `Session.info`.
 SEAL_SEQ = "contractvault.seal_seq"
+# Rows a builder adds that the sealing code reads back in the same transaction (a document
+# row, for its sealed form and its evidence_seq): held here, because the session holds a
+# flushed row only weakly and would otherwise load it again with a SELECT per record.
+KEEP_ROWS = "contractvault.keep_rows"
 
 
 @dataclass
@@ -408,11 +411,13 @@ class Vault:
                     "artifacts": [a.as_dict() for a in spec.artifacts],
                     "context": {**spec.context, **subject.context},
                 }
-                h = record_hash(record)
-                entry = LedgerEntry(record=record, hash=h, sig=signer.sign(record_bytes(record)))
+                # The canonical bytes once: hashed, signed and mirrored alike.
+                data = record_bytes(record)
+                h = sha256_hex(data)
+                entry = LedgerEntry(record=record, hash=h, sig=signer.sign(data))
                 s.add(Evidence(
                     seq=seq, kind=spec.kind, record_hash=h, prev_hash=prev,
-                    key_id=signer.key_id, record_json=record_bytes(record).decode("utf-8"),
+                    key_id=signer.key_id, record_json=data.decode("utf-8"),
                     signature=entry.sig, contract_id=subject.contract_id,
                     document_id=subject.document_id, sealed_at=sealed_at,
                 ))

@@ -33,7 +33,7 @@ from contractvault.records.extract import (
 )
 from contractvault.records.vocabularies import normalize_doc_type
 from contractvault.util import Progress, utc_now
-from contractvault.vault import ArtifactSpec, SealSpec, Subject, Vault
+from contractvault.vault import KEEP_ROWS, ArtifactSpec, SealSpec, Subject, Vault
 
 # Below this many files a worker pool costs more than it saves.
 POOL_THRESHOLD = 4
@@ -138,6 +138,8 @@ def add_document_rows(s: Session, vault: Vault, *, contract_id: int, doc: Extrac
     s.add(row)
     s.flush()
     assert row.id is not None
+    # Held for the sealing code's reads of this row later in the transaction (KEEP_ROWS).
+    s.info.setdefault(KEEP_ROWS, []).append(row)
     for n, text in enumerate(doc.pages, start=1):
         s.add(DocumentPage(document_id=row.id, page_no=n, text=text))
     return row
