@@ -116,10 +116,11 @@ class Sealed:
 RowBuilder = Callable[[Session], Subject]
 # `build_rows` finds the sequence number of the record being sealed here in `Session.info`.
 SEAL_SEQ = "contractvault.seal_seq"
-# Rows a builder adds that the sealing code reads back in the same transaction (a document
-# row, for its sealed form and its evidence_seq): held here, because the session holds a
-# flushed row only weakly and would otherwise load it again with a SELECT per record.
-KEEP_ROWS = "contractvault.keep_rows"
+# Document rows a builder created in this transaction, by id: the sealing code reads them
+# back (their sealed form, their evidence_seq) and the session holds a flushed row only
+# weakly, so it would otherwise load each again with a SELECT. Being new, none has a
+# to-index mark yet.
+NEW_DOCUMENTS = "contractvault.new_documents"
 
 
 @dataclass
