@@ -142,8 +142,12 @@ def add_document_rows(s: Session, vault: Vault, *, contract_id: int, doc: Extrac
     s.flush()
     assert row.id is not None
     s.info.setdefault(NEW_DOCUMENTS, {})[row.id] = row
-    for n, text in enumerate(doc.pages, start=1):
-        s.add(DocumentPage(document_id=row.id, page_no=n, text=text))
+    if doc.pages:
+        # One INSERT for the pages, in the transaction's connection: no ORM object per page
+        # (nothing reads them back as objects; the indexer reads them after the commit).
+        s.connection().execute(DocumentPage.__table__.insert(),  # type: ignore[attr-defined]
+                               [{"document_id": row.id, "page_no": n, "text": text}
+                                for n, text in enumerate(doc.pages, start=1)])
     return row
 
 
