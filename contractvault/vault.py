@@ -48,13 +48,12 @@ from contractvault.storage.ledger import (
     LedgerEntry,
     LedgerFile,
     record_bytes,
-    record_hash,
     write_lock,
 )
 from contractvault.storage.rfc3161 import Timestamper, TsaConfig, TsaError, tsa_id
 from contractvault.storage.sealcert import SealStore
 from contractvault.storage.signednote import checkpoint_text, sign_note
-from contractvault.util import atomic_write, canonical_json, iso_utc, utc_now
+from contractvault.util import atomic_write, canonical_json, iso_utc, sha256_hex, utc_now
 
 MARKER_FORMAT = "contractvault-vault/1"
 # Held (flock) by the process working in a tmp/ folder: a folder whose lock is free
@@ -117,6 +116,11 @@ class Sealed:
 RowBuilder = Callable[[Session], Subject]
 # `build_rows` finds the sequence number of the record being sealed here in `Session.info`.
 SEAL_SEQ = "contractvault.seal_seq"
+# Document rows a builder created in this transaction, by id: the sealing code reads them
+# back (their sealed form, their evidence_seq) and the session holds a flushed row only
+# weakly, so it would otherwise load each again with a SELECT. Being new, none has a
+# to-index mark yet.
+NEW_DOCUMENTS = "contractvault.new_documents"
 
 
 @dataclass
@@ -408,18 +412,24 @@ class Vault:
                     "artifacts": [a.as_dict() for a in spec.artifacts],
                     "context": {**spec.context, **subject.context},
                 }
-                h = record_hash(record)
-                entry = LedgerEntry(record=record, hash=h, sig=signer.sign(record_bytes(record)))
-                s.add(Evidence(
-                    seq=seq, kind=spec.kind, record_hash=h, prev_hash=prev,
-                    key_id=signer.key_id, record_json=record_bytes(record).decode("utf-8"),
-                    signature=entry.sig, contract_id=subject.contract_id,
-                    document_id=subject.document_id, sealed_at=sealed_at,
-                ))
-                for a in spec.artifacts:
-                    s.add(EvidenceArtifact(evidence_seq=seq, name=a.name,
-                                           media_type=a.media_type, sha256=a.sha256,
-                                           size=a.size))
+                # The canonical bytes once: hashed, signed and mirrored alike.
+                data = record_bytes(record)
+                h = sha256_hex(data)
+                entry = LedgerEntry(record=record, hash=h, sig=signer.sign(data))
+                # Core INSERTs in the transaction's connection, at once (as visible to the
+                # next builder as a flushed row would be), without an ORM object for each:
+                # nothing in the transaction reads these rows back as objects.
+                conn = s.connection()
+                conn.execute(Evidence.__table__.insert(), [{  # type: ignore[attr-defined]
+                    "seq": seq, "kind": spec.kind, "record_hash": h, "prev_hash": prev,
+                    "key_id": signer.key_id, "record_json": data.decode("utf-8"),
+                    "signature": entry.sig, "contract_id": subject.contract_id,
+                    "document_id": subject.document_id, "sealed_at": sealed_at,
+                }])
+                if spec.artifacts:
+                    conn.execute(EvidenceArtifact.__table__.insert(),  # type: ignore[attr-defined]
+                                 [{"evidence_seq": seq, "name": a.name, "media_type": a.media_type,
+                                   "sha256": a.sha256, "size": a.size} for a in spec.artifacts])
                 if subject.document_id is not None:
                     # The document a record seals points back at it.
                     doc = s.get(Document, subject.document_id)

@@ -33,7 +33,7 @@ from contractvault.records.extract import (
 )
 from contractvault.records.vocabularies import normalize_doc_type
 from contractvault.util import Progress, utc_now
-from contractvault.vault import ArtifactSpec, SealSpec, Subject, Vault
+from contractvault.vault import NEW_DOCUMENTS, SEAL_SEQ, ArtifactSpec, SealSpec, Subject, Vault
 
 # Below this many files a worker pool costs more than it saves.
 POOL_THRESHOLD = 4
@@ -117,12 +117,14 @@ def add_document_rows(s: Session, vault: Vault, *, contract_id: int, doc: Extrac
                       doc_type: str, title: str, source_name: str, origin: str,
                       language: str | None = None, url: str | None = None,
                       capture_id: str | None = None, supersedes_id: int | None = None,
-                      unsynced: set[Path] | None = None) -> Document:
+                      unsynced: set[Path] | None = None, sealed_here: bool = False) -> Document:
     """Store the blob and add a document with its pages (inside a sealing transaction).
 
     The blob is the copy extraction read (`doc.stored`), moved into the store; a file
     without one is copied here, and refused if it no longer hashes as it did. With
     `unsynced` the blob's folder is left there for the caller to fsync before the commit.
+    `sealed_here`: the document is the subject of the record being sealed, so its
+    `evidence_seq` is that record's number from the start (saving an UPDATE per file).
     """
     if doc.stored is not None:
         vault.blobs.put_staged(doc.stored, doc.sha256, unsynced)
@@ -134,12 +136,18 @@ def add_document_rows(s: Session, vault: Vault, *, contract_id: int, doc: Extrac
         page_count=doc.file_pages, has_text=doc.has_text, text_sha256=doc.text_sha256,
         language=language, origin=origin, url=url, capture_id=capture_id,
         supersedes_id=supersedes_id, added_at=utc_now(), added_by=vault.user,
+        evidence_seq=int(s.info[SEAL_SEQ]) if sealed_here else None,
     )
     s.add(row)
     s.flush()
     assert row.id is not None
-    for n, text in enumerate(doc.pages, start=1):
-        s.add(DocumentPage(document_id=row.id, page_no=n, text=text))
+    s.info.setdefault(NEW_DOCUMENTS, {})[row.id] = row
+    if doc.pages:
+        # One INSERT for the pages, in the transaction's connection: no ORM object per page
+        # (nothing reads them back as objects; the indexer reads them after the commit).
+        s.connection().execute(DocumentPage.__table__.insert(),  # type: ignore[attr-defined]
+                               [{"document_id": row.id, "page_no": n, "text": text}
+                                for n, text in enumerate(doc.pages, start=1)])
     return row
 
 
@@ -260,7 +268,7 @@ def _seal_batch(vault: Vault, docs: list[tuple[ExtractedDocument, StagedSeal | N
             assert pk is not None
             row = add_document_rows(s, vault, contract_id=pk, doc=doc, doc_type=doc_type,
                                     title=doc.path.stem, source_name=doc.path.name, origin="add",
-                                    unsynced=unsynced)
+                                    unsynced=unsynced, sealed_here=True)
             if copy is not None:
                 # Written and fsynced by the worker on the blob store's filesystem.
                 vault.blobs.put_staged(copy.path, copy.spec.sha256, unsynced)

@@ -21,7 +21,16 @@ from contractvault.ids import document_ref, parse_ref
 from contractvault.models import Document
 from contractvault.storage.index_queue import index_backlog, mark_for_index, unindexed_documents
 from contractvault.storage.rowseal import sealed_row
-from contractvault.vault import SEAL_SEQ, ArtifactSpec, RowBuilder, Sealed, SealSpec, Subject, Vault
+from contractvault.vault import (
+    NEW_DOCUMENTS,
+    SEAL_SEQ,
+    ArtifactSpec,
+    RowBuilder,
+    Sealed,
+    SealSpec,
+    Subject,
+    Vault,
+)
 from index.errors import ClauseIndexError
 
 
@@ -61,11 +70,14 @@ def _with_marks(build_rows: RowBuilder, decision_id: int | None) -> RowBuilder:
     def build(s: Session) -> Subject:
         subject = build_rows(s)
         if subject.document_id is not None:
-            s.flush()
-            doc = s.get(Document, subject.document_id)
+            doc = s.info.get(NEW_DOCUMENTS, {}).get(subject.document_id)
+            new = doc is not None
+            if doc is None:
+                s.flush()
+                doc = s.get(Document, subject.document_id)
             if doc is not None:
                 subject.context["document"] = sealed_row(doc)
-            mark_for_index(s, subject.document_id)
+            mark_for_index(s, subject.document_id, new=new)
         if decision_id is not None:
             # In the same transaction: a decision is never left pointing at nothing, nor
             # a record at a decision that does not point back.

@@ -21,9 +21,10 @@ from index import ClauseIndex, segment, tidy_text
 __all__ = ["index_backlog", "mark_for_index", "queued_for_index", "unindexed_documents"]
 
 
-def mark_for_index(s: Session, document_pk: int) -> None:
-    """Note, inside a sealing transaction, that a document is still to be indexed."""
-    if s.get(IndexQueue, document_pk) is None:
+def mark_for_index(s: Session, document_pk: int, *, new: bool = False) -> None:
+    """Note, inside a sealing transaction, that a document is still to be indexed. `new`:
+    the document was created in this transaction, so it has no mark yet (none is looked for)."""
+    if new or s.get(IndexQueue, document_pk) is None:
         s.add(IndexQueue(document_id=document_pk, queued_at=utc_now()))
 
 
