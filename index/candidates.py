@@ -29,6 +29,7 @@ import bisect
 import heapq
 import struct
 import zlib
+from collections.abc import Sequence
 from itertools import accumulate
 from pickle import loads
 from typing import Any
@@ -102,6 +103,22 @@ def _boosted(scores: Scores, boost: float) -> Scores:
     if boost == 1.0:
         return scores
     return {d: s * boost for d, s in scores.items()}
+
+
+def _scores_at(m: Any, ids: Sequence[int], out: Scores | None = None) -> Scores:
+    """The matcher's scores at the sorted document numbers ``ids`` that it matches
+    (skipping to each), added to ``out``."""
+    out = {} if out is None else out
+    for d in ids:
+        if not m.is_active():
+            break
+        if m.id() < d:
+            m.skip_to(d)
+            if not m.is_active():
+                break
+        if m.id() == d:
+            out[d] = m.score()
+    return out
 
 
 class CandidateScorer:
@@ -257,18 +274,7 @@ class _Segment:
 
     def generic(self, q: Any) -> Scores:
         """Any other query, by its own Whoosh matcher at the candidates."""
-        m = q.matcher(self.sub, self.search)
-        out: Scores = {}
-        for d in self.local:
-            if not m.is_active():
-                break
-            if m.id() < d:
-                m.skip_to(d)
-                if not m.is_active():
-                    break
-            if m.id() == d:
-                out[d] = m.score()
-        return out
+        return _scores_at(q.matcher(self.sub, self.search), self.local)
 
     def dismax(self, q: DisMax) -> Scores:
         """DisMaxMatcher's score: the best sub-query plus ``tiebreak`` times the others."""
@@ -338,16 +344,7 @@ class _Segment:
                 m._next_block()
             return out
         # anything else (inlined postings): matcher by matcher, as Whoosh scores them
-        for d in local:
-            if not m.is_active():
-                break
-            if m.id() < d:
-                m.skip_to(d)
-                if not m.is_active():
-                    break
-            if m.id() == d:
-                out[d] = m.score()
-        return out
+        return _scores_at(m, local, out)
 
 
 
