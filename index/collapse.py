@@ -151,24 +151,6 @@ class Folding:
     below: int = 0
 
 
-def fold(
-    ranked: list[Scored],
-    limit: int,
-    *,
-    all_versions: bool = False,
-    next_clause: Callable[[Scored], Scored | None] = lambda s: None,
-    successors: dict[str, str] | None = None,
-) -> tuple[list[Group], int]:
-    """The best ``limit`` hits of a ranking, with versions and near-duplicates folded
-    (unless ``all_versions``), and the number of passages folded into the hits shown.
-
-    See :func:`fold_ranking` (which also counts the passages left out).
-    """
-    out = fold_ranking(ranked, limit, all_versions=all_versions, next_clause=next_clause,
-                       successors=successors)
-    return out.groups, out.folded
-
-
 def fold_ranking(
     ranked: list[Scored],
     limit: int,

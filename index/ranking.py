@@ -20,7 +20,7 @@ Plain-word queries (:class:`index.query.Plan`) are ranked in two stages:
    scraps (see :mod:`index.priors`).
 
 Whoosh-syntax queries are ranked by Whoosh (BM25F), then the priors are applied.
-Both end in :func:`index.collapse.fold`, which folds versions and near-duplicates.
+Both end in :func:`index.collapse.fold_ranking`, which folds versions and near-duplicates.
 """
 
 from __future__ import annotations
