@@ -542,6 +542,21 @@ def test_a_hyphenated_query_word_finds_its_parts(tmp_path):
     assert hits[0].clause == "1.1", [h.clause for h in hits]
 
 
+def _swedish_liability_terms() -> list[IndexDocument]:
+    """Three Swedish suppliers' terms, each with a clause on the limitation of liability."""
+    return [
+        IndexDocument(
+            document_id=f"sv{k}", contract_id=f"c-sv{k}", title=f"Allmänna villkor {k}",
+            doc_type="villkor", supplier=f"Leverantör {k}", board=None, secret=False,
+            source_path=f"sv{k}.txt", language="sv",
+            pages=[f"{k}. Ansvarsbegränsning\n{k}.1 Leverantörens ansvarsbegränsning: "
+                   "ansvaret är begränsat till avgifterna för de senaste tolv månaderna. "
+                   "Ansvarsbegränsningen gäller inte vid grov vårdslöshet.\n"],
+        )
+        for k in range(1, 4)
+    ]
+
+
 def test_a_question_about_a_named_document_in_the_other_language(tmp_path):
     """A Swedish question naming an English supplier's terms ("Är Acmes ansvarsbegränsning …")
     finds that document's clause on the limitation of liability through the glossary,
@@ -553,18 +568,7 @@ def test_a_question_about_a_named_document_in_the_other_language(tmp_path):
                "2. Limitation of liability\n2.1 The limitation of liability: each party's total "
                "liability is limited to the fees paid in the previous twelve months.\n"],
     )
-    sv = [
-        IndexDocument(
-            document_id=f"sv{k}", contract_id=f"c-sv{k}", title=f"Allmänna villkor {k}",
-            doc_type="villkor", supplier=f"Leverantör {k}", board=None, secret=False,
-            source_path=f"sv{k}.txt", language="sv",
-            pages=[f"{k}. Ansvarsbegränsning\n{k}.1 Leverantörens ansvarsbegränsning: "
-                   "ansvaret är begränsat till avgifterna för de senaste tolv månaderna. "
-                   "Ansvarsbegränsningen gäller inte vid grov vårdslöshet.\n"],
-        )
-        for k in range(1, 4)
-    ]
-    ix = index_of(tmp_path, [en, *sv])
+    ix = index_of(tmp_path, [en, *_swedish_liability_terms()])
     hits = ix.search("Är Acmes ansvarsbegränsning begränsad till avgifterna för tolv månader?").hits
     assert (hits[0].document_id, hits[0].clause) == ("acme", "2.1"), [
         (h.document_id, h.clause) for h in hits
@@ -628,18 +632,7 @@ def test_a_question_naming_a_product_found_only_in_the_other_language(tmp_path):
                "party's total liability is limited to the fees paid in the previous twelve "
                "months.\n"],
     )
-    sv = [
-        IndexDocument(
-            document_id=f"sv{k}", contract_id=f"c-sv{k}", title=f"Allmänna villkor {k}",
-            doc_type="villkor", supplier=f"Leverantör {k}", board=None, secret=False,
-            source_path=f"sv{k}.txt", language="sv",
-            pages=[f"{k}. Ansvarsbegränsning\n{k}.1 Leverantörens ansvarsbegränsning: "
-                   "ansvaret är begränsat till avgifterna för de senaste tolv månaderna. "
-                   "Ansvarsbegränsningen gäller inte vid grov vårdslöshet.\n"],
-        )
-        for k in range(1, 4)
-    ]
-    ix = index_of(tmp_path, [en, *sv])
+    ix = index_of(tmp_path, [en, *_swedish_liability_terms()])
     hits = ix.search("Är Zephyrs ansvarsbegränsning begränsad till avgifterna för tolv månader?").hits
     assert (hits[0].document_id, hits[0].clause) == ("en", "2.1"), [
         (h.document_id, h.clause) for h in hits
