@@ -115,9 +115,12 @@ def test_hits_in_superseded_documents_say_so(cli, env, initialised, tmp_path):
     old = [h for h in json.loads(out.stdout)["hits"] if h["document_id"] == v1]
     assert old and old[0]["superseded_by"] == v2 and old[0]["current_version"] == v3
     human = run_cli(env, "search", '"senast 3 månader"')
-    line = next(x for x in human.stdout.splitlines() if x.startswith(v1))
-    assert f"(superseded by {v2}; current version {v3})" in " ".join(human.stdout.split())
-    assert line
+    # the marker stands in v1's hit (its line may wrap), before the next hit begins
+    lines = human.stdout.splitlines()
+    start = next(i for i, x in enumerate(lines) if x.startswith(v1))
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("D-")), len(lines))
+    block = " ".join(" ".join(lines[start:end]).split())
+    assert f"(superseded by {v2}; current version {v3})" in block, human.stdout
 
     # every version listed: only the newest is unmarked
     every = cli.json("search", "avtalet sägas upp", "--all-versions")
