@@ -809,7 +809,13 @@ def test_printing_after_the_capture_reaches_nothing_runs_no_script_and_records_n
         # The HAR is complete before anything is printed (the report seals its hash).
         seen["har"] = json.loads(artifact(result, "network.har").read_text(encoding="utf-8"))
         printer.open()
-        time.sleep(0.2)  # a ping sent before the capture ended may still arrive
+        # A ping sent before the capture ended may still arrive: wait until none has come
+        # for 0.2 s (at most 10 s, however loaded the machine) before counting.
+        count, quiet_since, deadline = len(site.requests), time.monotonic(), time.monotonic() + 10
+        while time.monotonic() - quiet_since < 0.2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+            if len(site.requests) != count:
+                count, quiet_since = len(site.requests), time.monotonic()
         seen["requests"] = len(site.requests)
         time.sleep(0.3)  # the captured page, were it still open and online, pinged 6 times
         seen["pdf"] = printer.pdf(html)
