@@ -593,7 +593,9 @@ def segment(pages: list[str]) -> list[Clause]:
     # right before "1. …", a title line right before its clause) is kept with what follows
     # it: the next passage starts at the first of them.
     pending: int | None = None
-    lead = {st.line: st.line - 1 for st in starts if _lead_heading(text, lines, st, starts)}
+    start_lines = {st.line for st in starts}
+    lead = {st.line: st.line - 1 for st in starts
+            if _lead_heading(text, lines, st, start_lines)}
     first_line = starts[0].line if starts else len(lines)
     for a, b in _passages(text, lines, 0, lead.get(first_line, first_line)):
         emit(a, b, None, None)
@@ -694,14 +696,14 @@ def _opens_section(st: _Start, inherited: dict[tuple[int, ...], str]) -> bool:
     return len(number) >= 2 and number[-1] == 1 and number[:-1] not in inherited
 
 
-def _lead_heading(text: str, lines: list[_Line], st: _Start, starts: list[_Start]) -> bool:
+def _lead_heading(text: str, lines: list[_Line], st: _Start, start_lines: set[int]) -> bool:
     """Whether the line right before clause ``st`` is a title of its own that belongs to
     it: the heading of a clause that has none on its line ("Your Privacy" before
     "1. Your Privacy. …") or of the section a first sub-clause opens ("3.0 Term and
     Termination" before "3.1 Term"). A short heading-like line with a blank line (or page
     break) on both sides, not itself a start, not a list item."""
     k = st.line - 1
-    if st.kind not in ("number", "keyword") or k < 1 or any(o.line == k for o in starts):
+    if st.kind not in ("number", "keyword") or k < 1 or k in start_lines:
         return False
     number = st.number or ()
     if st.own_heading and not (len(number) >= 2 and number[-1] == 1):
