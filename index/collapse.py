@@ -63,16 +63,20 @@ def _label(fields: dict[str, Any]) -> str | None:
     return fields.get("number") or fields.get("heading") or None
 
 
+def later_versions(document_id: str | None, successors: dict[str, str]) -> list[str]:
+    """The documents superseding ``document_id``, its direct successor first and the
+    newest last, along ``successors`` (old id -> the id superseding it; a cycle ends it)."""
+    out: list[str] = []
+    cur = successors.get(document_id) if document_id is not None else None
+    while cur is not None and cur != document_id and cur not in out:
+        out.append(cur)
+        cur = successors.get(cur)
+    return out
+
+
 def _follows(later: str | None, earlier: str | None, successors: dict[str, str]) -> bool:
     """True when ``later`` is reached from ``earlier`` along the supersede chain."""
-    seen: set[str] = set()
-    cur = earlier
-    while cur is not None and cur not in seen:
-        seen.add(cur)
-        cur = successors.get(cur)
-        if cur == later:
-            return True
-    return False
+    return later is not None and later in later_versions(earlier, successors)
 
 
 def _newer(a: dict[str, Any], b: dict[str, Any], successors: dict[str, str] | None = None) -> bool | None:

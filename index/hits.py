@@ -7,7 +7,7 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.highlight import ContextFragmenter, Formatter, get_text, highlight
 
-from index.collapse import Group
+from index.collapse import Group, later_versions
 from index.model import Hit
 
 SNIPPET_CHARS = 240
@@ -65,14 +65,8 @@ def make_hit(
     superseding it) marks a hit from a superseded document with its direct successor and
     the newest version of the chain."""
     f = group.best.fields
-    successors = successors or {}
-    document_id = f.get("document_id", "")
-    superseded_by = successors.get(document_id)
-    current = superseded_by
-    seen = {document_id}
-    while current is not None and current in successors and current not in seen:
-        seen.add(current)
-        current = successors[current]
+    later = later_versions(f.get("document_id", ""), successors or {})
+    superseded_by, current = (later[0], later[-1]) if later else (None, None)
     number = f.get("number") or None
     heading = f.get("heading") or None
     return Hit(
