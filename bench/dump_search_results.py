@@ -36,7 +36,9 @@ def main() -> None:
                 r = ix.search(q, limit=args.limit, include_secret=secret)
                 hits = [h.as_dict() if hasattr(h, "as_dict") else vars(h) for h in r.hits]
                 print(json.dumps({"kind": kind, "q": q, "secret": secret, "total": r.total,
-                                  "language": r.language, "folded": r.folded, "hits": hits},
+                                  "language": r.language, "folded": r.folded, "merged": r.merged,
+                                  "below_limit": r.below_limit, "compared_all": r.compared_all,
+                                  "hits": hits},
                                  ensure_ascii=False, sort_keys=True, default=repr))
     ix.close()
 
