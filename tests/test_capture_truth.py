@@ -292,3 +292,29 @@ def test_an_acceptance_sent_whose_sealing_fails_is_kept_as_incomplete_evidence(
     assert f"sealed as incomplete evidence E-{seq} (acceptance-interrupted)" in failed.stderr
     # Nothing is left for doctor to find: the note is closed by the record.
     assert json.loads(cli("doctor", "--json").stdout)["interrupted_acceptances"] == []
+
+
+@pytest.mark.browser
+def test_a_report_that_fails_after_the_capture_is_sealed_says_the_capture_is_sealed(
+        cli, initialised: Path, site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The capture is sealed, then writing its evidence report fails (a full disk, raised in
+    # our own code where the report is prepared): the error must not claim that sealing
+    # failed, and nothing is kept as an interrupted acceptance.
+    import errno
+
+    import contractvault.exports.auditor as auditor
+
+    def disk_full(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(auditor, "prepare_report", disk_full)
+    failed = cli("capture", site.url("order-tick-send.html"), "--doc-type", "villkor",
+                 "--new", "E-arkiv", "--click", "--submit", "#skicka",
+                 "--report", str(tmp_path / "report.pdf"))
+    assert failed.exit_code == 1, failed.stderr
+    assert "the capture is sealed (E-" in failed.stderr and "No space left" in failed.stderr
+    assert "sealing the capture failed" not in failed.stderr
+    with Vault.open(initialised) as vault, vault.session() as s:
+        kinds = [json.loads(ev.record_json)["kind"] for ev in s.exec(select(Evidence)).all()]
+        assert len(s.exec(select(Document)).all()) >= 1
+    assert "capture" in kinds and "acceptance-interrupted" not in kinds

@@ -403,14 +403,15 @@ def capture_agreement(vault: Vault, opts: CaptureOptions, *, wait: Callable[[str
             cap.run_capture(request, wait=wait, progress=progress, while_open=seal_while_open)
         except cap.CaptureError as exc:
             futures_wait(sealing)  # a sealing under way ends first
-            if outcomes:  # the capture is sealed; what the caller did with the browser failed
-                raise ContractVaultError(f"the capture is sealed ({', '.join(outcomes[0].evidence_ids)}), "
-                                         "but what followed it failed", str(exc)) from exc
+            if outcomes:
+                _fail_after_sealing(outcomes[0], exc)
             error = map_capture_error(exc)
             _abandon(guard, exc, error)
             raise error from exc
         except BaseException as exc:  # noqa: BLE001 - re-raised; with --report: sealing failed too
             futures_wait(sealing)  # a sealing under way ends first: it may have sealed the capture
+            if outcomes:
+                _fail_after_sealing(outcomes[0], exc)
             _fail_unsealed(guard, exc)
         if not outcomes:  # sealed while the browser closed
             try:
@@ -424,6 +425,16 @@ def capture_agreement(vault: Vault, opts: CaptureOptions, *, wait: Callable[[str
         pool.shutdown()
         vault.remove_temp_dir(work)
     return outcomes[0]
+
+
+def _fail_after_sealing(outcome: CaptureOutcome, exc: BaseException) -> NoReturn:
+    """Raise for a failure of what the caller did with the browser (the evidence report)
+    once the capture is sealed: its own errors and interrupts as they are, anything else
+    saying that the capture itself is sealed."""
+    if isinstance(exc, ContractVaultError) or not isinstance(exc, Exception):
+        raise exc
+    raise ContractVaultError(f"the capture is sealed ({', '.join(outcome.evidence_ids)}), "
+                             "but what followed it failed", str(exc)) from exc
 
 
 def _fail_unsealed(guard: AcceptanceGuard, exc: BaseException) -> NoReturn:
