@@ -436,3 +436,21 @@ def test_a_text_file_with_no_text_is_not_told_to_get_ocr(env, vault, tmp_path) -
     shown = done.stdout + done.stderr
     assert "almost no readable text" in shown and "OCR" not in shown, shown
     assert json.loads(done.stdout)["document_ids"] == ["D-1"]
+
+
+def test_follow_up_texts_refuse_control_characters(env, vault) -> None:
+    """Every free text of avtalsuppföljning goes through the same check as a contract's
+    title: a follow-up's notes and participants, a deficiency's note when resolved."""
+    cid = cv_json(env, "contract", "new", "Avtal", "--end", "2030-06-30")["contract_id"]
+    line = refused(cv_run(env, "followup", "record", cid, "--kind", "meeting",
+                          "--participant", "Anna\x01", "--notes", "ok"), 2)
+    assert "U+0001" in line and "--participant" in line, line
+    line = refused(cv_run(env, "followup", "record", cid, "--kind", "internal-review",
+                          "--notes", "bra\x1b[31m"), 2)
+    assert "U+001B" in line and "--notes" in line, line
+    did = cv_json(env, "deficiency", "add", cid, "--description", "SLA under 99,5 %")
+    ref = did.get("deficiency_id") or did.get("id")
+    line = refused(cv_run(env, "deficiency", "resolve", ref, "--note", "klart\x07"), 2)
+    assert "U+0007" in line, line
+    listed = cv_json(env, "deficiency", "list")
+    assert [d["status"] for d in listed["deficiencies"]] == ["open"], listed

@@ -25,7 +25,7 @@ from contractvault.followup.terms import (
 from contractvault.ids import contract_ref, document_ref
 from contractvault.models import Contract, Document, Evidence, FollowUpRecord
 from contractvault.records import refs
-from contractvault.records.vocabularies import MAX_DAYS, bounded, parse_date
+from contractvault.records.vocabularies import MAX_DAYS, bounded, parse_date, plain_text
 from contractvault.storage.rowseal import sealed_row
 from contractvault.util import iso_utc, utc_now
 from contractvault.vault import Subject, Vault
@@ -276,7 +276,8 @@ def record_followup(vault: Vault, contract: str, *, held_on: date | str | None, 
     if held > _today():
         raise UsageError(f"the follow-up date {held} is in the future",
                          "record a follow-up after it was held")
-    people = [p.strip() for p in participants if p.strip()]
+    notes = plain_text(notes, "--notes") or ""
+    people = [p for p in (plain_text(p, "--participant") or "" for p in participants) if p]
     if k == "meeting" and not people:
         raise UsageError("a meeting needs its participants", "",
                          "Name them with --participant (repeatable)")
@@ -287,7 +288,7 @@ def record_followup(vault: Vault, contract: str, *, held_on: date | str | None, 
         assert c.id is not None
         row = FollowUpRecord(contract_id=c.id, held_on=held, kind=k,
                              participants=json.dumps(people, ensure_ascii=False),
-                             notes=notes.strip(), recorded_at=utc_now(), recorded_by=vault.user)
+                             notes=notes, recorded_at=utc_now(), recorded_by=vault.user)
         s.add(row)
         s.flush()
         rows.append(row)

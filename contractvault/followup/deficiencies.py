@@ -317,6 +317,7 @@ def update_deficiency(vault: Vault, ref: str, *, clause: str | None = None,
 def resolve_deficiency(vault: Vault, ref: str, *, resolved_on: date | str | None = None,
                        note: str | None = None) -> DeficiencyState:
     """Mark a deficiency as resolved (a `resolved` event; the history stays)."""
+    note = plain_text(note, "--note")
     resolved = parse_date(resolved_on, "--date") or date.today()
     if resolved > date.today():
         raise UsageError(f"--date {resolved} is in the future", "record what has happened")
@@ -332,20 +333,21 @@ def resolve_deficiency(vault: Vault, ref: str, *, resolved_on: date | str | None
         assert row.id is not None
         return row, [_event(s, vault, row.id, "resolved",
                             {"resolved_on": resolved.isoformat(),
-                             "note": note.strip() if note else None})]
+                             "note": note or None})]
 
     return _seal(vault, "resolve", build)
 
 
 def reopen_deficiency(vault: Vault, ref: str, *, note: str | None = None) -> DeficiencyState:
     """Reopen a resolved deficiency (a `reopened` event)."""
+    note = plain_text(note, "--note")
 
     def build(s: Session) -> tuple[Deficiency, list[SQLModel]]:
         row = _get(s, ref)
         if _load(s, [row])[0].status != "resolved":
             raise UsageError(f"{ref} is not resolved", "only a resolved deficiency is reopened")
         assert row.id is not None
-        return row, [_event(s, vault, row.id, "reopened", {"note": note.strip() if note else None})]
+        return row, [_event(s, vault, row.id, "reopened", {"note": note or None})]
 
     return _seal(vault, "reopen", build)
 
