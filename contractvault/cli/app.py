@@ -170,13 +170,15 @@ class VaultGroup(TyperGroup):
         """Usage errors (bad flags, missing arguments) as one line on stderr, exit code 2."""
         if not standalone_mode:
             return super().main(*args, standalone_mode=False, **kwargs)
+        # known before: output sent to /dev/null on purpose (cron) keeps its exit codes
+        to_devnull = _stdout_is_devnull()
         try:
             rv = super().main(*args, standalone_mode=False, **kwargs)
         except BrokenPipeError:  # the help, piped into `head`
             _reader_gone()
         except SystemExit as exc:
             # rich's answer to a closed pipe: stdout moved to /dev/null, then exit 1
-            if exc.code == 1 and _stdout_is_devnull():
+            if exc.code == 1 and not to_devnull and _stdout_is_devnull():
                 _reader_gone()
             raise
         except typer.Abort:
