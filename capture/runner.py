@@ -123,8 +123,8 @@ def run_capture(
     a form, go to the wizard's last step), as in an interactive capture. Raises a
     :class:`capture.errors.CaptureError` subclass.
 
-    ``while_open`` is called once the capture is complete (its browser context closed, the
-    HAR written), with the result and an :class:`HtmlPrinter` on the same browser, which
+    ``while_open`` is called once the capture is complete (the HAR written, its browser
+    context offline), with the result and an :class:`HtmlPrinter` in that context, which
     closes only when ``while_open`` returns: the caller seals the capture and prints its
     report without starting a second browser. What ``while_open`` raises is passed on as is.
     It runs inside Playwright's event loop: work that runs an asyncio loop of its own
@@ -144,8 +144,7 @@ class HtmlPrinter:
     JavaScript; a Content-Security-Policy allowing only inline styles and data: images is
     added, so the printed page never touches the network and nothing of it is recorded.
     Chromium then lays it out in the renderer that showed the capture (already running, with
-    its fonts loaded) instead of starting a new one for a new context. Without a capture
-    context (``context`` None) it opens an offline context of its own. Call it from the
+    its fonts loaded) instead of starting a new one for a new context. Call it from the
     thread that runs the capture (Playwright's), like :meth:`open`, which opens the page
     ahead (while the caller is busy elsewhere, e.g. sealing in another thread). It closes
     with the capture's browser.
@@ -155,8 +154,7 @@ class HtmlPrinter:
     # report is laid out for A4 by its @page rules, never for the capture's window.
     VIEWPORT: ClassVar[dict[str, int]] = {"width": 1280, "height": 720}
 
-    def __init__(self, browser: Browser, context: BrowserContext | None = None) -> None:
-        self._browser = browser
+    def __init__(self, context: BrowserContext) -> None:
         self._context = context
         self._page: Page | None = None
 
@@ -170,12 +168,7 @@ class HtmlPrinter:
 
         if self._page is None:
             try:
-                if self._context is None:
-                    self._context = self._browser.new_context(offline=True,
-                                                              java_script_enabled=False)
-                    self._page = self._context.new_page()
-                else:
-                    self._page = self._open_in_capture(self._context)
+                self._page = self._open_in_capture(self._context)
             except PlaywrightError as exc:
                 raise PrintFailed(f"Chromium could not open a page to print: {short(exc.message)}") from exc
         if preload is not None:
@@ -278,10 +271,11 @@ class _Capture:
             try:
                 result, context = self._capture_in(browser)
                 if self.while_open is not None:
+                    assert context is not None  # kept open for while_open
                     t_handed = time.perf_counter()
                     # The capture's context (HAR written, offline) closes with the browser,
                     # just below: closing it on its own first would only add a round trip.
-                    self.while_open(result, HtmlPrinter(browser, context))
+                    self.while_open(result, HtmlPrinter(context))
                     handed_over = time.perf_counter() - t_handed
             finally:
                 t_shutdown = time.perf_counter()
