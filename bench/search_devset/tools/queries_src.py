@@ -1133,3 +1133,149 @@ Q("rangordning", "sv", "keyword", [
  ("011", "Vid motstridighet mellan detta avtal och huvudavtalet har detta avtal företräde i frågor som rör behandling av personuppgifter."),
  ("015", "Vid eventuell konflikt mellan detta avtal och huvudavtalet ska detta personuppgiftsbiträdesavtal ha företräde avseende frågor om behandling av personuppgifter."),
 ])
+
+# ---------- Batch 2 (2026-12-01): identifier queries ----------
+# Swedish
+Q("Triad SaaS-avtal punkt 5.1 skadeståndstak", "sv", "identifier", [
+ ("005", "5.1 Skadeståndstak Leverantörens totala skadeståndsansvar under detta avtal är, oavsett ansvarsbas (avtalsbrott, culpa, produktansvar eller annat), begränsat till"),
+])
+Q("Triad SaaS avsnitt 3.2 planerat underhåll", "sv", "identifier", [
+ ("005", "3.2 Planerat underhåll Planerat underhåll meddelas via e-post eller i systemet senast 48 timmar i förväg"),
+])
+Q("\"Driftstörning\" definition", "sv", "identifier", [
+ ("005", "\"Driftstörning\" avser ett oplanerat avbrott i Tjänsten som påverkar Kundens möjlighet att använda den normalt."),
+])
+Q("Bilaga 3 underbiträden Veridat", "sv", "identifier", [
+ ("014", "Bilaga 3 – Underbiträden | Underbiträde | Tjänst | Plats | Behandlingsändamål | Data kategorier |"),
+])
+Q("Veridat DPA bilaga 2 tekniska och organisatoriska åtgärder (TOMs)", "sv", "identifier", [
+ ("014", "Bilaga 2 – Tekniska och organisatoriska åtgärder (TOMs) Följande åtgärder tillämpas som utgångspunkt:"),
+])
+Q("Veridat PUB-avtal punkt 10 revision och tillsyn", "sv", "identifier", [
+ ("014", "10. Revision och tillsyn Kunden har rätt att genomföra revision av Biträdet, högst en gång per år, med skälig förvarning."),
+])
+Q("bilaga 1 instruktion för behandling av personuppgifter", "sv", "identifier", [
+ ("002", "Bilaga 1: Instruktion för behandling av personuppgifter Utöver vad som redan framgår av detta avtal ska Personuppgiftsbiträdet även följa nedanstående instruktioner:"),
+])
+Q("Lekbanken Bilaga B tekniska och organisatoriska säkerhetsåtgärder", "sv", "identifier", [
+ ("015", "Bilaga B: Tekniska och Organisatoriska Säkerhetsåtgärder 1. Kryptering | Typ | Standard | Implementation |"),
+])
+Q("Lekbanken PUB 6.4.3 invändning mot nytt underbiträde", "sv", "identifier", [
+ ("015", "6.4.3 Invändning Om Kunden invänder mot ett nytt underbiträde ska parterna i god anda försöka hitta en lösning."),
+])
+Q("Lekbanken punkt 8.2 ansvarsbegränsning", "sv", "identifier", [
+ ("015", "8.2 Ansvarsbegränsning Biträdets totala ansvar under detta avtal begränsas till det belopp som framgår av huvudavtalet, dock lägst motsvarande 12 månaders avgifter."),
+])
+Q("OpenHR PUB avsnitt 9 granskning och revision", "sv", "identifier", [
+ ("008", "9.1 Den Ansvarige har rätt att genomföra revision av Biträdets behandling, antingen själv eller genom en oberoende tredjepartsrevisor"),
+])
+Q("OpenHR punkt 11.2 radering", "sv", "identifier", [
+ ("008", "11.2 Radering ska ske inom 30 dagar från Huvudavtalets upphörande."),
+])
+Q("Tele2 allmänna villkor § 8 force majeur", "sv", "identifier", [
+ ("059", "8. FORCE MAJEUR. Tele2 skall vara befriat från nedsättning av avgift och andra påföljder om fullgörandet av visst åtagande förhindras"),
+])
+Q("Techonomic allmänna villkor punkt 14 rätt att omedelbart häva avtalet", "sv", "identifier", [
+ ("004", "14. Rätt att omedelbart häva avtalet Byrån har rätt att säga upp uppdragsavtalet med omedelbar verkan om"),
+])
+Q("YearWheel användarvillkor 10.2 ansvarsbegränsning", "sv", "identifier", [
+ ("007", "Vårt totala ansvar är begränsat till det belopp du betalat de senaste 12 månaderna"),
+])
+Q("Handbok.org villkor 8.3 maximal ersättning", "sv", "identifier", [
+ ("012", "8.3 Maximal ersättning - Vårt totala ansvar är begränsat till det lägsta av: (a) 1000 kr, eller (b) det belopp du betalat för tjänsten under den senaste månaden"),
+])
+Q("Gulmåran DPA-mall artikel 8 revision och granskning", "sv", "identifier", [
+ ("013", "2.9 ARTIKEL 8: REVISION OCH GRANSKNING 8.1 REVISIONSRÄTTIGHETER Den personuppgiftsansvarige har rätt att:"),
+])
+Q("CCMC PUB 4.3 säkerhetsåtgärder (Art. 32)", "sv", "identifier", [
+ ("009", "4.3 Säkerhetsåtgärder (Art. 32) Biträdet ska vidta lämpliga tekniska och organisatoriska åtgärder för att säkerställa en säkerhetsnivå"),
+])
+Q("Åkaren PUB-avtal punkt 6 underbiträden", "sv", "identifier", [
+ ("010", "6.1 Följande underbiträden är godkända per avtalsdatum: Hetzner Online GmbH — serverhosting inom EU/EES (Nürnberg, Deutschland)."),
+])
+Q("definition \"Underbiträde\"", "sv", "identifier", [
+ ("011", "\"Underbiträde\" avser en underleverantör som Personuppgiftsbiträdet anlitar och som behandlar personuppgifter för den Personuppgiftsansvariges räkning."),
+ ("015", "Underbiträde: Tredje part som Biträdet anlitar för att behandla personuppgifter på Kundens vägnar."),
+])
+# English
+Q("Clause 8.9 documentation and compliance", "en", "identifier", [
+ ("023", "(a) Each Party shall be able to demonstrate compliance with its obligations under these Clauses. In particular, the data importer shall keep appropriate documentation"),
+ ("023", "(a) The data importer shall promptly and adequately deal with enquiries from the data exporter that relate to the processing under these Clauses."),
+ ("023", "(a) The data importer shall promptly and adequately deal with enquiries from the data exporter or the controller that relate to the processing under these Clauses."),
+])
+Q("SCC clause 8.5 duration of processing and erasure or return of data", "en", "identifier", [
+ ("023", "delete all personal data processed on behalf of the data exporter and certify to the data exporter that it has done so"),
+ ("023", "delete all personal data processed on behalf of the controller and certify to the data exporter that it has done so"),
+])
+Q("Clause 9(a) Option 2 general written authorisation sub-processors", "en", "identifier", [
+ ("023", "OPTION 2: GENERAL WRITTEN AUTHORISATION The data importer has the data exporter’s general authorisation for the engagement of sub-processor(s) from an agreed list."),
+ ("023", "OPTION 2: GENERAL WRITTEN AUTHORISATION The data importer has the controller’s general authorisation for the engagement of sub-processor(s) from an agreed list."),
+ ("016", "(ii) In Clause 9, Option 2 (general written authorization) applies, and the minimum time period for prior notice of sub-processor changes"),
+ ("017", "A.2.a. Clause 9 (Use of subprocessors) – Option 2 (General written authorization) will apply"),
+ ("018", "(i) Clause 9, Option 2 (“General written authorization”) is deemed to be selected"),
+])
+Q("Clause 11 redress", "en", "identifier", [
+ ("023", "(a) The data importer shall inform data subjects in a transparent and easily accessible format, through individual notice or on its website, of a contact point authorised to handle complaints."),
+ ("016", "(iii) In Clause 11, the optional language does not apply;"),
+ ("017", "A.1.b. Clause 11 (Redress) – optional wording does not apply."),
+ ("018", "(ii) Clause 11(a), the optional wording in relation to independent dispute resolution is deemed to be included;"),
+ ("021", "the optional redress clause in Clause 11(a) is struck;"),
+])
+Q("SCC Clause 12 liability", "en", "identifier", [
+ ("023", "(b) Each Party shall be liable to the data subject, and the data subject shall be entitled to receive compensation, for any material or non-material damages"),
+ ("023", "(b) The data importer shall be liable to the data subject, and the data subject shall be entitled to receive compensation, for any material or non-material damages"),
+ ("018", "12. Liability. Subject to Clause 12 of the EU SCCs and any applicable law that cannot be limited by contract"),
+ ("024", "will be subject to Section 7.1 (Liability Cap). Clause 12 of the Controller SCCs will not affect the previous sentence."),
+])
+Q("Clause 16 non-compliance with the Clauses and termination", "en", "identifier", [
+ ("023", "(b) In the event that the data importer is in breach of these Clauses or unable to comply with these Clauses, the data exporter shall suspend the transfer"),
+ ("023", "(c) The data exporter shall be entitled to terminate the contract, insofar as it concerns the processing of personal data under these Clauses, where:"),
+ ("024", "Customer terminates the Agreement in accordance with Clause 16(c) of the Controller SCCs, then for the purposes of Clause 16(d) of the Controller SCCs"),
+])
+Q("Anthropic DPA Schedule 2 technical and organizational measures", "en", "identifier", [
+ ("017", "Schedule 2 - Technical and Organizational Measures Anthropic has implemented and will maintain technical and organizational measures"),
+])
+Q("Anthropic Schedule 4 Subprocessors", "en", "identifier", [
+ ("017", "Schedule 4 - Subprocessors Anthropic’s list of subprocessors is available at https://www.anthropic.com/subprocessors."),
+])
+Q("Perplexity DPA Annex 1 details of processing", "en", "identifier", [
+ ("018", "ANNEX 1 Details of Processing: Nature of the processing The provision of the Services to Customer as set out in the Agreement."),
+])
+Q("Perplexity DPA section 9 access and audits", "en", "identifier", [
+ ("018", "9. Access and Audits. Upon reasonable written request of Customer and to the extent required of Perplexity by Privacy Laws"),
+])
+Q("Mistral DPA 9.2 onsite audit", "en", "identifier", [
+ ("021", "9.2 Onsite audit Only to the extent Customer cannot reasonably be satisfied with Mistral AI’s compliance with this DPA"),
+])
+Q("OpenAI DPA Schedule 1 Details of Processing", "en", "identifier", [
+ ("016", "Schedule 1 Details of Processing 1. Nature and Purpose: The performance of the Services under the Agreement."),
+])
+Q("\"Customer Data\" definition", "en", "identifier", [
+ ("016", "“Customer Data” means Personal Data processed by OpenAI on behalf of Customer to provide the Services."),
+ ("017", "A.4. “Customer Data” means all data or other information submitted through the Services by or for Customer or a Customer Affiliate."),
+ ("038", "fine-tuning data, or agent instructions (“Customer Data”), and receive content generated from the Mistral AI Products in response to Customer Data (“Output”)"),
+])
+Q("definition of Subprocessor", "en", "identifier", [
+ ("016", "“Sub-Processors” means the sub-processors engaged by OpenAI to process Customer Data in connection with the Services"),
+ ("017", "A.9. \"Subprocessor\" means an entity engaged by Anthropic to process Customer Personal Data."),
+ ("021", "(j) “Subprocessor” means any Processor appointed by Mistral AI to carry-out all or part of the Processing on behalf of the Customer."),
+ ("019", "“Facebook Subprocessor” means a sub-processor that is engaged in accordance with the Data Processing Terms to Process European Data."),
+])
+Q("Google Ads Controller Terms Section 7.1 Liability Cap", "en", "identifier", [
+ ("024", "7.1 Liability Cap. If the Agreement is governed by the laws of:"),
+])
+Q("xAI Enterprise Terms Section 8.2 Limitation of Liability", "en", "identifier", [
+ ("026", "8.2 Limitation of Liability. EXCEPT WITH RESPECT TO EITHER PARTY’S OBLIGATIONS IN SECTION 2 (GENERAL RESTRICTIONS), SECTION 9 (INDEMNIFICATION)"),
+])
+Q("OpenAI Services Agreement 5.2 Audit Reports", "en", "identifier", [
+ ("037", "5.2. Audit Reports. OpenAI has completed audits, conducted by an independent auditor, that evaluated the design and effectiveness of OpenAI security policies"),
+])
+Q("IBM hosting agreement 3.4 Termination for Convenience", "en", "identifier", [
+ ("041", "3.4 Termination for Convenience Customer may terminate this Agreement (including all Service Option Attachments) or any Service Option Attachment"),
+])
+Q("Perplexity API Terms 2.3.3 Model Training", "en", "identifier", [
+ ("049", "2.3.3 Model Training. Perplexity shall not use (or authorize third parties to use) Customer Content to train, retrain, fine-tune"),
+])
+Q("\"European Data\" Facebook Data Transfer Addendum", "en", "identifier", [
+ ("019", "“European Data” means the Personal Information under your sole controllership that is Processed by Facebook Ireland as your Processor"),
+])
