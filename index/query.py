@@ -68,6 +68,14 @@ _PARAGRAPH_WORDS = frozenset(["paragraf", "paragrafen", "section", "sections", "
 _TRAILING_SECTION_RE = re.compile(r"(?<![\w.§])(\d{1,4})\s?§(?!\s?\d)")
 # A sub-number in parentheses ("Article 28(3)", "28 (3)"): read as the dotted number 28.3.
 _SUB_NUMBER_RE = re.compile(r"(?<![\w.])(\d{1,4}(?:\.\d{1,3})*)\s*\((\d{1,3})\)")
+# Words asking for a term's definition ("definition of Subprocessor", "vad avses med
+# underbiträde", "what does Customer Data mean"): the clause that defines the term's other
+# words answers them in full (see :mod:`index.ranking`).
+DEFINITION_WORDS = frozenset(
+    ["definition", "definitions", "define", "defined", "defines", "meaning", "mean", "means",
+     "meant", "definitionen", "definitioner", "definitionerna", "definierad", "definierat",
+     "definieras", "avses", "menas", "betyder", "innebörd", "innebörden"]
+)
 # Function words that say which language a question is in.
 _SV_FUNCTION = (SWEDISH_STOP_WORDS - ENGLISH_STOP_WORDS) | frozenset(
     ["står", "finns", "vilka", "vilken", "vilket", "våra", "vår", "vårt", "hur", "när", "var", "vad", "gäller", "säger"]
@@ -109,6 +117,7 @@ class Weights:
     meta_name: float = 1.0  # ... when every concept of the query names the document (the
     #                         query is its name or type: "biträdesavtal", "SCC")
     bigram: float = 0.5  # extra for two typed words found next to each other
+    definition: float = 3.0  # extra for the clause defining the term a query asks about
     bm25_b: float = 0.3  # BM25 length normalisation
     bm25_k1: float = 1.2  # BM25 term-frequency saturation
     pool: int = 300  # candidates scored with the full query
@@ -131,6 +140,7 @@ class Concept:
     theirs: wq.Query | None
     identifier: bool = False
     label: bool = False  # an identifier naming a clause ("Article 28", "8.2", "Annex II")
+    definition: bool = False  # a word asking for a definition ("definition", "avses")
     # other names of the same thing in the query's language(s) (vocabulary synonyms:
     # "biträdesavtal" ~ "pub-avtal"): a document whose title or type has one is named too
     aliases: tuple[tuple[str, ...], ...] = ()
@@ -150,6 +160,7 @@ class Plan:
     language: str
     concepts: list[Concept] = field(default_factory=list)
     words: list[str] = field(default_factory=list)  # the searchable words typed
+    asks_definition: bool = False  # it asks what a term means ("vad avses med …")
 
     def query(self) -> wq.Query:
         """All concepts OR-ed (what a clause must match one of)."""
@@ -642,7 +653,8 @@ class QueryBuilder:
             # "Anthropics skadeståndstak": a question about a document in the other language
             # is asked of it in both languages (its translations count as the query's own)
             language = "mixed"
-        plan = Plan(qstring, language, words=[w for s, _ in spans for w in s])
+        plan = Plan(qstring, language, words=[w for s, _ in spans for w in s],
+                    asks_definition=any(k == "word" and s[0] in DEFINITION_WORDS for s, k in spans))
         for i, (span, kind) in enumerate(spans):
             if kind == "label":
                 q = self.label(span[0], span[1])
@@ -676,5 +688,6 @@ class QueryBuilder:
                 mine = _with_loose(mine, [a for a, _ in loose if a is not None], self.weights.loose)
                 theirs = _with_loose(theirs, [b for _, b in loose if b is not None], self.weights.loose)
             if mine is not None or theirs is not None:
-                plan.concepts.append(Concept(span, mine, theirs, aliases=self._aliases(span, language)))
+                plan.concepts.append(Concept(span, mine, theirs, aliases=self._aliases(span, language),
+                                             definition=kind == "word" and span[0] in DEFINITION_WORDS))
         return plan

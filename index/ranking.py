@@ -173,20 +173,65 @@ def _score_into(
             i = bisect.bisect_left(docnums, at + offset, i + 1)
 
 
-def _stem_pattern(word: str, language: str) -> str:
-    """A pattern for a word in any inflection: its stem (the shorter of the Swedish and
-    English ones for a mixed query) followed by letters."""
-    from index.analysis import is_identifier, stemmer
+def _stem(word: str, language: str) -> str:
+    """The stem of a word (the shorter of the Swedish and English ones for a mixed query)."""
+    from index.analysis import stemmer
 
-    if is_identifier(word):
-        return r"(?<!\w)" + re.escape(word) + r"(?!\w)"
     stems = []
     if language in ("sv", "mixed"):
         stems.append(stemmer("swedish").stemWord(word))
     if language in ("en", "mixed"):
         stems.append(stemmer("english").stemWord(word))
-    stem = min(stems, key=len) or word
-    return r"(?<!\w)" + re.escape(stem) + r"\w*"
+    return min(stems, key=len) or word
+
+
+def _stem_pattern(word: str, language: str) -> str:
+    """A pattern for a word in any inflection: its stem followed by letters."""
+    from index.analysis import is_identifier
+
+    if is_identifier(word):
+        return r"(?<!\w)" + re.escape(word) + r"(?!\w)"
+    return r"(?<!\w)" + re.escape(_stem(word, language)) + r"\w*"
+
+
+# Quotation marks around a defined term, and what follows a term where it is defined.
+_QUOTE = r"[\"“”'‘’«»]?"
+_DEFINES = (r"(?:means|shall\s+mean|has\s+the\s+meaning|refers\s+to|is\s+defined\s+as|"
+            r"avses|avser|betyder|innebär|definieras\s+som)(?!\w)")
+# "Underbiträde: Tredje part som …" in a list of definitions: the term opens its line
+_LINE_START = r"(?:^|\n)\s*(?:[-•*–]\s*|\(?[a-z0-9]{1,3}[.)]\s*)?"
+
+
+def _definition_pattern(plan: Plan) -> re.Pattern[str] | None:
+    """For a query asking for a definition (a definition word and the term's words), a
+    pattern finding where a clause defines the term: "“Subprocessor” means", "Customer
+    Data (as defined …) means", "Underbiträde: …", "Med ”underbiträde” avses" (any
+    inflection, with or without a hyphen: "Sub-processor")."""
+    if not plan.asks_definition:
+        return None
+    words = [w for c in plan.concepts if not c.definition and not c.identifier for w in c.typed]
+    if not words or len(words) > 4:
+        return None
+    # each letter may be followed by a hyphen ("sub-processor" for "subprocessor")
+    parts = ["-?".join(map(re.escape, _stem(word, plan.language))) + r"[\w-]*" for word in words]
+    term = r"(?<!\w)" + r"\W{1,3}".join(parts)
+    return re.compile(
+        rf"{_QUOTE}{term}{_QUOTE}\s*(?:\([^)]{{0,80}}\)\s*)?"
+        rf"(?:or\s+{_QUOTE}[^\"”]{{1,40}}{_QUOTE}\s*)?,?\s*{_DEFINES}"
+        rf"|{_LINE_START}{_QUOTE}{term}{_QUOTE}\s*:[ \t]*(?=\w)"
+        rf"|\bmed\s+{_QUOTE}{term}{_QUOTE}\s+(?:avses|menas)(?!\w)",
+        re.I,
+    )
+
+
+def _defines(pattern: re.Pattern[str], text: str, heading: str) -> bool:
+    """Whether a clause's text defines the term: ``pattern`` found in it, or in what follows
+    its heading (a clause's first line can be its heading and its first definition:
+    "2. Definitioner Underbiträde: Tredje part …")."""
+    if pattern.search(text):
+        return True
+    at = text.find(heading, 0, len(heading) + 16) if heading else -1
+    return at >= 0 and pattern.search("\n" + text[at + len(heading):].lstrip()) is not None
 
 
 def _accumulate(m: Any, offset: int, into: dict[int, float]) -> None:
@@ -482,15 +527,28 @@ class Ranker:
         # without any (when some candidate has one) are demoted, so synonyms of the query's
         # other words cannot outrank the clause it points at
         labels = [ci for ci, c in enumerate(plan.concepts) if c.label and best_of[ci] > 0]
-        pre = []
-        for docnum, per in per_doc.items():
+        # a definition question ("definition of Subprocessor", "vad avses med underbiträde"):
+        # the clause defining its other words matches the definition words in full
+        defining = _definition_pattern(plan)
+        asked = [ci for ci, c in enumerate(plan.concepts) if c.definition] if defining else []
+
+        def factor_of(per: list[float], docnum: int) -> float:
             factor = coverage(per) ** w.coord * (1.0 + w.meta_doc if docnum in named else 1.0)
             if docnum in whole:
                 factor *= 1.0 + w.meta_name
             if labels and not any(per[ci] > 0 for ci in labels):
                 factor *= w.label_miss
-            bound = sum(per) * (1.0 + w.exact) + w.bigram * sum(
-                min(per[i], per[j]) for i, j, _ in bigrams
+            return factor
+
+        def defined(per: list[float]) -> list[float]:
+            return [max(s, best_of[ci]) if ci in asked else s for ci, s in enumerate(per)]
+
+        pre = []
+        for docnum, per in per_doc.items():
+            top = defined(per) if defining else per  # the most a definition can make of it
+            factor = factor_of(top, docnum) * (1.0 + w.definition if defining else 1.0)
+            bound = sum(top) * (1.0 + w.exact) + w.bigram * sum(
+                min(top[i], top[j]) for i, j, _ in bigrams
             )
             pre.append((bound * factor, factor, docnum))
         pre.sort(key=lambda x: (-x[0], x[2]))
@@ -502,6 +560,12 @@ class Ranker:
             per = per_doc[docnum]
             fields = self.searcher.stored_fields(docnum)
             text = fields.get("text", "")
+            if defining is not None:
+                if _defines(defining, text, fields.get("heading") or ""):
+                    per = defined(per)
+                    factor = factor_of(per, docnum) * (1.0 + w.definition)
+                else:
+                    factor = factor_of(per, docnum)
             total = 0.0
             for ci, sc in enumerate(per):
                 if sc <= 0:

@@ -637,3 +637,35 @@ def test_a_question_naming_a_product_found_only_in_the_other_language(tmp_path):
     assert (hits[0].document_id, hits[0].clause) == ("en", "2.1"), [
         (h.document_id, h.clause) for h in hits
     ]
+
+
+def test_a_definition_question_finds_the_clause_defining_the_term(tmp_path):
+    """ "definition of Subprocessor", "vad avses med underbiträde": the clause that defines
+    the term comes first, above clauses that use it often (and above a list item that only
+    names one: "Subprocessor: (a) …"); the defining clause does not say "definition"."""
+    en = ("1. Scope\nThis DPA covers the Services.\n\n"
+          "2. Terms\n2.1 \"Subprocessor\" means any third party engaged by the Provider to "
+          "process Customer Personal Data on its behalf.\n"
+          "2.2 \"Services\" means the cloud services ordered by the Customer.\n\n"
+          "3. Subprocessors\n3.1 The Provider may engage a Subprocessor after notice. Each "
+          "Subprocessor is bound by terms no less protective; the Provider is liable for every "
+          "Subprocessor and lists each Subprocessor and the definitions that apply to them.\n"
+          "3.2 Where the Provider appoints a new Subprocessor: (a) it gives thirty days' notice; "
+          "(b) the Customer may object to the Subprocessor.\n")
+    sv = ("1. Omfattning\nDetta avtal gäller Tjänsten.\n\n"
+          "2. Begrepp\nUnderbiträde: Tredje part som Biträdet anlitar för att behandla "
+          "personuppgifter för den Ansvariges räkning.\n\n"
+          "3. Underbiträden\n3.1 Biträdet får anlita underbiträde efter skriftligt godkännande. "
+          "Varje underbiträde ska bindas av ett skriftligt avtal och Biträdet ansvarar för sina "
+          "underbiträden. En förteckning över underbiträden, med de definitioner som gäller, "
+          "finns i bilagan.\n")
+    ix = index_of(tmp_path, [doc("dpa", [en], language="en"), doc("pub", [sv], language="sv")])
+    for query, want in [
+        ("definition of Subprocessor", ("dpa", "2.1")),
+        ("what does Subprocessor mean", ("dpa", "2.1")),
+        ("vad avses med underbiträde", ("pub", "2")),
+        ("definitionen av underbiträde", ("pub", "2")),
+    ]:
+        hits = ix.search(query).hits
+        assert (hits[0].document_id, hits[0].clause) == want, (
+            query, [(h.document_id, h.clause, h.text[:40]) for h in hits])
