@@ -53,6 +53,15 @@ _CLAUSE_WORDS = frozenset(
      "appendix", "schedule", "exhibit", "klausul", "klausulen", "punkt", "punkten", "avsnitt",
      "artikel", "artikeln", "paragraf", "bilaga", "bilagan", "kapitel", "kap"]
 )
+# Clause words that mean the same kind of label, in either language: a clause the document
+# itself labels "Clause 11" answers "clause 11" / "klausul 11" before a bare "11." elsewhere.
+_KEYWORD_KINDS = (
+    ("clause", "clauses", "klausul", "klausulen"),
+    ("article", "articles", "artikel", "artikeln"),
+    ("section", "sections", "avsnitt", "avsnittet", "paragraph", "paragraf", "paragrafen", "§"),
+    ("annex", "appendix", "schedule", "exhibit", "attachment", "bilaga", "bilagan"),
+    ("chapter", "kapitel", "kap"),
+)
 # Words joining a list of clause numbers ("clause 17 and 18", "punkt 4 och 5").
 _LIST_WORDS = frozenset(["and", "or", "och", "eller", "samt", "to", "till"])
 # Clause words that label appendices, after which a letter or a roman numeral is a label
@@ -118,6 +127,9 @@ class Weights:
     #                         query is its name or type: "biträdesavtal", "SCC")
     bigram: float = 0.5  # extra for two typed words found next to each other
     definition: float = 3.0  # extra for the clause defining the term a query asks about
+    keyword_label: float = 1.0  # extra for a clause labelled with the query's clause word
+    #                             (half of it for another word of its kind, or for a clause
+    #                             citing the label: "In Clause 11, …")
     bm25_b: float = 0.3  # BM25 length normalisation
     bm25_k1: float = 1.2  # BM25 term-frequency saturation
     pool: int = 300  # candidates scored with the full query
@@ -141,6 +153,10 @@ class Concept:
     identifier: bool = False
     label: bool = False  # an identifier naming a clause ("Article 28", "8.2", "Annex II")
     definition: bool = False  # a word asking for a definition ("definition", "avses")
+    # for a label with a clause word ("Clause 11", "bilaga 2"): finds the label with a word
+    # of the same kind ("Clause 11", "Klausul 11", "Bilaga 2, 1.3") in a clause number (by
+    # ``match``) or cited in clause text (by ``search``)
+    keyword_label: re.Pattern[str] | None = None
     # other names of the same thing in the query's language(s) (vocabulary synonyms:
     # "biträdesavtal" ~ "pub-avtal"): a document whose title or type has one is named too
     aliases: tuple[tuple[str, ...], ...] = ()
@@ -234,6 +250,27 @@ def _hyphen_parts(span: tuple[str, ...]) -> list[str]:
         return []
     parts = [p for p in span[0].split("-") if len(p) > 1 and p not in _STOP]
     return parts if len(parts) >= 2 else []
+
+
+def _keyword_label(keyword: str, ident: str) -> re.Pattern[str] | None:
+    """The pattern of clause numbers labelled with a clause word of ``keyword``'s kind and
+    ``ident`` (or, for an annex, the same number in roman or arabic numerals)."""
+    kind = next((k for k in _KEYWORD_KINDS if keyword in k), None)
+    if kind is None:
+        return None
+    idents = [ident]
+    if kind[0] == "annex" and ident.isdigit() and 0 < int(ident) <= len(_ROMAN):
+        idents.append(_ROMAN[int(ident) - 1])
+    elif kind[0] == "annex" and ident in _ROMAN:
+        idents.append(str(_ROMAN.index(ident) + 1))
+    # the word typed (in any of its forms) is group 1: it weighs more than another word of
+    # its kind (in the other language, mostly: "Annex II" ~ "Bilaga 2")
+    same = [w for w in kind if w.rstrip("sn") == keyword.rstrip("sn")] or [keyword]
+    others = [w for w in kind if w not in same]
+    words = "|".join(re.escape(w) for w in same)
+    other = "|".join(re.escape(w) for w in others)
+    numbers = "|".join(re.escape(i.lstrip("§")) for i in idents)
+    return re.compile(rf"(?<![\w.])(?:({words})|{other})\s*(?:{numbers})(?![\w.]|\.\d)", re.I)
 
 
 def _is_label(keyword: str, word: str, listed: bool = False) -> bool:
@@ -659,7 +696,8 @@ class QueryBuilder:
             if kind == "label":
                 q = self.label(span[0], span[1])
                 if q is not None:
-                    plan.concepts.append(Concept(span, q, None, identifier=True, label=True))
+                    plan.concepts.append(Concept(span, q, None, identifier=True, label=True,
+                                                 keyword_label=_keyword_label(*span)))
                 continue
             if len(span) == 1 and is_identifier(span[0]):
                 before = spans[i - 1][0][-1] if i else ""

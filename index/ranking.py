@@ -543,10 +543,13 @@ class Ranker:
         def defined(per: list[float]) -> list[float]:
             return [max(s, best_of[ci]) if ci in asked else s for ci, s in enumerate(per)]
 
+        keyed = [c.keyword_label for c in plan.concepts if c.keyword_label is not None]
         pre = []
         for docnum, per in per_doc.items():
             top = defined(per) if defining else per  # the most a definition can make of it
             factor = factor_of(top, docnum) * (1.0 + w.definition if defining else 1.0)
+            if keyed:
+                factor *= 1.0 + w.keyword_label
             bound = sum(top) * (1.0 + w.exact) + w.bigram * sum(
                 min(top[i], top[j]) for i, j, _ in bigrams
             )
@@ -566,6 +569,16 @@ class Ranker:
                     factor = factor_of(per, docnum) * (1.0 + w.definition)
                 else:
                     factor = factor_of(per, docnum)
+            elif keyed:
+                factor /= 1.0 + w.keyword_label
+            if keyed:
+                label = str(fields.get("number") or "")
+                found = [m for m in (rx.match(label) for rx in keyed) if m] if label else []
+                if found:
+                    same = any(m.group(1) for m in found)
+                    factor *= 1.0 + (w.keyword_label if same else w.keyword_label / 2)
+                elif any(rx.search(text) for rx in keyed):
+                    factor *= 1.0 + w.keyword_label / 2
             total = 0.0
             for ci, sc in enumerate(per):
                 if sc <= 0:

@@ -669,3 +669,30 @@ def test_a_definition_question_finds_the_clause_defining_the_term(tmp_path):
         hits = ix.search(query).hits
         assert (hits[0].document_id, hits[0].clause) == want, (
             query, [(h.document_id, h.clause, h.text[:40]) for h in hits])
+
+
+def test_a_label_with_its_clause_word_ranks_the_clause_so_labelled_first(tmp_path):
+    """ "Clause 11", "klausul 11": the clause the document itself labels "Clause 11" comes
+    before short sections numbered a bare "11." in other agreements (which match the number
+    as well, and more strongly, being short)."""
+    scc = ("Clause 10 Data subject rights\n(a) The data importer shall promptly notify the "
+           "data exporter of any request it has received from a data subject.\n\n"
+           "Clause 11 Redress\n(a) The data importer shall inform data subjects in a "
+           "transparent and easily accessible format, through individual notice or on its "
+           "website, of a contact point authorised to handle complaints. It shall deal "
+           "promptly with any complaints it receives from a data subject.\n(b) In case of a "
+           "dispute between a data subject and one of the Parties as regards compliance with "
+           "these Clauses, that Party shall use its best efforts to resolve the issue "
+           "amicably in a timely fashion.\n\n"
+           "Clause 12 Liability\n(a) Each Party shall be liable to the other Party/ies for "
+           "any damages it causes the other Party/ies by any breach of these Clauses.\n")
+    terms = "".join(f"{n}. Villkor {n}\nParterna har kommit överens om villkor nummer {n} i "
+                    "detta avtal, som gäller under hela avtalstiden.\n\n" for n in range(1, 14))
+    other = "".join(f"{n}. Term {n}\nThe parties agree to term number {n} of this agreement, "
+                    "which applies for as long as the agreement runs.\n\n" for n in range(1, 14))
+    ix = index_of(tmp_path, [doc("scc", [scc], language="en"), doc("villkor", [terms], language="sv"),
+                             doc("terms", [other], language="en")])
+    for query in ("Clause 11", "klausul 11"):
+        hits = ix.search(query).hits
+        assert (hits[0].document_id, hits[0].clause) == ("scc", "Clause 11"), (
+            query, [(h.document_id, h.clause) for h in hits])
