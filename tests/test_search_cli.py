@@ -174,3 +174,14 @@ def test_headline_accounts_for_every_match_and_advises_limit_only_when_it_helps(
     assert data["below_limit"] == 0
     small = cli.json("search", "skadeståndsbegränsning", "--limit", "2")
     assert small["below_limit"] > 0
+
+
+def test_an_empty_filter_is_refused_not_ignored(env, archive):
+    """`--supplier ""` would otherwise search every supplier's contracts, as if no filter
+    had been given: one line, exit 2, and no hits."""
+    for flag in ("--supplier", "--board", "--doc-type"):
+        out = run_cli(env, "search", "underbiträden", flag, " ")
+        assert out.returncode == 2, (flag, out.stdout, out.stderr)
+        assert out.stdout == ""
+        lines = [ln for ln in out.stderr.splitlines() if ln.strip() and "DB-LAYER" not in ln]
+        assert len(lines) == 1 and f"{flag} is empty" in lines[0], out.stderr

@@ -146,6 +146,11 @@ def _search(idx: ClauseIndex, query: str, *, doc_type: str | None, supplier: str
             board: str | None, include_secret: bool, limit: int, all_versions: bool) -> SearchResult:
     if not query.strip():
         raise UsageError("the query is empty", "", "Search for words, e.g. 'uppsägning'")
+    for flag, value in (("--doc-type", doc_type), ("--supplier", supplier), ("--board", board)):
+        # an empty filter would silently search everything
+        if value is not None and not value.strip():
+            raise UsageError(f"{flag} is empty", "it would filter nothing",
+                             f"Leave {flag} out to search every contract, or give a value")
     bounded(limit, "--limit", 1, MAX_LIMIT)
     try:
         result = idx.search(
