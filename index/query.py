@@ -252,17 +252,23 @@ def _hyphen_parts(span: tuple[str, ...]) -> list[str]:
     return parts if len(parts) >= 2 else []
 
 
+def _annex_alias(keyword: str | None, ident: str) -> str | None:
+    """An annex number in the other numerals: "annex 2" ~ "Annex II", "bilaga ii" ~ "2"."""
+    if keyword not in _ANNEX_WORDS:
+        return None
+    if ident.isdigit() and 0 < int(ident) <= len(_ROMAN):
+        return _ROMAN[int(ident) - 1]
+    return str(_ROMAN.index(ident) + 1) if ident in _ROMAN else None
+
+
 def _keyword_label(keyword: str, ident: str) -> re.Pattern[str] | None:
     """The pattern of clause numbers labelled with a clause word of ``keyword``'s kind and
     ``ident`` (or, for an annex, the same number in roman or arabic numerals)."""
     kind = next((k for k in _KEYWORD_KINDS if keyword in k), None)
     if kind is None:
         return None
-    idents = [ident]
-    if kind[0] == "annex" and ident.isdigit() and 0 < int(ident) <= len(_ROMAN):
-        idents.append(_ROMAN[int(ident) - 1])
-    elif kind[0] == "annex" and ident in _ROMAN:
-        idents.append(str(_ROMAN.index(ident) + 1))
+    alias = _annex_alias(keyword, ident)
+    idents = [ident, alias] if alias else [ident]
     # the word typed (in any of its forms) is group 1: it weighs more than another word of
     # its kind (in the other language, mostly: "Annex II" ~ "Bilaga 2")
     same = [w for w in kind if w.rstrip("sn") == keyword.rstrip("sn")] or [keyword]
@@ -515,12 +521,8 @@ class QueryBuilder:
         w = self.weights
         subs: list[wq.Query] = []
         # the same label written otherwise: "annex 2" ~ "Annex II", "paragraf 12" ~ "§ 12"
-        alias = None
-        if keyword in _ANNEX_WORDS and ident.isdigit() and 0 < int(ident) <= len(_ROMAN):
-            alias = _ROMAN[int(ident) - 1]
-        elif keyword in _ANNEX_WORDS and ident in _ROMAN:
-            alias = str(_ROMAN.index(ident) + 1)
-        elif (keyword is None or keyword in _PARAGRAPH_WORDS) and ident.isdigit():
+        alias = _annex_alias(keyword, ident)
+        if alias is None and (keyword is None or keyword in _PARAGRAPH_WORDS) and ident.isdigit():
             alias = f"§{ident}"
         numbers = [t for t in (ident, alias) if t and exists(self._reader, "number", [t])]
         if numbers:
