@@ -95,7 +95,7 @@ class Document(SQLModel, table=True):
     has_text: bool
     text_sha256: str = Field(max_length=64)
     language: str | None = Field(default=None, max_length=8)
-    origin: str = Field(max_length=20)  # add | capture | recheck
+    origin: str = Field(max_length=20)  # add | supersede | capture | recheck
     url: str | None = Field(default=None, sa_column=Column(Text))
     capture_id: str | None = Field(default=None, max_length=64)
     supersedes_id: int | None = Field(default=None, foreign_key="cv_document.id")

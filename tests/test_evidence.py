@@ -209,6 +209,9 @@ def test_supersede_keeps_the_old_document_and_points_at_it(cli, initialised: Pat
             old_row = s.get(Document, int(old[2:]))
             rec = json.loads(s.get(Evidence, new_row.evidence_seq).record_json)
         assert new_row.supersedes_id == old_row.id and new_row.doc_type == "huvudavtal"
+        # where the document came from, as `show` and the ERMS export's "kalla" tell it
+        assert (old_row.origin, new_row.origin) == ("add", "supersede")
+        assert rec["context"]["document"]["content"]["origin"] == "supersede"
         assert old_row.evidence_seq is not None
         assert rec["subject"]["supersedes"] == old
         assert rec["context"]["reason"] == "Rättad bilaga från leverantören"

@@ -79,7 +79,7 @@ def _supersede(vault: Vault, old: Document, file: Path, reason: str, doc_type: s
 
     def build(s: Session) -> Subject:
         row = add_document_rows(s, vault, contract_id=contract_pk, doc=doc, doc_type=kind_of_doc,
-                                title=doc.path.stem, source_name=doc.path.name, origin="add",
+                                title=doc.path.stem, source_name=doc.path.name, origin="supersede",
                                 supersedes_id=old_pk)
         return Subject(contract_id=contract_pk, document_id=row.id, supersedes=old_pk)
 
