@@ -127,6 +127,8 @@ class Weights:
     #                         query is its name or type: "biträdesavtal", "SCC")
     bigram: float = 0.5  # extra for two typed words found next to each other
     definition: float = 3.0  # extra for the clause defining the term a query asks about
+    same_document: float = 0.8  # each further clause of one document counts this much of
+    #                             the one above it (results spread over documents)
     keyword_label: float = 1.0  # extra for a clause labelled with the query's clause word
     #                             (half of it for another word of its kind, or for a clause
     #                             citing the label: "In Clause 11, …")

@@ -224,6 +224,23 @@ def _definition_pattern(plan: Plan) -> re.Pattern[str] | None:
     )
 
 
+def _spread(ranked: list[Scored], decay: float) -> list[Scored]:
+    """The ranking with each further clause of one document scored ``decay`` times as much
+    as the one above it (the second 0.8, the third 0.64, …), so that one long agreement does
+    not fill the page when others answer too. Applied to the clauses kept (several times
+    the limit), best first; the clauses of a document the query names keep their lift
+    (``meta_doc``, ``meta_name``), which is larger."""
+    seen: dict[str, int] = {}
+    out = []
+    for r in ranked:
+        doc = str(r.fields.get("document_id") or "")
+        k = seen.get(doc, 0)
+        seen[doc] = k + 1
+        out.append(r if k == 0 else Scored(r.docnum, r.score * decay**k, r.fields))
+    out.sort(key=lambda s: (-s.score, s.docnum))
+    return out
+
+
 def _defines(pattern: re.Pattern[str], text: str, heading: str) -> bool:
     """Whether a clause's text defines the term: ``pattern`` found in it, or in what follows
     its heading (a clause's first line can be its heading and its first definition:
@@ -596,6 +613,8 @@ class Ranker:
             elif score > scores[0]:
                 heapq.heapreplace(scores, score)
         out.sort(key=lambda s: (-s.score, s.docnum))
+        if w.same_document < 1.0:
+            out = _spread(out, w.same_document)
         return out, len(per_doc)
 
     # -- Whoosh syntax -------------------------------------------------------------------

@@ -696,3 +696,21 @@ def test_a_label_with_its_clause_word_ranks_the_clause_so_labelled_first(tmp_pat
         hits = ix.search(query).hits
         assert (hits[0].document_id, hits[0].clause) == ("scc", "Clause 11"), (
             query, [(h.document_id, h.clause) for h in hits])
+
+
+def test_one_long_agreement_does_not_fill_the_page(tmp_path):
+    """Twelve clauses of one agreement that repeat the word do not push the one clause of
+    another agreement on the subject off the first five hits: each further clause of a
+    document counts a little less (Weights.same_document), and within the document the
+    order stays as it was."""
+    long = "".join(
+        f"{n}. Underbiträden i led {n}\n{n}.1 Biträdet får anlita underbiträden i led {n} efter "
+        f"godkännande; varje underbiträde i led {n} följer avtalet.\n\n" for n in range(1, 13))
+    other = ("1. Omfattning\nAvtalet gäller drift av e-tjänster för kommunen och dess nämnder.\n\n"
+             "2. Underbiträden\n2.1 Leverantören får inte anlita underbiträden utan kommunens "
+             "skriftliga godkännande i förväg, och ska ge kommunen en förteckning över dem.\n\n"
+             "3. Pris\nPriset framgår av bilaga 1.\n")
+    ix = index_of(tmp_path, [doc("long", [long], language="sv"), doc("other", [other], language="sv")])
+    hits = [(h.document_id, h.clause) for h in ix.search("underbiträden", limit=5).hits]
+    assert ("other", "2.1") in hits, hits
+    assert [c for d, c in hits if d == "long"] == ["1.1", "2.1", "3.1", "4.1"], hits
