@@ -165,6 +165,7 @@ def parse_syntax(
     if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
         raise QueryError(f"nothing to search for in {qstring!r}. {_HOW_TO}")
     q = phrases_to_grams(q)
+    q = _prefixes_over_stems(q)
     if documents_matching is not None:
         q = _resolve_meta(q, documents_matching)
     return q
@@ -176,6 +177,27 @@ _WORD_START = r"(?:(?<=\s)|(?<=\()|^)"
 META_BOOST = 1e-9
 # Fields indexed on each document's first clause only (see index.schema).
 DOCUMENT_FIELDS = frozenset(["meta", "d_contract", "d_type", "d_supplier", "d_board"])
+
+
+# How many letters a stem may be shorter than the prefix typed and still be a word it begins
+# ("liabilit*": "liability" is indexed as its stem "liabil").
+STEM_CUT = 3
+
+
+def _prefixes_over_stems(q: wq.Query) -> wq.Query:
+    """Prefix searches on stemmed clause text also find words whose stem is shorter than the
+    prefix typed: "liabilit*" finds "liability" (indexed as "liabil"), "terminat*" finds
+    "termination" ("termin"). Whoosh matches a prefix against the indexed stems only."""
+    if isinstance(q, wq.Prefix) and q.fieldname in (*BODY_FIELDS, *HEADING_FIELDS):
+        text = q.text
+        stems = [wq.Term(q.fieldname, text[:k])
+                 for k in range(max(4, len(text) - STEM_CUT), len(text))]
+        if not stems:
+            return q
+        return wq.Or([wq.Prefix(q.fieldname, text), *stems], boost=q.boost)
+    if q.is_leaf():
+        return q
+    return q.apply(_prefixes_over_stems)
 
 
 def _on_meta(q: wq.Query) -> bool:

@@ -714,3 +714,18 @@ def test_one_long_agreement_does_not_fill_the_page(tmp_path):
     hits = [(h.document_id, h.clause) for h in ix.search("underbiträden", limit=5).hits]
     assert ("other", "2.1") in hits, hits
     assert [c for d, c in hits if d == "long"] == ["1.1", "2.1", "3.1", "4.1"], hits
+
+
+def test_a_prefix_longer_than_the_stem_finds_the_word(tmp_path):
+    """ "liabilit*", "terminat*": words are indexed as stems ("liabil", "termin"), which a
+    prefix typed past the stem does not begin; such a prefix still finds them, in a field
+    too ("heading:terminat*"), and a prefix of the stem finds what it did."""
+    en = ("1. Liability\n1.1 The supplier's liability is limited to the fees paid in the last "
+          "twelve months.\n\n2. Termination\n2.1 Termination requires three months' written "
+          "notice.\n\n3. Fees\n3.1 Fees are fixed for the first year.\n")
+    ix = index_of(tmp_path, [doc("msa", [en], language="en")])
+    for query, want in [("liabilit*", "1.1"), ("terminat*", "2.1"), ("heading:terminat*", "2.1"),
+                        ("liabil*", "1.1")]:
+        hits = ix.search(query).hits
+        assert hits and hits[0].clause == want, (query, [h.clause for h in hits])
+    assert not ix.search("terminat* AND fixed").hits  # still the clause must hold both
