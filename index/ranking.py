@@ -241,6 +241,17 @@ def _spread(ranked: list[Scored], decay: float) -> list[Scored]:
     return out
 
 
+def _label_share(patterns: list[re.Pattern[str]], number: str, text: str) -> float:
+    """How much of ``Weights.keyword_label`` a clause earns for labels typed with their
+    clause word (see ``Concept.keyword_label``): all when its own number carries the word
+    typed ("Clause 11" for "clause 11"), half for another word of that kind ("Bilaga 2" for
+    "Annex II") or for citing the label in its text ("In Clause 11, …"), else none."""
+    found = [m for m in (rx.match(number) for rx in patterns) if m] if number else []
+    if found:
+        return 1.0 if any(m.group(1) for m in found) else 0.5
+    return 0.5 if any(rx.search(text) for rx in patterns) else 0.0
+
+
 def _defines(pattern: re.Pattern[str], text: str, heading: str) -> bool:
     """Whether a clause's text defines the term: ``pattern`` found in it, or in what follows
     its heading (a clause's first line can be its heading and its first definition:
@@ -561,41 +572,30 @@ class Ranker:
             return [max(s, best_of[ci]) if ci in asked else s for ci, s in enumerate(per)]
 
         keyed = [c.keyword_label for c in plan.concepts if c.keyword_label is not None]
+        # the most the stored-text signals below can multiply a candidate's factor by
+        gain = (1.0 + w.definition if defining else 1.0) * (1.0 + w.keyword_label if keyed else 1.0)
         pre = []
         for docnum, per in per_doc.items():
             top = defined(per) if defining else per  # the most a definition can make of it
-            factor = factor_of(top, docnum) * (1.0 + w.definition if defining else 1.0)
-            if keyed:
-                factor *= 1.0 + w.keyword_label
             bound = sum(top) * (1.0 + w.exact) + w.bigram * sum(
                 min(top[i], top[j]) for i, j, _ in bigrams
             )
-            pre.append((bound * factor, factor, docnum))
-        pre.sort(key=lambda x: (-x[0], x[2]))
+            pre.append((bound * factor_of(top, docnum) * gain, docnum))
+        pre.sort(key=lambda x: (-x[0], x[1]))
         out: list[Scored] = []
         scores: list[float] = []  # a min-heap of the best ``keep`` scores so far
-        for bound, factor, docnum in pre:
+        for bound, docnum in pre:
             if len(scores) >= keep and bound < scores[0]:
                 break
             per = per_doc[docnum]
             fields = self.searcher.stored_fields(docnum)
             text = fields.get("text", "")
-            if defining is not None:
-                if _defines(defining, text, fields.get("heading") or ""):
-                    per = defined(per)
-                    factor = factor_of(per, docnum) * (1.0 + w.definition)
-                else:
-                    factor = factor_of(per, docnum)
-            elif keyed:
-                factor /= 1.0 + w.keyword_label
+            definition = defining is not None and _defines(defining, text, fields.get("heading") or "")
+            if definition:
+                per = defined(per)
+            factor = factor_of(per, docnum) * (1.0 + w.definition if definition else 1.0)
             if keyed:
-                label = str(fields.get("number") or "")
-                found = [m for m in (rx.match(label) for rx in keyed) if m] if label else []
-                if found:
-                    same = any(m.group(1) for m in found)
-                    factor *= 1.0 + (w.keyword_label if same else w.keyword_label / 2)
-                elif any(rx.search(text) for rx in keyed):
-                    factor *= 1.0 + w.keyword_label / 2
+                factor *= 1.0 + w.keyword_label * _label_share(keyed, str(fields.get("number") or ""), text)
             total = 0.0
             for ci, sc in enumerate(per):
                 if sc <= 0:
