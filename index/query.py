@@ -55,12 +55,15 @@ _CLAUSE_WORDS = frozenset(
 )
 # Clause words that mean the same kind of label, in either language: a clause the document
 # itself labels "Clause 11" answers "clause 11" / "klausul 11" before a bare "11." elsewhere.
-_KEYWORD_KINDS = (
-    ("clause", "clauses", "klausul", "klausulen"),
-    ("article", "articles", "artikel", "artikeln"),
-    ("section", "sections", "avsnitt", "avsnittet", "paragraph", "paragraf", "paragrafen", "§"),
-    ("annex", "appendix", "schedule", "exhibit", "attachment", "bilaga", "bilagan"),
-    ("chapter", "kapitel", "kap"),
+# Each kind lists its words with their forms ("klausul", "klausulen").
+_KEYWORD_KINDS: tuple[tuple[tuple[str, ...], ...], ...] = (
+    (("clause", "clauses"), ("klausul", "klausulen")),
+    (("article", "articles"), ("artikel", "artikeln")),
+    (("section", "sections"), ("avsnitt", "avsnittet"), ("paragraph", "paragraphs"),
+     ("paragraf", "paragrafen"), ("§",)),
+    (("annex", "annexes"), ("appendix",), ("schedule", "schedules"), ("exhibit", "exhibits"),
+     ("attachment", "attachments"), ("bilaga", "bilagan")),
+    (("chapter", "chapters"), ("kapitel", "kapitlet"), ("kap",)),
 )
 # Words joining a list of clause numbers ("clause 17 and 18", "punkt 4 och 5").
 _LIST_WORDS = frozenset(["and", "or", "och", "eller", "samt", "to", "till"])
@@ -154,7 +157,6 @@ class Concept:
     theirs: wq.Query | None
     identifier: bool = False
     label: bool = False  # an identifier naming a clause ("Article 28", "8.2", "Annex II")
-    definition: bool = False  # a word asking for a definition ("definition", "avses")
     # for a label with a clause word ("Clause 11", "bilaga 2"): finds the label with a word
     # of the same kind ("Clause 11", "Klausul 11", "Bilaga 2, 1.3") in a clause number (by
     # ``match``) or cited in clause text (by ``search``)
@@ -162,6 +164,11 @@ class Concept:
     # other names of the same thing in the query's language(s) (vocabulary synonyms:
     # "biträdesavtal" ~ "pub-avtal"): a document whose title or type has one is named too
     aliases: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def definition(self) -> bool:
+        """Whether it is a word asking for a definition ("definition", "avses")."""
+        return len(self.typed) == 1 and self.typed[0] in DEFINITION_WORDS
 
     @property
     def query(self) -> wq.Query:
@@ -266,17 +273,15 @@ def _annex_alias(keyword: str | None, ident: str) -> str | None:
 def _keyword_label(keyword: str, ident: str) -> re.Pattern[str] | None:
     """The pattern of clause numbers labelled with a clause word of ``keyword``'s kind and
     ``ident`` (or, for an annex, the same number in roman or arabic numerals)."""
-    kind = next((k for k in _KEYWORD_KINDS if keyword in k), None)
+    kind = next((k for k in _KEYWORD_KINDS if any(keyword in forms for forms in k)), None)
     if kind is None:
         return None
     alias = _annex_alias(keyword, ident)
     idents = [ident, alias] if alias else [ident]
     # the word typed (in any of its forms) is group 1: it weighs more than another word of
     # its kind (in the other language, mostly: "Annex II" ~ "Bilaga 2")
-    same = [w for w in kind if w.rstrip("sn") == keyword.rstrip("sn")] or [keyword]
-    others = [w for w in kind if w not in same]
-    words = "|".join(re.escape(w) for w in same)
-    other = "|".join(re.escape(w) for w in others)
+    words = "|".join(re.escape(w) for forms in kind if keyword in forms for w in forms)
+    other = "|".join(re.escape(w) for forms in kind if keyword not in forms for w in forms)
     numbers = "|".join(re.escape(i.lstrip("§")) for i in idents)
     return re.compile(rf"(?<![\w.])(?:({words})|{other})\s*(?:{numbers})(?![\w.]|\.\d)", re.I)
 
@@ -694,8 +699,9 @@ class QueryBuilder:
             # "Anthropics skadeståndstak": a question about a document in the other language
             # is asked of it in both languages (its translations count as the query's own)
             language = "mixed"
+        # (asked even when no clause has the definition word: "vad avses med …")
         plan = Plan(qstring, language, words=[w for s, _ in spans for w in s],
-                    asks_definition=any(k == "word" and s[0] in DEFINITION_WORDS for s, k in spans))
+                    asks_definition=any(s[0] in DEFINITION_WORDS for s, k in spans if k == "word"))
         for i, (span, kind) in enumerate(spans):
             if kind == "label":
                 q = self.label(span[0], span[1])
@@ -730,6 +736,5 @@ class QueryBuilder:
                 mine = _with_loose(mine, [a for a, _ in loose if a is not None], self.weights.loose)
                 theirs = _with_loose(theirs, [b for _, b in loose if b is not None], self.weights.loose)
             if mine is not None or theirs is not None:
-                plan.concepts.append(Concept(span, mine, theirs, aliases=self._aliases(span, language),
-                                             definition=kind == "word" and span[0] in DEFINITION_WORDS))
+                plan.concepts.append(Concept(span, mine, theirs, aliases=self._aliases(span, language)))
         return plan
