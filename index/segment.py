@@ -44,10 +44,11 @@ MIN_PASSAGE = 400  # merge paragraphs until a passage has at least this many cha
 MAX_PASSAGE = 1500  # ... and at most this many (unnumbered text)
 MAX_CLAUSE = 4000  # a numbered clause longer than this is split at paragraph breaks
 
-_NUMBER_RE = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){0,5})(\.?)(?=\s|$)\s*(.*)$")
+# "8.2", "8.2.1", and with a schedule letter first "A.9", "G.2" (the letter is the first level)
+_NUMBER_RE = re.compile(r"^((?:[A-Z]\.)?\d{1,3}(?:\.\d{1,3}){0,5})(\.?)(?=\s|$)\s*(.*)$")
 _KEYWORD_RE = re.compile(
     r"^(§|Clause|CLAUSE|Article|ARTICLE|Artikel|ARTIKEL|Section|SECTION|Avsnitt|AVSNITT|"
-    r"Punkt|PUNKT|Paragraf|PARAGRAF)\s*(\d{1,3}(?:\.\d{1,3}){0,4})\.?(?=[\s:.–—-]|$)"
+    r"Punkt|PUNKT|Paragraf|PARAGRAF)\s*((?:[A-Z]\.)?\d{1,3}(?:\.\d{1,3}){0,4})\.?(?=[\s:.–—-]|$)"
     r"\s*[:.–—-]?\s*(.*)$"
 )
 _ANNEX_RE = re.compile(
@@ -138,7 +139,8 @@ def _parse_number(s: str) -> tuple[int, ...] | None:
     parts = s.split(".")
     if any(len(p) > 1 and p.startswith("0") for p in parts):
         return None  # times ("08.00") and zero-padded figures
-    nums = tuple(int(p) for p in parts)
+    # a schedule letter counts as its place in the alphabet: A.12 -> B.1 is a sibling step
+    nums = tuple(ord(p) - ord("A") + 1 if p.isalpha() else int(p) for p in parts)
     if any(n == 0 for n in nums) or nums[0] > 99:
         return None
     return nums

@@ -365,6 +365,38 @@ def test_segment_bulleted_clause_numbers(tmp_path):
     assert [h.clause for h in ix.search("section 2.2").hits][:1] == ["2.2"]
 
 
+_LETTERED_DPA = (
+    "Data Processing Addendum\n\n"
+    "A. Definitions\n\n"
+    'A.1. "Customer Data" means all data submitted through the Services by Customer.\n\n'
+    'A.2. "Subprocessor" means an entity engaged by the Provider to process Customer Data.\n\n'
+    "B. Processing of Customer Data\n\n"
+    "B.1. The Provider will only process Customer Data on Customer's documented instructions.\n\n"
+    "B.2. The Provider will not:\n\n"
+    "B.2.a. sell Customer Data; or\n\n"
+    "B.2.b. combine Customer Data with other data.\n\n"
+    "C. Security Breaches\n\n"
+    "C.1. The Provider will notify Customer without undue delay of a Security Breach.\n\n"
+    "C.2. The Provider will investigate the Security Breach and mitigate its effects.\n"
+)
+
+
+def test_schedule_lettered_clause_numbers(tmp_path):
+    """A DPA numbered "A.1", "B.2", "C.2" (Anthropic's is) is cut at those numbers, each
+    clause under its section's title, a list "B.2.a" staying in its clause; "section C.2" and
+    "A.2" find that clause first, and "2" alone finds no clause (C.2 is not "C" and "2")."""
+    clauses = segment([_LETTERED_DPA])
+    numbers = [c.number for c in clauses if c.number]
+    assert numbers[:6] == ["A.1", "A.2", "B.1", "B.2", "C.1", "C.2"], numbers
+    by = {c.number: c for c in clauses}
+    assert "B.2.b. combine" in by["B.2"].text and "C.1" not in by["B.2"].text
+    assert by["C.2"].heading == "C. Security Breaches"
+    ix = open_index(tmp_path, [doc("dpa", [_LETTERED_DPA], language="en")])
+    assert [h.clause for h in ix.search("section C.2").hits][:1] == ["C.2"]
+    assert [h.clause for h in ix.search("A.2").hits] == ["A.2"]
+    assert ix.search("2").total == 0  # no clause holds a bare 2: C.2 is one label
+
+
 def test_a_clause_label_finds_its_sub_clauses(tmp_path):
     """ "Clause 10" points at the clause and its sub-clauses 10.1 and 10.2, ahead of the
     clauses that only share the query's other words (the clause's title alone gives way to
