@@ -137,8 +137,8 @@ def _lines(text: str) -> list[_Line]:
 
 def _parse_number(s: str) -> tuple[int, ...] | None:
     parts = s.split(".")
-    if any(len(p) > 1 and p.startswith("0") for p in parts):
-        return None  # times ("08.00") and zero-padded figures
+    if len(parts[0]) > 1 and parts[0].startswith("0") or "00" in parts:
+        return None  # times ("08.00", "12.00") and zero-padded figures; "2.01" is a section
     # a schedule letter counts as its place in the alphabet: A.12 -> B.1 is a sibling step
     nums = tuple(ord(p) - ord("A") + 1 if p.isalpha() else int(p) for p in parts)
     if any(n == 0 for n in nums) or nums[0] > 99:

@@ -397,6 +397,24 @@ def test_schedule_lettered_clause_numbers(tmp_path):
     assert ix.search("2").total == 0  # no clause holds a bare 2: C.2 is one label
 
 
+def test_zero_padded_section_numbers_are_clauses_and_times_are_not():
+    """US contracts number sections "Section 2.01", "2.02"; times ("08.00", "12.00") and
+    zero-padded figures stay running text."""
+    text = (
+        "ARTICLE 2\nSERVICES\n\n"
+        "Section 2.01 Services. The Provider shall provide the Services in Exhibit A.\n\n"
+        "Section 2.02 Service Levels. The Provider shall meet the levels in Exhibit B.\n\n"
+        "ARTICLE 3\nSUPPORT\n\n"
+        "Section 3.01 Hours. Support is staffed on business days.\n"
+        "08.00 Opening of the support desk.\n"
+        "12.00 Lunch break of the support desk.\n"
+    )
+    clauses = segment([text])
+    numbers = [c.number for c in clauses if c.number]
+    assert numbers == ["Article 2", "Section 2.01", "Section 2.02", "Article 3", "Section 3.01"]
+    assert "08.00 Opening" in clauses[-1].text and "12.00 Lunch" in clauses[-1].text
+
+
 def test_a_clause_label_finds_its_sub_clauses(tmp_path):
     """ "Clause 10" points at the clause and its sub-clauses 10.1 and 10.2, ahead of the
     clauses that only share the query's other words (the clause's title alone gives way to
