@@ -30,7 +30,7 @@ from index.model import IndexDocument
 from index.priors import passage_kind
 from index.segment import segment, tidy_text
 
-SCHEMA_VERSION = 7  # 7: a schedule letter before a clause number ("A.9", "G.2") is part of it (tokens, clause numbers); 6: segmentation keeps section headings (no text dropped); 5: keyword clauses
+SCHEMA_VERSION = 7  # 7: a schedule letter before a clause number ("A.9", "G.2") is part of it (tokens, clause numbers), zero-padded "2.01" is a clause number; 6: segmentation keeps section headings (no text dropped); 5: keyword clauses
 LANGUAGES = ("sv", "en")
 FIELD_LANGUAGES = {
     "body_sv": "sv",
