@@ -357,12 +357,20 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
-def match_key(word: str) -> str:
-    """A language-neutral normal form of a word, for matching query words to synonyms."""
+def match_key(word: str, language: str | None = None) -> str:
+    """A language-neutral normal form of a word, for matching query words to synonyms
+    (with ``language``, "swedish" or "english": its stem in that language)."""
     word = word.lower()
     if is_identifier(word):
         return normalize_identifier(word)
     word = word.replace("‐", "-").replace("‑", "-")
+    if language == "swedish":
+        # twice: Snowball's Swedish step takes one ending, so "villkoren" -> "villkor" but
+        # "villkor" -> "villk", "dagars" -> "dagar" but "dagar" -> "dag"
+        st = stemmer(language)
+        return st.stemWord(st.stemWord(word))
+    if language is not None:
+        return stemmer(language).stemWord(word)
     sv = stemmer("swedish").stemWord(word)
     en = stemmer("english").stemWord(word)
     return min(sv, en, key=lambda s: (len(s), s))

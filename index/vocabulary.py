@@ -67,28 +67,60 @@ class Vocabulary:
         key = keys_of(key_words)
         if not key:
             return
-        self.languages.setdefault(key, set()).add(lang)
-        bucket = self.by_key.setdefault(key, [])
-        seen = {(e.words, e.kind) for e in bucket}
-        for e in expansions:
-            if keys_of(e.words) == key or (e.words, e.kind) in seen:
-                continue
-            seen.add((e.words, e.kind))
-            bucket.append(e)
+        expansions = [e for e in expansions if keys_of(e.words) != key]
+        # Under the language-neutral key and under the stems of the span's own language:
+        # the neutral key takes the shorter of the two stems, which is not the same for
+        # every form of a word ("villkor" -> "villk" by the English stemmer, "villkoren" ->
+        # "villkor" by the Swedish one), so an inflected form finds its entry by its stem.
+        for k in dict.fromkeys([key, *_language_keys(key_words, lang)]):
+            self.languages.setdefault(k, set()).add(lang)
+            bucket = self.by_key.setdefault(k, [])
+            seen = {(e.words, e.kind) for e in bucket}
+            for e in expansions:
+                if (e.words, e.kind) not in seen:
+                    seen.add((e.words, e.kind))
+                    bucket.append(e)
         self.max_len = max(self.max_len, len(key))
 
+    def _buckets(self, span: tuple[str, ...]) -> list[tuple[str, ...]]:
+        keys = [keys_of(span), *_language_keys(span, "any")]
+        return [k for k in dict.fromkeys(keys) if k in self.by_key]
+
     def lookup(self, span: tuple[str, ...]) -> list[Expansion] | None:
-        """The expansions of a span of raw query words, or None when it is not a term."""
-        return self.by_key.get(keys_of(span))
+        """The expansions of a span of raw query words, or None when it is not a term
+        (looked up by its language-neutral key, then by its Swedish and English stems)."""
+        found = self._buckets(span)
+        if not found:
+            return None
+        if len(found) == 1:
+            return self.by_key[found[0]]
+        out: dict[tuple[tuple[str, ...], str], Expansion] = {}
+        for k in found:
+            for e in self.by_key[k]:
+                out.setdefault((e.words, e.kind), e)
+        return list(out.values())
 
     def language_of(self, span: tuple[str, ...]) -> set[str]:
         """The languages the span is a term of (empty when unknown)."""
-        return self.languages.get(keys_of(span), set())
+        langs: set[str] = set()
+        for k in self._buckets(span):
+            langs |= self.languages.get(k, set())
+        return langs
 
 
 def keys_of(words: Iterable[str]) -> tuple[str, ...]:
     """The match keys of raw words (language-neutral stems)."""
     return tuple(match_key(w) for w in words)
+
+
+def _language_keys(words: tuple[str, ...], lang: str) -> list[tuple[str, ...]]:
+    """The keys of raw words by one language's stems ("sv", "en"; "any": both)."""
+    langs = ("swedish", "english") if lang not in ("sv", "en") else (
+        ("swedish",) if lang == "sv" else ("english",))
+    out = []
+    for language in langs:
+        out.append(tuple(match_key(w, language) for w in words))
+    return out
 
 
 def _terms(raw: Iterable[object]) -> list[tuple[str, ...]]:
@@ -172,7 +204,7 @@ def _resource(name: str) -> str:
 
 
 # Bump when the built Vocabulary's shape or the analysis behind match_key changes.
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2  # 2: entries also under their own language's stems
 _SOURCES = ("synonyms.toml", "glossary.tsv", "derivations.tsv")
 
 

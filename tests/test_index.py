@@ -485,6 +485,20 @@ def test_synonyms_cross_languages(tmp_path):
     assert ids[0] == ("en-dpa", "1.1")
 
 
+def test_inflected_swedish_forms_find_their_translations(tmp_path):
+    """The glossary pairs "villkor" with "conditions"; the definite "villkoren" (which
+    Snowball stems to "villkor" where "villkor" itself becomes "villk") finds the English
+    clause too, as "villkor" does."""
+    en = doc("en-terms", ["1. Conditions\n1.1 These conditions apply to every order placed "
+                          "by the customer under the framework.\n"],
+             contract_id="c3", title="Order terms", language="en")
+    sv = doc("sv-avtal", ["1. Leverans\n1.1 Leverantören levererar varorna till kommunens "
+                          "förråd inom fem arbetsdagar.\n"], language="sv")
+    ix = open_index(tmp_path, [en, sv])
+    for word in ("villkor", "villkoren"):
+        assert ("en-terms", "1.1") in clause_ids(ix.search(f"vilka {word} gäller"))
+
+
 def test_identifiers_are_kept_whole(tmp_path):
     ix = open_index(tmp_path, [SV_DPA, EN_DPA])
     res = ix.search("KS-2023-00815")
