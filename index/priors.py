@@ -38,7 +38,8 @@ _PAGE_RE = re.compile(
 _WORD_RE = re.compile(r"\w+")
 
 
-def _is_toc_line(line: str) -> bool:
+def is_toc_line(line: str) -> bool:
+    """A table-of-contents entry: a title and its page number (after dot leaders or not)."""
     line = line.strip()
     if not line or len(line) > 120:
         return False
@@ -49,8 +50,26 @@ def _is_toc_line(line: str) -> bool:
     return bool(m) and not re.search(r"[.;:,]\s", line) and len(line.split()) <= 14
 
 
+# What a filing or a print adds to each page: the filing's source line ("Source: ACME
+# INC, 10-K, 3/1/2001"), confidential-treatment marks
+_FURNITURE_RE = re.compile(
+    r"^(?:Source: .{3,120}, \d{1,2}/\d{1,2}/\d{4}"
+    r"|\**\s*CONFIDENTIAL TREAT\w* (?:REQUESTED|REQUEST)?\s*\**|CONFIDENTIAL TREAT\w*)$",
+    re.IGNORECASE,
+)
+
+
+def is_page_furniture(line: str) -> bool:
+    """A page's furniture rather than the document's text: a page number ("Page 3 of 12",
+    "- 4 -", "ii"), a filing's source line, a confidential-treatment mark."""
+    compact = " ".join(line.split())
+    return bool(_FURNITURE_RE.match(compact)) or _is_footer(compact)
+
+
 def _is_footer(text: str) -> bool:
     compact = " ".join(text.split())
+    if _FURNITURE_RE.match(compact):
+        return True
     if len(compact) > 60:
         return False
     if _PAGE_RE.match(compact):
@@ -67,7 +86,7 @@ def passage_kind(text: str, heading: str | None = None, number: str | None = Non
     if _is_footer(compact):
         return FOOTER
     lines = [ln for ln in text.splitlines() if ln.strip()]
-    toc_lines = sum(1 for ln in lines if _is_toc_line(ln))
+    toc_lines = sum(1 for ln in lines if is_toc_line(ln))
     if lines and (toc_lines >= 2 and toc_lines >= 0.5 * len(lines) or len(lines) == 1 and toc_lines):
         return TOC
     rest = compact

@@ -113,7 +113,7 @@ class Weights:
     cognate: float = 0.0  # words of the other language spelled almost alike (modell ~ model)
     loose: float = 0.2  # the single words of a vocabulary phrase
     phrase_gain: float = 0.0  # a phrase of n words weighs n ** phrase_gain words
-    heading: float = 1.0  # field weight of headings against clause text
+    heading: float = 0.5  # field weight of headings against clause text (they are in it too)
     number: float = 4.0  # field weight of clause numbers (identifier queries)
     child: float = 0.5  # share of that weight for sub-clauses of the clause a label names
     parent: float = 1.0  # ... for the clause holding a sub-number no clause is numbered with

@@ -37,6 +37,7 @@ import re
 from dataclasses import dataclass, field
 
 from index.model import Clause
+from index.priors import is_page_furniture, is_toc_line
 
 PAGE_SEPARATOR = "\f"
 
@@ -65,6 +66,19 @@ _LIST_MARKER_RE = re.compile(r"^([a-zåäö]|[ivx]{1,4})[.)]\s")
 # "MODULE TWO: Transfer controller to processor", "OPTION 1: …": a capitals lead-in and a
 # colon, a label for what follows
 _LEAD_LABEL_RE = re.compile(r"^[A-ZÅÄÖ]{3,}(?:\s+[A-ZÅÄÖ0-9]+){0,3}\s*:\s*\S")
+# Where a clause starts inside a long line: after a sentence's end, a title in capitals or a
+# run of spaces (column layouts), a clause word and its number, a multi-level number before
+# a capital, or "1." before a title in capitals. Whether it does start a clause is left to
+# the numbering sequence, as for any line.
+LONG_LINE = 400
+_INLINE_START_RE = re.compile(
+    r"(?<=[.;:!?\"”)\]])\s+(?=(?:ARTICLE|Article|SECTION|Section)\s+(?:\d{1,2}|[IVXL]{1,6}\b|[A-Z]{3,}\b))"
+    r"|(?:(?<=[.;:!?\"”)\]])\s+|\s{3,})"
+    r"(?=\d{1,2}(?:\.\d{1,2}){1,4}\.?\s+[\"“(]?[A-Z]|\d{1,2}\.\s+[\"“(]?[A-Z]{3,})"
+    # after a title in capitals ("… DOCUMENTATION 2.1 Provision"): a number only, as a
+    # clause word there is mostly a reference in capitalised text ("UNDER SECTION 8 OF")
+    r"|(?<=[A-Z]{2})\s+(?=\d{1,2}(?:\.\d{1,2}){1,4}\.?\s+[\"“(]?[A-Z][a-z])"
+)
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9\"”(])")
 
 _MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "oct", "nov", "dec", "january", "february", "march", "may", "june", "july", "august", "october"]
@@ -109,6 +123,7 @@ class _Line:
     start: int  # offset of the first non-blank character
     end: int  # offset after the last non-blank character
     text: str  # stripped text
+    inline: bool = False  # cut out of a longer line (see _lines)
 
 
 @dataclass
@@ -124,6 +139,9 @@ class _Start:
 
 
 def _lines(text: str) -> list[_Line]:
+    """The non-blank lines of ``text``; a very long line is also cut where a clause number
+    starts inside it (text extracted with one line per page: "… of this Agreement. 1.2
+    Goodwill. Licensee …", "… DOCUMENTATION 2.1 Provision …", "…     2.3. Quote …")."""
     out = []
     for m in re.finditer(r"[^\n\f]+", text):
         raw = m.group(0)
@@ -131,7 +149,15 @@ def _lines(text: str) -> list[_Line]:
         if not stripped:
             continue
         lead = len(raw) - len(raw.lstrip())
-        out.append(_Line(m.start() + lead, m.start() + lead + len(stripped), stripped))
+        start = m.start() + lead
+        if len(stripped) < LONG_LINE:
+            out.append(_Line(start, start + len(stripped), stripped))
+            continue
+        cuts = [start] + [start + c.end() for c in _INLINE_START_RE.finditer(stripped)]
+        for a, b in zip(cuts, [*cuts[1:], start + len(stripped)], strict=True):
+            piece = text[a:b].rstrip()
+            if piece:
+                out.append(_Line(a, a + len(piece), piece, inline=a != start))
     return out
 
 
@@ -225,6 +251,22 @@ def _heading_continuation(lines: list[_Line], i: int, first: str, text: str) -> 
     return count
 
 
+_REFERENCE_WORDS = frozenset(
+    ["of", "to", "and", "or", "in", "on", "above", "below", "hereof", "herein", "hereto", "shall", "will", "may", "is", "are", "and/or", "through", "i", "och", "eller", "ovan", "nedan", "ska", "skall"]
+)
+def _is_reference(rest: str) -> bool:
+    """Whether the text after a clause word and number continues a sentence citing it
+    ("SECTION 8 OF THIS AGREEMENT …" in capitalised text, "Section 9 shall survive"), not
+    a clause's title ("Section 2.1 In General.")."""
+    words = rest.split(maxsplit=1)
+    if not words:
+        return False
+    first = words[0].strip(",;")
+    if first.lower() not in _REFERENCE_WORDS:
+        return False
+    return first.islower() or rest[:40].isupper()
+
+
 _VERBISH = frozenset(
     ["ska", "skall", "får", "äger", "är", "har", "kan", "bör", "måste", "shall", "will", "must", "may", "is", "are", "has", "have", "can", "should", "means"]
 )
@@ -261,7 +303,7 @@ def _number_candidate(
         return None
     number = _parse_number(m.group(1))
     rest = m.group(3).strip()
-    if number is None or not _number_rest_ok(rest, len(number)):
+    if number is None or not _number_rest_ok(rest, len(number)) or lines[i].inline and not rest:
         return None
     label = m.group(1) if not annex else f"{annex}, {m.group(1)}"
     start = _Start(i, "number", number, label)
@@ -276,7 +318,36 @@ def _number_candidate(
                 start.own_heading = True
         elif _looks_like_heading(rest, nxt):
             start.heading, start.own_heading = _clean_heading(rest), True
+        else:
+            title = _run_in_title(rest)
+            if title:
+                start.heading, start.own_heading = title, True
     return start
+
+
+_RUN_IN_RE = re.compile(r"^([A-ZÅÄÖ][^.;:!?\n]{1,78}?)\.(?:\s+(?=[A-ZÅÄÖ\"“(])|$)")
+
+
+def _run_in_title(rest: str) -> str | None:
+    """The title a clause's text opens with, ended by a full stop: "Scope of Agreement.
+    Subject to …", "HOSTING SOFTWARE LICENSE. Subject to …", or a title alone ("Workflow
+    Development Plans."). Only a title case or capitals phrase of a few words counts, so a
+    sentence ("The Provider will process Customer Data.") is not taken for one."""
+    m = _RUN_IN_RE.match(rest)
+    if not m:
+        return None
+    title = m.group(1).strip()
+    words = title.split()
+    if not 1 <= len(words) <= 10 or words[-1].lower() in _FUNCTION_WORD_ENDINGS:
+        return None
+    if any(w.lower() in _VERBISH for w in words):
+        return None
+    if title.isupper():
+        return _clean_heading(title.title()) if any(len(w) >= 4 for w in words) else None
+    long_words = [w for w in words if sum(c.isalpha() for c in w) >= 4]
+    if not long_words or not all(w[0].isupper() for w in long_words):
+        return None
+    return _clean_heading(title)
 
 
 def _restarts_sub_numbering(prev: tuple[int, ...], cand: tuple[int, ...]) -> bool:
@@ -324,6 +395,59 @@ def _longest_chain(cands: list[_Start], prev: tuple[int, ...] | None) -> list[_S
     return chain[::-1]
 
 
+# A table-of-contents entry whose page number ends the line without leaders, loosely (a
+# title may hold ";" or ","): "ARTICLE 8 Payment; Records; Audits 24"; also several entries
+# run together on one line: "Section 1.1 Definitions 2 Section 1.2 Other Provisions 11"
+_LOOSE_TOC_RE = re.compile(r"^\S.{2,110}\s(?:\d{1,3}|[ivx]{1,5})$")
+_TOC_ENTRY_RE = re.compile(
+    r"(?:ARTICLE|Article|SECTION|Section|Clause|Schedule|Exhibit|Annex)\s+[\dA-Z][\d.]*\s+[^\d]{2,80}?\s\d{1,3}(?=\s|$)")
+_TOC_TITLE_RE = re.compile(r"^(?:TABLE OF CONTENTS|Table of Contents|CONTENTS|INNEHÅLL|Innehåll|"
+                           r"INNEHÅLLSFÖRTECKNING|Innehållsförteckning)\b")
+TOC_RUN = 3  # entries in a row that make a table of contents
+ANNEX_LIST = 3  # annex titles in a row, none with text, that list the annexes
+
+
+def _toc_lines(lines: list[_Line]) -> set[int]:
+    """The lines of tables of contents: runs of entries ("ARTICLE 2 Licenses 13"), at least
+    TOC_RUN of them plain entries, and lists of ANNEX_LIST or more annex titles with nothing between them
+    ("Exhibit B: Security Requirements", "Exhibit C: Change Management Plan"). Their
+    numbers are not clause numbers: read as such they form a chain that leaves the body's
+    real numbering out."""
+    n = len(lines)
+    strict = [is_toc_line(ln.text) or len(_TOC_ENTRY_RE.findall(ln.text)) >= 2 for ln in lines]
+    # page furniture between entries (a page break inside the table) does not end it
+    loose = [s or bool(_LOOSE_TOC_RE.match(ln.text)) or bool(_TOC_TITLE_RE.match(ln.text))
+             or is_page_furniture(ln.text) for s, ln in zip(strict, lines, strict=True)]
+    out: set[int] = set()
+    i = 0
+    while i < n:
+        if not loose[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and loose[j]:
+            j += 1
+        if sum(strict[i:j]) >= TOC_RUN:
+            out.update(range(i, j))
+        i = j
+    # annex titles listed one after another, none with text of its own
+    i = 0
+    while i < n:
+        j = i
+        while j < n and _ANNEX_LIST_RE.match(lines[j].text):
+            j += 1
+        if j - i >= ANNEX_LIST:
+            out.update(range(i, j))
+        i = max(j, i + 1)
+    return out
+
+
+_ANNEX_LIST_RE = re.compile(
+    r"^(?:Bilaga|BILAGA|Annex|ANNEX|Appendix|APPENDIX|Schedule|SCHEDULE|Exhibit|EXHIBIT|"
+    r"Attachment|ATTACHMENT|Addendum|ADDENDUM)\s+(?:\d{1,2}|[A-Z]|[IVX]{1,5})\b\s*[:–—-]\s*\S.{0,80}$"
+)
+
+
 def _find_starts(text: str, lines: list[_Line]) -> list[_Start]:
     starts: list[_Start] = []
     annex: str | None = None
@@ -349,8 +473,11 @@ def _find_starts(text: str, lines: list[_Line]) -> list[_Start]:
         starts.extend(_longest_chain(cands, block_prev))
         block.clear()
 
+    toc = _toc_lines(lines)
     for i, line in enumerate(lines):
         s = line.text
+        if i in toc:
+            continue
         m = _MARKDOWN_RE.match(s)
         if m:
             title = _clean_heading(m.group(2))
@@ -386,11 +513,13 @@ def _find_starts(text: str, lines: list[_Line]) -> list[_Start]:
         if m:
             kw, num_s, rest = m.group(1), m.group(2), m.group(3).strip()
             number = _parse_number(num_s)
-            ok_rest = not rest or rest[0].isupper() or rest[0] in "\"”“'«"
+            ok_rest = (not rest or rest[0].isupper() or rest[0] in "\"”“'«") and not _is_reference(rest)
             key = kw.lower()
             if (
                 number is not None
                 and ok_rest
+                # inside a line, only a clause word with a title or text opens a clause
+                and (rest or not line.inline)
                 and _first_word(rest) not in _BLOCKED_FIRST_WORDS
                 and not _TOC_RE.search(rest)
                 and (
@@ -408,6 +537,8 @@ def _find_starts(text: str, lines: list[_Line]) -> list[_Start]:
                 if rest and _looks_like_heading(rest, _next_text(lines, i)):
                     start.heading = _clean_heading(rest)
                     start.own_heading = True
+                elif rest and _run_in_title(rest):
+                    start.heading, start.own_heading = _run_in_title(rest), True
                 elif not rest and _title_line(lines, i + 1, text):
                     # "Clause 8" alone on its line, its title on the next: "Data protection
                     # safeguards"
@@ -425,7 +556,8 @@ def _find_starts(text: str, lines: list[_Line]) -> list[_Start]:
         if cand is not None:
             block.append(cand)
             continue
-        if _is_caps_heading(s) and not _NUMBER_RE.match(s) and not _is_table_row(s):
+        if (_is_caps_heading(s) and not _NUMBER_RE.match(s) and not _is_table_row(s)
+                and not is_page_furniture(s)):
             starts.append(_Start(i, "caps", None, None, _clean_heading(s.title())))
     close_block()
     starts.sort(key=lambda st: st.line)
@@ -708,9 +840,12 @@ def _lead_heading(text: str, lines: list[_Line], st: _Start, start_lines: set[in
     if st.kind not in ("number", "keyword") or k < 1 or k in start_lines:
         return False
     number = st.number or ()
-    if st.own_heading and not (len(number) >= 2 and number[-1] == 1):
-        return False  # "1. Bakgrund" has its heading: a line before it is not its title
     s = lines[k].text
+    run_in = st.heading is not None and st.heading.lower() == s.strip().lower()
+    if st.own_heading and not (len(number) >= 2 and number[-1] == 1) and not run_in:
+        # "1. Bakgrund" has its heading: a line before it is not its title (unless the
+        # line repeats it: "Your Privacy" over "1. Your Privacy. …")
+        return False
     if (
         len(s) > 70
         or any(q in s for q in "\"”“«»")

@@ -415,6 +415,75 @@ def test_zero_padded_section_numbers_are_clauses_and_times_are_not():
     assert "08.00 Opening" in clauses[-1].text and "12.00 Lunch" in clauses[-1].text
 
 
+CONTRACTS = ROOT / "tests" / "fixtures" / "contracts"
+
+
+def _real(name: str) -> list[str]:
+    return [(CONTRACTS / name).read_text(encoding="utf-8")]
+
+
+def test_a_contract_extracted_one_line_per_page_is_cut_at_its_clauses():
+    """A PDF extracted with one line per page ("1. GRANT AND SCOPE OF LICENSE. 1.1 Grant of
+    License. Licensor … 1.2 Goodwill. …", a real filed contract) is cut at each clause
+    number inside the line, each clause under the title it opens with."""
+    clauses = segment(_real("cuad_arconic_one_line_per_page.txt"))
+    assert [c.number for c in clauses] == ["1", "1.1", "1.2", "1.3", "1.4", "1.5"]
+    by = {c.number: c for c in clauses}
+    assert by["1.2"].heading == "Goodwill" and by["1.2"].text.startswith("1.2 Goodwill. Licensee")
+    assert by["1.1"].heading == "Grant of License" and "Section 1.1" in by["1.1"].text
+    assert by["1"].heading == "Grant And Scope Of License"
+
+
+def test_a_table_of_contents_does_not_take_the_clause_numbers(tmp_path):
+    """Contents entries ending in page numbers ("Section 2.1 In General 12 Section 2.2 …",
+    "ARTICLE 5 DATA ACCESS 21") are not clauses: the body's "Section 2.1 In General." is,
+    and "section 2.1" finds it, not the contents."""
+    pages = _real("cuad_bloom_table_of_contents.txt")
+    clauses = segment(pages)
+    assert [c.number for c in clauses if c.number] == ["Article 2", "Section 2.1", "Section 2.2"]
+    assert {c.heading for c in clauses if c.number} == {
+        "FACILITY SERVICES", "In General", "Operation and Maintenance Services"}
+    ix = open_index(tmp_path, [doc("bloom", pages, language="en")])
+    assert [h.clause for h in ix.search("section 2.1").hits][:1] == ["Section 2.1"]
+
+
+def test_a_list_of_exhibits_does_not_label_the_agreement():
+    """Exhibit and addendum titles listed one after another ("Exhibit B: …", "Exhibit C:
+    …", "Addendum 1: …") are the contents, not the start of Exhibit C: the agreement
+    after them keeps its own clause numbers."""
+    clauses = segment(_real("cuad_atn_annex_list.txt"))
+    assert [c.number for c in clauses if c.number] == ["1.1", "1.2", "2.1"]
+    assert clauses[-1].heading == "Affiliate"
+
+
+def test_a_clause_word_citing_a_clause_does_not_open_one():
+    """In a long line of capitals ("… UNDER SECTION 8 OF THIS AGREEMENT …") or after a
+    run of spaces in a column layout ("… under this          Section 12."), a clause word
+    and number cite a clause; the numbered clauses around them keep their numbers."""
+    filler = "The Supplier shall keep the Hosting Services available at all times. " * 6
+    text = (
+        f"1. Limitation of Liability.\n\n1.1 Liability Cap. {filler}EXCEPT FOR LIABILITY ARISING "
+        "UNDER SECTION 8 OF THIS AGREEMENT, IN NO EVENT SHALL EITHER PARTY BE LIABLE FOR "
+        f"INDIRECT DAMAGES. {filler}as permitted under this          Section 12.\n\n"
+        f"1.2 Exclusions. {filler}\n\n2. Term.\n\n2.1 Term. {filler}\n"
+    )
+    numbers = [c.number for c in segment([text]) if c.number]
+    assert numbers == ["1", "1.1", "1.2", "2", "2.1"], numbers
+
+
+def test_a_title_a_clause_opens_with_is_its_heading_and_a_sentence_is_not():
+    """ "2.1 Payment Terms. Customer shall …" is headed "Payment Terms" (US contracts title
+    their clauses so); a clause opening with a sentence keeps its section's heading."""
+    text = (
+        "1. Services\n\n1.1 Scope. The Supplier provides the hosting services.\n\n"
+        "2. Fees\n\n2.1 Payment Terms. Customer shall pay each invoice within thirty days.\n\n"
+        "2.2 The Customer shall pay all invoices by bank transfer. Late amounts bear interest.\n"
+    )
+    by = {c.number: c for c in segment([text])}
+    assert by["2.1"].heading == "Payment Terms"
+    assert by["2.2"].heading == "Fees"
+
+
 def test_a_clause_label_finds_its_sub_clauses(tmp_path):
     """ "Clause 10" points at the clause and its sub-clauses 10.1 and 10.2, ahead of the
     clauses that only share the query's other words (the clause's title alone gives way to
