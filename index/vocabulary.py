@@ -5,11 +5,11 @@ Three sources, each shipped with the package:
 * ``synonyms.toml`` — concept groups with Swedish, English and shared terms (hand-written
   domain knowledge: "pub-avtal" = "dpa" = "data processing agreement");
 * ``glossary.tsv`` — Swedish ↔ English term pairs aligned from texts published in both
-  languages: the GDPR article by article (311 pairs, each with its article) and a Swedish
-  company's Swedish/English terms of service (56 pairs of contract vocabulary the GDPR
-  lacks), and 47 pairs of general contract vocabulary from three more texts with both
-  versions section by section (liability, payment, warranty, notice, disputes; the file
-  header names them); columns Swedish, English, kind, source;
+  languages (666 pairs; the file's header names every source): the GDPR article by article
+  (311 pairs, each with its article), the EU Public Licence and the EU's eForms
+  procurement labels (117), and the Swedish and English versions of suppliers' terms,
+  privacy policies and acceptable-use policies (cloud, SaaS and AI vocabulary, contract
+  vocabulary the GDPR lacks); columns Swedish, English, kind, source;
 * ``derivations.tsv`` — word families (noun ↔ verb: "uppsägning" | "säga upp" ↔
   "termination" | "terminate"), each form quoted from the cited text; columns Swedish
   forms, English forms (``|``-separated), then sources.
