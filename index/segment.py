@@ -71,6 +71,8 @@ _LEAD_LABEL_RE = re.compile(r"^[A-ZÅÄÖ]{3,}(?:\s+[A-ZÅÄÖ0-9]+){0,3}\s*:\s*
 # a capital, or "1." before a title in capitals. Whether it does start a clause is left to
 # the numbering sequence, as for any line.
 LONG_LINE = 400
+# where _INLINE_START_RE may match (a cheap scan of long lines before the full pattern)
+_CUT_CANDIDATE_RE = re.compile(r"\s+(?=\d|ARTICLE|Article|SECTION|Section)")
 _INLINE_START_RE = re.compile(
     r"(?<=[.;:!?\"”)\]])\s+(?=(?:ARTICLE|Article|SECTION|Section)\s+(?:\d{1,2}|[IVXL]{1,6}\b|[A-Z]{3,}\b))"
     r"|(?:(?<=[.;:!?\"”)\]])\s+|\s{3,})"
@@ -153,7 +155,11 @@ def _lines(text: str) -> list[_Line]:
         if len(stripped) < LONG_LINE:
             out.append(_Line(start, start + len(stripped), stripped))
             continue
-        cuts = [start] + [start + c.end() for c in _INLINE_START_RE.finditer(stripped)]
+        cuts = [start]
+        for cand in _CUT_CANDIDATE_RE.finditer(stripped):
+            cut = _INLINE_START_RE.match(stripped, cand.start())
+            if cut and start + cut.end() > cuts[-1]:
+                cuts.append(start + cut.end())
         for a, b in zip(cuts, [*cuts[1:], start + len(stripped)], strict=True):
             piece = text[a:b].rstrip()
             if piece:
@@ -208,6 +214,8 @@ def _number_rest_ok(rest: str, depth: int) -> bool:
 
 
 def _is_caps_heading(text: str) -> bool:
+    if not 4 <= len(text) <= 70:
+        return False
     letters = [c for c in text if c.isalpha()]
     words = [w for w in text.split() if any(c.isalpha() for c in w)]
     return (
@@ -217,6 +225,28 @@ def _is_caps_heading(text: str) -> bool:
         and any(len(w) >= 4 for w in words)
         and not text.endswith((".", ",", ";"))
     )
+
+
+_SMALL_WORDS = frozenset(
+    ["a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with",
+     "av", "eller", "för", "i", "med", "och", "om", "på", "till", "vid"]
+)
+
+
+def _title_case(text: str) -> str:
+    """A title in capitals as a reader writes it: "GRANT AND SCOPE OF LICENSE" -> "Grant and
+    Scope of License", roman numerals kept ("ARTICLE VIII" -> "Article VIII")."""
+    out = []
+    for k, word in enumerate(text.split()):
+        if re.fullmatch(r"[IVXL]{1,6}", word) and word not in ("I", "L"):
+            out.append(word)
+        elif word.startswith("(") and word.strip("()[].,;:").isupper():
+            out.append(word)  # "(MSA)", "(SLA)": an abbreviation
+        elif k and word.lower() in _SMALL_WORDS:
+            out.append(word.lower())
+        else:
+            out.append(word.capitalize() if word.isalpha() else word.title())
+    return " ".join(out)
 
 
 def _clean_heading(text: str) -> str:
@@ -343,7 +373,7 @@ def _run_in_title(rest: str) -> str | None:
     if any(w.lower() in _VERBISH for w in words):
         return None
     if title.isupper():
-        return _clean_heading(title.title()) if any(len(w) >= 4 for w in words) else None
+        return _clean_heading(_title_case(title)) if any(len(w) >= 4 for w in words) else None
     long_words = [w for w in words if sum(c.isalpha() for c in w) >= 4]
     if not long_words or not all(w[0].isupper() for w in long_words):
         return None
@@ -414,10 +444,18 @@ def _toc_lines(lines: list[_Line]) -> set[int]:
     numbers are not clause numbers: read as such they form a chain that leaves the body's
     real numbering out."""
     n = len(lines)
-    strict = [is_toc_line(ln.text) or len(_TOC_ENTRY_RE.findall(ln.text)) >= 2 for ln in lines]
-    # page furniture between entries (a page break inside the table) does not end it
-    loose = [s or bool(_LOOSE_TOC_RE.match(ln.text)) or bool(_TOC_TITLE_RE.match(ln.text))
-             or is_page_furniture(ln.text) for s, ln in zip(strict, lines, strict=True)]
+    strict: list[bool] = []
+    loose: list[bool] = []
+    for ln in lines:
+        t = ln.text
+        # an entry ends in its page number (the checks below are costly for every line)
+        paged = t[-1].isdigit() or t[-1] in "ivx"
+        entry = paged and (is_toc_line(t) or len(_TOC_ENTRY_RE.findall(t)) >= 2)
+        strict.append(entry)
+        # page furniture between entries (a page break inside the table) does not end it
+        loose.append(entry or paged and bool(_LOOSE_TOC_RE.match(t))
+                     or len(t) <= 40 and bool(_TOC_TITLE_RE.match(t))
+                     or len(t) <= 160 and is_page_furniture(t))
     out: set[int] = set()
     i = 0
     while i < n:
@@ -558,7 +596,7 @@ def _find_starts(text: str, lines: list[_Line]) -> list[_Start]:
             continue
         if (_is_caps_heading(s) and not _NUMBER_RE.match(s) and not _is_table_row(s)
                 and not is_page_furniture(s)):
-            starts.append(_Start(i, "caps", None, None, _clean_heading(s.title())))
+            starts.append(_Start(i, "caps", None, None, _clean_heading(_title_case(s))))
     close_block()
     starts.sort(key=lambda st: st.line)
     return starts

@@ -431,7 +431,7 @@ def test_a_contract_extracted_one_line_per_page_is_cut_at_its_clauses():
     by = {c.number: c for c in clauses}
     assert by["1.2"].heading == "Goodwill" and by["1.2"].text.startswith("1.2 Goodwill. Licensee")
     assert by["1.1"].heading == "Grant of License" and "Section 1.1" in by["1.1"].text
-    assert by["1"].heading == "Grant And Scope Of License"
+    assert by["1"].heading == "Grant and Scope of License"
 
 
 def test_a_table_of_contents_does_not_take_the_clause_numbers(tmp_path):
