@@ -66,6 +66,17 @@ def is_page_furniture(line: str) -> bool:
     return bool(_FURNITURE_RE.match(compact)) or _is_footer(compact)
 
 
+_PAGE_NUMBER_RE = re.compile(r"^[-–—(\s]*(?:\d{1,4}|[ivxlc]{1,6})[-–—)\s]*$", re.IGNORECASE)
+
+
+def is_page_mark(line: str) -> bool:
+    """A page number ("3", "- 4 -", "ii", "Page 3 of 12"), a filing's source line or a
+    confidential-treatment mark: what a print or filing adds to a page, for certain (a short
+    line with few letters may be a table cell, see ``is_page_furniture``)."""
+    compact = " ".join(line.split())
+    return bool(_FURNITURE_RE.match(compact) or _PAGE_RE.match(compact) or _PAGE_NUMBER_RE.match(compact))
+
+
 def _is_footer(text: str) -> bool:
     compact = " ".join(text.split())
     if _FURNITURE_RE.match(compact):

@@ -28,7 +28,7 @@ from index.analysis import contract_analyzer, detect_language, keyword_analyzer,
 from index.fields import ClauseText, CommonGrams
 from index.model import IndexDocument
 from index.priors import passage_kind
-from index.segment import segment, tidy_text
+from index.segment import boilerplate_lines, join_pages, segment, tidy_text, without_boilerplate
 
 SCHEMA_VERSION = 7  # 7: a schedule letter before a clause number ("A.9", "G.2") is part of it (tokens, clause numbers), zero-padded "2.01" is a clause number; 6: segmentation keeps section headings (no text dropped); 5: keyword clauses
 LANGUAGES = ("sv", "en")
@@ -71,6 +71,7 @@ def build_schema() -> Schema:
         source_path=STORED,
         heading=STORED,
         text=STORED,
+        indexed=STORED,  # the text searched, where it differs (page furniture left out)
         page=STORED,
         start=STORED,
         end=STORED,
@@ -94,6 +95,7 @@ def clause_records(
 ) -> list[dict[str, Any]]:
     """The Whoosh documents (field dicts) for every clause of ``doc``."""
     clauses = segment(doc.pages)
+    boilerplate = boilerplate_lines(join_pages(doc.pages)) if clauses else frozenset()
     if doc.language in LANGUAGES:
         lang = str(doc.language)
     else:
@@ -104,6 +106,8 @@ def clause_records(
         text = tidy_text(clause.text)
         if not text:
             continue
+        # what is searched: the clause without the page furniture its text runs over
+        indexed = tidy_text(without_boilerplate(clause.text, boilerplate)) if boilerplate else text
         records.append(
             {
                 "document_id": doc.document_id,
@@ -123,11 +127,13 @@ def clause_records(
                 "start": clause.start,
                 "end": clause.end,
                 "n": len(records),
-                "kind": passage_kind(text, clause.heading, clause.number),
+                "kind": passage_kind(indexed, clause.heading, clause.number),
                 "chars": len(text),
                 "supersedes": doc.supersedes,
             }
         )
+        if indexed is not text:
+            records[-1]["indexed"] = indexed
     for rec in records:
         analysed_fields(rec)
     if records:
@@ -151,7 +157,8 @@ def document_fields(rec: dict[str, Any], doc_type_words: Mapping[str, str]) -> d
 def analysed_fields(rec: dict[str, Any]) -> dict[str, Any]:
     """Add the language-specific indexed fields of a record from its stored text."""
     lang = rec.get("lang") or "sv"
-    text = rec.get("text", "")
+    indexed = rec.get("indexed")
+    text = rec.get("text", "") if indexed is None else indexed
     # the same string object for both: the pair field reuses the text field's analysis
     rec[f"body_{lang}"] = text
     rec[f"grams_{lang}"] = text
@@ -174,6 +181,7 @@ STORED_FIELDS = (
     "number",
     "heading",
     "text",
+    "indexed",
     "page",
     "start",
     "end",

@@ -37,7 +37,7 @@ import re
 from dataclasses import dataclass, field
 
 from index.model import Clause
-from index.priors import is_page_furniture, is_toc_line
+from index.priors import is_page_furniture, is_page_mark, is_toc_line
 
 PAGE_SEPARATOR = "\f"
 
@@ -94,6 +94,49 @@ _FUNCTION_WORD_ENDINGS = frozenset(
 def join_pages(pages: list[str]) -> str:
     """The joined document text that clause character ranges refer to (form-feed separated)."""
     return PAGE_SEPARATOR.join(pages)
+
+
+BOILERPLATE_REPEATS = 3  # a page's running footer or header repeats on at least this many pages
+_PAGE_GAP_RE = re.compile(r"\f|\n[ \t]*\n[ \t]*\n[ \t]*\n")
+
+
+def _line_key(line: str) -> str:
+    """A line as repeated on every page: whitespace and page numbers do not count."""
+    return re.sub(r"\d+", "#", " ".join(line.split()))
+
+
+def boilerplate_lines(text: str) -> frozenset[str]:
+    """The page furniture of a document (as ``_line_key`` forms): page numbers, filing
+    lines, and running footers or headers, that is lines of 20-400 characters that repeat
+    on BOILERPLATE_REPEATS or more pages, each time next to a page break or another piece
+    of furniture ("Proprietary and Confidential This Agreement … 4" over "Source: …").
+    Clause text repeated in a document (the EU SCCs' modules) is not next to page breaks
+    and stays."""
+    lines = list(re.finditer(r"[^\n\f]+", text))
+    keys = [_line_key(m.group(0)) for m in lines]
+    furniture = [len(m.group(0)) <= 160 and is_page_mark(m.group(0)) for m in lines]
+    out = {k for k, f in zip(keys, furniture, strict=True) if f and k}
+    counts: dict[str, int] = {}
+    for i, (m, key) in enumerate(zip(lines, keys, strict=True)):
+        if not 20 <= len(key) <= 400 or furniture[i]:
+            continue
+        before = text[lines[i - 1].end() : m.start()] if i else "\f"
+        after = text[m.end() : lines[i + 1].start()] if i + 1 < len(lines) else "\f"
+        at_break = bool(_PAGE_GAP_RE.search(before) or _PAGE_GAP_RE.search(after))
+        near = (i and furniture[i - 1]) or (i + 1 < len(lines) and furniture[i + 1])
+        if at_break or near:
+            counts[key] = counts.get(key, 0) + 1
+    out |= {k for k, c in counts.items() if c >= BOILERPLATE_REPEATS}
+    return frozenset(out)
+
+
+def without_boilerplate(text: str, boilerplate: frozenset[str]) -> str:
+    """``text`` without its lines of page furniture (what is indexed of a clause; its
+    stored text keeps them, as every character of the document stays in some clause)."""
+    if not boilerplate:
+        return text
+    kept = [ln for ln in re.split(r"(?<=\n)", text) if _line_key(ln) not in boilerplate]
+    return "".join(kept)
 
 
 def tidy_text(text: str) -> str:

@@ -484,6 +484,29 @@ def test_a_title_a_clause_opens_with_is_its_heading_and_a_sentence_is_not():
     assert by["2.2"].heading == "Fees"
 
 
+def test_a_running_footer_is_kept_but_not_searched(tmp_path):
+    """A filing's footer on every page ("Proprietary and Confidential … not for use or
+    disclosure outside of ACME … 4", then "Source: …") stays in the clause text it runs
+    over, but a search for its words finds only the clause that is about them."""
+    bodies = [
+        "1. Scope\n\n1.1 Scope of Agreement. Vendor shall build the network.",
+        "2. Price\n\n2.1 Fees. Customer shall pay the fees in Exhibit A.",
+        "3. Confidentiality\n\n3.1 Disclosure. Neither party shall make any disclosure of the "
+        "other party's information.",
+        "4. Term\n\n4.1 Term of Agreement. The Term starts on the Effective Date.",
+    ]
+    text = "".join(
+        f"{body}\n\nProprietary and Confidential This Agreement is not for use or disclosure "
+        f"outside of ACME except under written agreement. {n}\n\nSource: ACME INC, 10-Q, "
+        f"11/8/2019\n\n\n\n\n"
+        for n, body in enumerate(bodies, start=1)
+    )
+    ix = open_index(tmp_path, [doc("acme", [text], language="en")])
+    hits = ix.search("disclosure").hits
+    assert [h.clause for h in hits] == ["3.1"]
+    assert "Proprietary and Confidential" in ix.search("Term of Agreement").hits[0].text
+
+
 def test_a_clause_label_finds_its_sub_clauses(tmp_path):
     """ "Clause 10" points at the clause and its sub-clauses 10.1 and 10.2, ahead of the
     clauses that only share the query's other words (the clause's title alone gives way to
