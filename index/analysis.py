@@ -28,7 +28,7 @@ from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, Token
 # Words, hyphenated words (also diarienummer and dates), dotted/colon numbers, § references.
 # "A.9", "G.2": a schedule letter before a clause number is one token (Anthropic's and
 # other suppliers' DPAs number their sections so), not the letter and a bare number
-TOKEN_PATTERN = (r"§\s?\d+(?:\s?[a-z]\b)?|\d+(?:[.:/]\d+)+|(?<!\w)[A-Za-z]\.\d{1,3}(?:\.\d{1,3})*(?![\w])"
+TOKEN_PATTERN = (r"§\s?\d+(?:\s?[a-z]\b)?|\d+(?:[.:/]\d+)+|(?<![\w.])[A-Za-z]\.\d{1,3}(?:\.\d{1,3})*(?![\w])"
                  r"|\w+(?:[-‐‑'’]\w+)*")
 TOKEN_RE = re.compile(TOKEN_PATTERN)
 _HYPHENS = "-‐‑"

@@ -50,41 +50,59 @@ def is_toc_line(line: str) -> bool:
     return bool(m) and not re.search(r"[.;:,]\s", line) and len(line.split()) <= 14
 
 
+# A contents entry whose page number ends the line without leaders, loosely (a title may
+# hold ";" or ","): "ARTICLE 8 Payment; Records; Audits 24", "… Meters 21 ii"; several
+# entries run together on one line: "Section 1.1 Definitions 2 Section 1.2 Other … 11"
+_LOOSE_TOC_RE = re.compile(r"^\S.{2,110}\s(?:\d{1,3}|\d{1,3}\s[ivx]{1,5}|[ivx]{2,5})$")
+_TOC_ENTRY_RE = re.compile(
+    r"(?:ARTICLE|Article|SECTION|Section|Clause|Schedule|Exhibit|Annex)\s+[\dA-Z][\d.]*\s+"
+    r"[^\d]{2,80}?\s\d{1,3}(?=\s|$)")
+_TOC_TITLE_RE = re.compile(r"\b(?:TABLE OF CONTENTS|Table of Contents|CONTENTS|Contents|"
+                           r"INNEHÅLLSFÖRTECKNING|Innehållsförteckning|INNEHÅLL|Innehåll)\b")
+
+
+def toc_entries(line: str) -> int:
+    """How many contents entries the line holds: 1 for one entry ("4.2 Price ..... 7",
+    "ARTICLE 2 Licenses 13"), more for entries run together on one line, else 0."""
+    several = len(_TOC_ENTRY_RE.findall(line))
+    return several if several >= 2 else int(is_toc_line(line))
+
+
+def may_be_toc_line(line: str) -> bool:
+    """A line that can stand in a table of contents: an entry, loosely (the page number
+    last), or the table's title."""
+    return bool(_LOOSE_TOC_RE.match(line)) or names_contents(line) or toc_entries(line) > 0
+
+
+def names_contents(line: str) -> bool:
+    """Whether the line holds a table of contents' title ("TABLE OF CONTENTS", "Innehåll")."""
+    return bool(_TOC_TITLE_RE.search(line))
+
+
 # What a filing or a print adds to each page: the filing's source line ("Source: ACME
-# INC, 10-K, 3/1/2001"), confidential-treatment marks
+# INC, 10-K, 3/1/2001"), confidential-treatment marks (always capitals: "Confidential
+# Treatment" in a title is a word of the text)
 _FURNITURE_RE = re.compile(
     r"^(?:Source: .{3,120}, \d{1,2}/\d{1,2}/\d{4}"
-    r"|\**\s*CONFIDENTIAL TREAT\w* (?:REQUESTED|REQUEST)?\s*\**|CONFIDENTIAL TREAT\w*)$",
-    re.IGNORECASE,
+    r"|\**\s*CONFIDENTIAL TREAT[A-Z]* (?:REQUESTED|REQUEST)?\s*\**|CONFIDENTIAL TREAT[A-Z]*)$"
 )
-
-
-def is_page_furniture(line: str) -> bool:
-    """A page's furniture rather than the document's text: a page number ("Page 3 of 12",
-    "- 4 -", "ii"), a filing's source line, a confidential-treatment mark."""
-    compact = " ".join(line.split())
-    return bool(_FURNITURE_RE.match(compact)) or _is_footer(compact)
-
-
 _PAGE_NUMBER_RE = re.compile(r"^[-–—(\s]*(?:\d{1,4}|[ivxlc]{1,6})[-–—)\s]*$", re.IGNORECASE)
 
 
 def is_page_mark(line: str) -> bool:
     """A page number ("3", "- 4 -", "ii", "Page 3 of 12"), a filing's source line or a
-    confidential-treatment mark: what a print or filing adds to a page, for certain (a short
-    line with few letters may be a table cell, see ``is_page_furniture``)."""
+    confidential-treatment mark: what a print or filing adds to a page, for certain."""
     compact = " ".join(line.split())
     return bool(_FURNITURE_RE.match(compact) or _PAGE_RE.match(compact) or _PAGE_NUMBER_RE.match(compact))
 
 
 def _is_footer(text: str) -> bool:
+    """A passage that is only page furniture: a page mark, or a short line of few letters."""
     compact = " ".join(text.split())
-    if _FURNITURE_RE.match(compact):
+    if len(compact) <= 160 and is_page_mark(compact):
         return True
     if len(compact) > 60:
         return False
-    if _PAGE_RE.match(compact):
-        return True
     letters = sum(c.isalpha() for c in compact)
     return letters <= 3 or letters < 0.3 * len(compact)
 

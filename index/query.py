@@ -419,7 +419,7 @@ class QueryBuilder:
         other = [lang for lang in LANGUAGES if lang not in own]
         text = " ".join(span)
         wanted: list[tuple[str, str, float]] = [(text, lang, w.word) for lang in own]
-        for e in self.vocab.lookup(span) or []:
+        for e in self.vocab.lookup(span, language) or []:
             words = " ".join(e.words)
             if e.lang == "any":
                 wanted += [(words, lang, w.synonym) for lang in own]
@@ -615,7 +615,7 @@ class QueryBuilder:
         ALIASES of them (the names a document may be known by instead of the typed one)."""
         own = set(LANGUAGES) if language == "mixed" else {language}
         out: list[tuple[str, ...]] = []
-        for e in self.vocab.lookup(span) or []:
+        for e in self.vocab.lookup(span, language) or []:
             if e.kind == SYNONYM and (e.lang in own or e.lang == "any") and e.words != span:
                 out.append(tuple(e.words))
         return tuple(out[:ALIASES])

@@ -30,7 +30,7 @@ from index.model import IndexDocument
 from index.priors import passage_kind
 from index.segment import boilerplate_lines, join_pages, segment, tidy_text, without_boilerplate
 
-SCHEMA_VERSION = 7  # 7: a schedule letter before a clause number ("A.9", "G.2") is part of it (tokens, clause numbers), zero-padded "2.01" is a clause number; 6: segmentation keeps section headings (no text dropped); 5: keyword clauses
+SCHEMA_VERSION = 7  # 7: contracts as filed (long lines cut at clause numbers, contents and exhibit lists, run-in titles, "A.9", "2.01"), page furniture not searched ("indexed"); 6: segmentation keeps section headings (no text dropped); 5: keyword clauses
 LANGUAGES = ("sv", "en")
 FIELD_LANGUAGES = {
     "body_sv": "sv",

@@ -37,7 +37,7 @@ import re
 from dataclasses import dataclass, field
 
 from index.model import Clause
-from index.priors import is_page_furniture, is_page_mark, is_toc_line
+from index.priors import is_page_mark, may_be_toc_line, names_contents, toc_entries
 
 PAGE_SEPARATOR = "\f"
 
@@ -52,9 +52,10 @@ _KEYWORD_RE = re.compile(
     r"Punkt|PUNKT|Paragraf|PARAGRAF)\s*((?:[A-Z]\.)?\d{1,3}(?:\.\d{1,3}){0,4})\.?(?=[\s:.–—-]|$)"
     r"\s*[:.–—-]?\s*(.*)$"
 )
+_ANNEX_WORDS = ("Bilaga|BILAGA|Annex|ANNEX|Appendix|APPENDIX|Schedule|SCHEDULE|Exhibit|EXHIBIT|"
+                "Attachment|ATTACHMENT")
 _ANNEX_RE = re.compile(
-    r"^(Bilaga|BILAGA|Annex|ANNEX|Appendix|APPENDIX|Schedule|SCHEDULE|Exhibit|EXHIBIT|"
-    r"Attachment|ATTACHMENT)\s+(\d{1,2}|[A-Z]|[IVX]{1,5})\b\s*(?:[–—:-]\s*(.*))?$"
+    rf"^({_ANNEX_WORDS})\s+(\d{{1,2}}|[A-Z]|[IVX]{{1,5}})\b\s*(?:[–—:-]\s*(.*))?$"
 )
 _MARKDOWN_RE = re.compile(r"^(#{1,6})\s+(.*)$")
 # "- 2.8 Assessing Compliance. …": a bullet before a multi-level clause number (web pages
@@ -72,19 +73,23 @@ _LEAD_LABEL_RE = re.compile(r"^[A-ZÅÄÖ]{3,}(?:\s+[A-ZÅÄÖ0-9]+){0,3}\s*:\s*
 # the numbering sequence, as for any line.
 LONG_LINE = 400
 # where _INLINE_START_RE may match (a cheap scan of long lines before the full pattern)
-_CUT_CANDIDATE_RE = re.compile(r"\s+(?=\d|ARTICLE|Article|SECTION|Section)")
+_CUT_CANDIDATE_RE = re.compile(r"(?<!\s)\s++(?=\d|ARTICLE|Article|SECTION|Section)")
 _INLINE_START_RE = re.compile(
-    r"(?<=[.;:!?\"”)\]])\s+(?=(?:ARTICLE|Article|SECTION|Section)\s+(?:\d{1,2}|[IVXL]{1,6}\b|[A-Z]{3,}\b))"
-    r"|(?:(?<=[.;:!?\"”)\]])\s+|\s{3,})"
-    r"(?=\d{1,2}(?:\.\d{1,2}){1,4}\.?\s+[\"“(]?[A-Z]|\d{1,2}\.\s+[\"“(]?[A-Z]{3,})"
+    r"(?<=[.;:!?\"”)\]])\s++(?=(?:ARTICLE|Article|SECTION|Section)\s+(?:\d{1,2}|[IVXL]{1,6}\b|[A-Z]{3,}\b))"
+    r"|(?:(?<=[.;:!?\"”)\]])\s++|\s{3,}+)"
+    r"(?=\d{1,2}(?:\.\d{1,2}){1,4}\.?\s+[\"“(]?[A-ZÅÄÖ]|\d{1,2}\.\s+[\"“(]?[A-ZÅÄÖ]{3,})"
     # after a title in capitals ("… DOCUMENTATION 2.1 Provision"): a number only, as a
     # clause word there is mostly a reference in capitalised text ("UNDER SECTION 8 OF")
-    r"|(?<=[A-Z]{2})\s+(?=\d{1,2}(?:\.\d{1,2}){1,4}\.?\s+[\"“(]?[A-Z][a-z])"
+    r"|(?<=[A-ZÅÄÖ]{2})\s++(?=\d{1,2}(?:\.\d{1,2}){1,4}\.?\s+[\"“(]?[A-ZÅÄÖ][a-zåäö])"
 )
+# a full stop that ends an abbreviation, not a sentence: no clause starts after it
+# ("U.S. 1.3 Million", "Jan. 2.1 …", "No. 4")
+_ABBREVIATION_END_RE = re.compile(
+    r"(?<![A-Za-z])(?:[A-Z]|No|Nr|Sec|Art|kap|p|s|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Okt|Nov|Dec)\.$")
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9\"”(])")
 
 _MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "oct", "nov", "dec", "january", "february", "march", "may", "june", "july", "august", "october"]
-_UNITS = ["kap", "kap.", "§", "§§", "st", "st.", "%", "procent", "kr", "kr.", "sek", "tkr", "mkr", "mnkr", "miljoner", "miljarder", "tusen", "euro", "eur", "usd", "dollar", "timmar", "timme", "tim", "h", "min", "minuter", "sekunder", "sek.", "dagar", "dag", "dygn", "veckor", "vecka", "månader", "månad", "år", "ggr", "gånger", "stycken", "personer", "anrop", "mb", "gb", "tb", "kb", "x", "×", "hours", "hour", "days", "day", "weeks", "week", "months", "month", "years", "year", "minutes", "seconds", "percent", "per", "-", "–", "—"]
+_UNITS = ["kap", "kap.", "§", "§§", "st", "st.", "%", "procent", "kr", "kr.", "sek", "tkr", "mkr", "mnkr", "miljoner", "miljarder", "tusen", "million", "millions", "billion", "billions", "thousand", "euro", "eur", "usd", "dollar", "timmar", "timme", "tim", "h", "min", "minuter", "sekunder", "sek.", "dagar", "dag", "dygn", "veckor", "vecka", "månader", "månad", "år", "ggr", "gånger", "stycken", "personer", "anrop", "mb", "gb", "tb", "kb", "x", "×", "hours", "hour", "days", "day", "weeks", "week", "months", "month", "years", "year", "minutes", "seconds", "percent", "per", "-", "–", "—"]
 _BLOCKED_FIRST_WORDS = frozenset(_MONTHS + _UNITS)
 _FUNCTION_WORD_ENDINGS = frozenset(
     ["för", "av", "och", "till", "i", "om", "med", "på", "inom", "mellan", "samt", "enligt", "vid", "att", "som", "så", "en", "ett", "den", "det", "de", "vilken", "vilka", "vilket", "där", "när", "eller", "–", "-", "of", "and", "for", "to", "in", "on", "the", "with", "under", "by", "from", "a", "an", "that", "which", "or"]
@@ -201,7 +206,8 @@ def _lines(text: str) -> list[_Line]:
         cuts = [start]
         for cand in _CUT_CANDIDATE_RE.finditer(stripped):
             cut = _INLINE_START_RE.match(stripped, cand.start())
-            if cut and start + cut.end() > cuts[-1]:
+            if (cut and start + cut.end() > cuts[-1]
+                    and not _ABBREVIATION_END_RE.search(stripped[max(0, cand.start() - 12) : cand.start()])):
                 cuts.append(start + cut.end())
         for a, b in zip(cuts, [*cuts[1:], start + len(stripped)], strict=True):
             piece = text[a:b].rstrip()
@@ -210,13 +216,17 @@ def _lines(text: str) -> list[_Line]:
     return out
 
 
+LETTER_LEVEL = 1000  # where schedule letters count from in a parsed clause number
+
+
 def _parse_number(s: str) -> tuple[int, ...] | None:
     parts = s.split(".")
     if len(parts[0]) > 1 and parts[0].startswith("0") or "00" in parts:
         return None  # times ("08.00", "12.00") and zero-padded figures; "2.01" is a section
-    # a schedule letter counts as its place in the alphabet: A.12 -> B.1 is a sibling step
-    nums = tuple(ord(p) - ord("A") + 1 if p.isalpha() else int(p) for p in parts)
-    if any(n == 0 for n in nums) or nums[0] > 99:
+    # a schedule letter counts as its place in the alphabet, apart from numbers: A.12 -> B.1
+    # is a sibling step, 1.2 -> B.1 is none
+    nums = tuple(LETTER_LEVEL + ord(p) - ord("A") + 1 if p.isalpha() else int(p) for p in parts)
+    if any(n == 0 for n in nums) or nums[0] > 99 and not parts[0].isalpha():
         return None
     return nums
 
@@ -224,6 +234,7 @@ def _parse_number(s: str) -> tuple[int, ...] | None:
 def _plausible_next(prev: tuple[int, ...] | None, cand: tuple[int, ...]) -> bool:
     """True when ``cand`` can follow ``prev`` in a clause numbering."""
     if prev is None:
+        cand = tuple(n % LETTER_LEVEL for n in cand)  # "A.1" opens as "1.1" does
         return all(n <= 20 for n in cand) and cand[-1] <= 3 or cand == (1,) * len(cand)
     if cand[: len(prev)] == prev and len(cand) > len(prev):
         # a child: 8.3 -> 8.3.1 (or 8.3.1.1 when a level is skipped)
@@ -270,8 +281,10 @@ def _is_caps_heading(text: str) -> bool:
     )
 
 
+# lowercase in a title ("Liability if Controller SCCs Apply", "Use of our Services")
 _SMALL_WORDS = frozenset(
-    ["a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with",
+    ["a", "an", "and", "as", "at", "by", "for", "from", "if", "in", "into", "of", "on", "or",
+     "per", "the", "to", "upon", "via", "with", "our", "your", "its", "their", "this",
      "av", "eller", "för", "i", "med", "och", "om", "på", "till", "vid"]
 )
 
@@ -327,17 +340,14 @@ def _heading_continuation(lines: list[_Line], i: int, first: str, text: str) -> 
 _REFERENCE_WORDS = frozenset(
     ["of", "to", "and", "or", "in", "on", "above", "below", "hereof", "herein", "hereto", "shall", "will", "may", "is", "are", "and/or", "through", "i", "och", "eller", "ovan", "nedan", "ska", "skall"]
 )
+
 def _is_reference(rest: str) -> bool:
-    """Whether the text after a clause word and number continues a sentence citing it
-    ("SECTION 8 OF THIS AGREEMENT …" in capitalised text, "Section 9 shall survive"), not
-    a clause's title ("Section 2.1 In General.")."""
+    """Whether the text after a clause word and number, inside a long line of capitals,
+    continues a sentence citing it ("… AGREEMENT. SECTION 8 OF THIS AGREEMENT SHALL …"),
+    not a clause's title ("SECTION 2.1 SERVICES"); in mixed case the lowercase word after
+    the number ("Section 9 shall") already tells."""
     words = rest.split(maxsplit=1)
-    if not words:
-        return False
-    first = words[0].strip(",;")
-    if first.lower() not in _REFERENCE_WORDS:
-        return False
-    return first.islower() or rest[:40].isupper()
+    return bool(words) and words[0].strip(",;").lower() in _REFERENCE_WORDS and rest[:40].isupper()
 
 
 _VERBISH = frozenset(
@@ -389,13 +399,17 @@ def _number_candidate(
             if _looks_like_heading(head_text, nxt):
                 start.heading, start.heading_lines = _clean_heading(head_text), cont
                 start.own_heading = True
-        elif _looks_like_heading(rest, nxt):
-            start.heading, start.own_heading = _clean_heading(rest), True
         else:
-            title = _run_in_title(rest)
-            if title:
-                start.heading, start.own_heading = title, True
+            _own_title(start, rest, nxt)
     return start
+
+
+def _own_title(start: _Start, rest: str, next_text: str | None) -> None:
+    """Give ``start`` the title on its own line: the whole text after its number when that
+    is a title ("4. Tvistelösning"), else a title its text opens with ("2.1 Fees. …")."""
+    title = _clean_heading(rest) if _looks_like_heading(rest, next_text) else _run_in_title(rest)
+    if title:
+        start.heading, start.own_heading = title, True
 
 
 _RUN_IN_RE = re.compile(r"^([A-ZÅÄÖ][^.;:!?\n]{1,78}?)\.(?:\s+(?=[A-ZÅÄÖ\"“(])|$)")
@@ -417,8 +431,11 @@ def _run_in_title(rest: str) -> str | None:
         return None
     if title.isupper():
         return _clean_heading(_title_case(title)) if any(len(w) >= 4 for w in words) else None
-    long_words = [w for w in words if sum(c.isalpha() for c in w) >= 4]
-    if not long_words or not all(w[0].isupper() for w in long_words):
+    # title case: every word capitalised but the small ones ("Scope of Agreement"); a
+    # sentence has lowercase words ("Fakturaavgift tas ej ut")
+    if not any(sum(c.isalpha() for c in w) >= 4 for w in words) or not all(
+        w[:1].isupper() or not w[:1].isalpha() or w.lower() in _SMALL_WORDS for w in words
+    ):
         return None
     return _clean_heading(title)
 
@@ -445,7 +462,9 @@ def _longest_chain(cands: list[_Start], prev: tuple[int, ...] | None) -> list[_S
     for i, cand in enumerate(cands):
         num = cand.number or ()
         score = 1.0 if _plausible_next(prev, num) else 0.0
-        restart = num == (1,) and cand.own_heading
+        # a title-like "1." restarts the numbering, as does a schedule's "B.1" after numbers
+        restart = num == (1,) and cand.own_heading or (
+            len(num) == 2 and num[0] > LETTER_LEVEL and num[1] == 1)
         for j in range(max(0, i - 400), i):
             if not best[j]:
                 continue
@@ -468,37 +487,28 @@ def _longest_chain(cands: list[_Start], prev: tuple[int, ...] | None) -> list[_S
     return chain[::-1]
 
 
-# A table-of-contents entry whose page number ends the line without leaders, loosely (a
-# title may hold ";" or ","): "ARTICLE 8 Payment; Records; Audits 24"; also several entries
-# run together on one line: "Section 1.1 Definitions 2 Section 1.2 Other Provisions 11"
-_LOOSE_TOC_RE = re.compile(r"^\S.{2,110}\s(?:\d{1,3}|[ivx]{1,5})$")
-_TOC_ENTRY_RE = re.compile(
-    r"(?:ARTICLE|Article|SECTION|Section|Clause|Schedule|Exhibit|Annex)\s+[\dA-Z][\d.]*\s+[^\d]{2,80}?\s\d{1,3}(?=\s|$)")
-_TOC_TITLE_RE = re.compile(r"^(?:TABLE OF CONTENTS|Table of Contents|CONTENTS|INNEHÅLL|Innehåll|"
-                           r"INNEHÅLLSFÖRTECKNING|Innehållsförteckning)\b")
 TOC_RUN = 3  # entries in a row that make a table of contents
 ANNEX_LIST = 3  # annex titles in a row, none with text, that list the annexes
 
 
 def _toc_lines(lines: list[_Line]) -> set[int]:
-    """The lines of tables of contents: runs of entries ("ARTICLE 2 Licenses 13"), at least
-    TOC_RUN of them plain entries, and lists of ANNEX_LIST or more annex titles with nothing between them
-    ("Exhibit B: Security Requirements", "Exhibit C: Change Management Plan"). Their
-    numbers are not clause numbers: read as such they form a chain that leaves the body's
-    real numbering out."""
+    """The lines of tables of contents, whose numbers are not clause numbers (read as such
+    they form a chain that leaves the body's real numbering out): runs of contents lines
+    with TOC_RUN or more entries ("ARTICLE 2 Licenses 13"), under a contents title
+    ("TABLE OF CONTENTS") or with page numbers that never go down and titles without a
+    verb (so "1.1 The monthly fee is SEK 100" lines stay clauses); and lists of ANNEX_LIST
+    or more annex titles with nothing between them ("Exhibit B: Security Requirements")."""
     n = len(lines)
-    strict: list[bool] = []
+    entries: list[int] = []
     loose: list[bool] = []
     for ln in lines:
         t = ln.text
-        # an entry ends in its page number (the checks below are costly for every line)
+        # an entry ends in its page number (the checks are costly for every line)
         paged = t[-1].isdigit() or t[-1] in "ivx"
-        entry = paged and (is_toc_line(t) or len(_TOC_ENTRY_RE.findall(t)) >= 2)
-        strict.append(entry)
-        # page furniture between entries (a page break inside the table) does not end it
-        loose.append(entry or paged and bool(_LOOSE_TOC_RE.match(t))
-                     or len(t) <= 40 and bool(_TOC_TITLE_RE.match(t))
-                     or len(t) <= 160 and is_page_furniture(t))
+        entries.append(toc_entries(t) if paged else 0)
+        # page marks between entries (a page break inside the table) do not end it
+        loose.append(paged and may_be_toc_line(t) or len(t) <= 160 and (
+            names_contents(t) or is_page_mark(t)))
     out: set[int] = set()
     i = 0
     while i < n:
@@ -508,10 +518,13 @@ def _toc_lines(lines: list[_Line]) -> set[int]:
         j = i
         while j < n and loose[j]:
             j += 1
-        if sum(strict[i:j]) >= TOC_RUN:
-            out.update(range(i, j))
+        run = range(i, j)
+        if sum(entries[k] for k in run) >= TOC_RUN and (
+            any(names_contents(lines[k].text) for k in range(max(0, i - 3), j))
+            or _reads_as_contents([lines[k].text for k in run if entries[k]])
+        ):
+            out.update(run)
         i = j
-    # annex titles listed one after another, none with text of its own
     i = 0
     while i < n:
         j = i
@@ -523,9 +536,16 @@ def _toc_lines(lines: list[_Line]) -> set[int]:
     return out
 
 
+def _reads_as_contents(entries: list[str]) -> bool:
+    """Entries without a contents title: page numbers that never go down, no verb."""
+    pages = [int(m.group(1)) for e in entries if (m := re.search(r"(\d{1,3})\D*$", e))]
+    if len(pages) < TOC_RUN or any(b < a for a, b in zip(pages, pages[1:], strict=False)):
+        return False
+    return not any(w.lower() in _VERBISH for e in entries for w in e.split())
+
+
 _ANNEX_LIST_RE = re.compile(
-    r"^(?:Bilaga|BILAGA|Annex|ANNEX|Appendix|APPENDIX|Schedule|SCHEDULE|Exhibit|EXHIBIT|"
-    r"Attachment|ATTACHMENT|Addendum|ADDENDUM)\s+(?:\d{1,2}|[A-Z]|[IVX]{1,5})\b\s*[:–—-]\s*\S.{0,80}$"
+    rf"^(?:{_ANNEX_WORDS}|Addendum|ADDENDUM)\s+(?:\d{{1,2}}|[A-Z]|[IVX]{{1,5}})\b\s*[:–—-]\s*\S.{{0,80}}$"
 )
 
 
@@ -594,7 +614,8 @@ def _find_starts(text: str, lines: list[_Line]) -> list[_Start]:
         if m:
             kw, num_s, rest = m.group(1), m.group(2), m.group(3).strip()
             number = _parse_number(num_s)
-            ok_rest = (not rest or rest[0].isupper() or rest[0] in "\"”“'«") and not _is_reference(rest)
+            ok_rest = (not rest or rest[0].isupper() or rest[0] in "\"”“'«") and not (
+                line.inline and _is_reference(rest))
             key = kw.lower()
             if (
                 number is not None
@@ -615,12 +636,9 @@ def _find_starts(text: str, lines: list[_Line]) -> list[_Start]:
                 if annex:
                     label = f"{annex}, {label}"
                 start = _Start(i, "keyword", number, label)
-                if rest and _looks_like_heading(rest, _next_text(lines, i)):
-                    start.heading = _clean_heading(rest)
-                    start.own_heading = True
-                elif rest and _run_in_title(rest):
-                    start.heading, start.own_heading = _run_in_title(rest), True
-                elif not rest and _title_line(lines, i + 1, text):
+                if rest:
+                    _own_title(start, rest, _next_text(lines, i))
+                elif _title_line(lines, i + 1, text):
                     # "Clause 8" alone on its line, its title on the next: "Data protection
                     # safeguards"
                     start.heading = _clean_heading(lines[i + 1].text)
@@ -638,7 +656,7 @@ def _find_starts(text: str, lines: list[_Line]) -> list[_Start]:
             block.append(cand)
             continue
         if (_is_caps_heading(s) and not _NUMBER_RE.match(s) and not _is_table_row(s)
-                and not is_page_furniture(s)):
+                and not is_page_mark(s)):
             starts.append(_Start(i, "caps", None, None, _clean_heading(_title_case(s))))
     close_block()
     starts.sort(key=lambda st: st.line)

@@ -55,9 +55,15 @@ class Expansion:
 
 @dataclass
 class Vocabulary:
-    """Expansions by the match keys of a query span."""
+    """Expansions by the match keys of a query span, and by each language's stems."""
 
     by_key: dict[tuple[str, ...], list[Expansion]] = field(default_factory=dict)
+    # the same entries by their own language's stems: the language-neutral key takes the
+    # shorter of the two stems, which is not the same for every form of a word ("villkor"
+    # -> "villk" by the English stemmer, "villkoren" -> "villkor" by the Swedish one), so
+    # an inflected form finds its entry here
+    by_stem: dict[str, dict[tuple[str, ...], list[Expansion]]] = field(
+        default_factory=lambda: {"sv": {}, "en": {}})
     languages: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
     max_len: int = 1
 
@@ -68,44 +74,45 @@ class Vocabulary:
         if not key:
             return
         expansions = [e for e in expansions if keys_of(e.words) != key]
-        # Under the language-neutral key and under the stems of the span's own language:
-        # the neutral key takes the shorter of the two stems, which is not the same for
-        # every form of a word ("villkor" -> "villk" by the English stemmer, "villkoren" ->
-        # "villkor" by the Swedish one), so an inflected form finds its entry by its stem.
-        for k in dict.fromkeys([key, *_language_keys(key_words, lang)]):
-            self.languages.setdefault(k, set()).add(lang)
-            bucket = self.by_key.setdefault(k, [])
-            seen = {(e.words, e.kind) for e in bucket}
-            for e in expansions:
-                if (e.words, e.kind) not in seen:
-                    seen.add((e.words, e.kind))
-                    bucket.append(e)
+        self.languages.setdefault(key, set()).add(lang)
+        _extend(self.by_key.setdefault(key, []), expansions)
+        for stem_lang in (("sv", "en") if lang == "any" else (lang,)):
+            if stem_lang in self.by_stem:
+                table = self.by_stem[stem_lang]
+                _extend(table.setdefault(stem_keys(key_words, stem_lang), []), expansions)
         self.max_len = max(self.max_len, len(key))
 
-    def _buckets(self, span: tuple[str, ...]) -> list[tuple[str, ...]]:
-        keys = [keys_of(span), *_language_keys(span, "any")]
-        return [k for k in dict.fromkeys(keys) if k in self.by_key]
-
-    def lookup(self, span: tuple[str, ...]) -> list[Expansion] | None:
-        """The expansions of a span of raw query words, or None when it is not a term
-        (looked up by its language-neutral key, then by its Swedish and English stems)."""
-        found = self._buckets(span)
-        if not found:
+    def lookup(self, span: tuple[str, ...], language: str | None = None) -> list[Expansion] | None:
+        """The expansions of a span of raw query words, or None when it is not a term: by
+        its language-neutral key, and by its stems in the query's ``language`` ("sv",
+        "en"; None or "mixed": either) among the entries of that language."""
+        buckets = []
+        if (bucket := self.by_key.get(keys_of(span))) is not None:
+            buckets.append(bucket)
+        for lang, table in self.by_stem.items():
+            bucket = table.get(stem_keys(span, lang)) if language in (None, "mixed", lang) else None
+            if bucket is not None:
+                buckets.append(bucket)
+        if not buckets:
             return None
-        if len(found) == 1:
-            return self.by_key[found[0]]
-        out: dict[tuple[tuple[str, ...], str], Expansion] = {}
-        for k in found:
-            for e in self.by_key[k]:
-                out.setdefault((e.words, e.kind), e)
-        return list(out.values())
+        if len(buckets) == 1:
+            return buckets[0]
+        out: list[Expansion] = []
+        _extend(out, [e for b in buckets for e in b])
+        return out
 
     def language_of(self, span: tuple[str, ...]) -> set[str]:
         """The languages the span is a term of (empty when unknown)."""
-        langs: set[str] = set()
-        for k in self._buckets(span):
-            langs |= self.languages.get(k, set())
-        return langs
+        return self.languages.get(keys_of(span), set())
+
+
+def _extend(bucket: list[Expansion], expansions: Iterable[Expansion]) -> None:
+    """Append the expansions not in ``bucket`` yet (by words and kind)."""
+    seen = {(e.words, e.kind) for e in bucket}
+    for e in expansions:
+        if (e.words, e.kind) not in seen:
+            seen.add((e.words, e.kind))
+            bucket.append(e)
 
 
 def keys_of(words: Iterable[str]) -> tuple[str, ...]:
@@ -113,14 +120,10 @@ def keys_of(words: Iterable[str]) -> tuple[str, ...]:
     return tuple(match_key(w) for w in words)
 
 
-def _language_keys(words: tuple[str, ...], lang: str) -> list[tuple[str, ...]]:
-    """The keys of raw words by one language's stems ("sv", "en"; "any": both)."""
-    langs = ("swedish", "english") if lang not in ("sv", "en") else (
-        ("swedish",) if lang == "sv" else ("english",))
-    out = []
-    for language in langs:
-        out.append(tuple(match_key(w, language) for w in words))
-    return out
+def stem_keys(words: Iterable[str], lang: str) -> tuple[str, ...]:
+    """The keys of raw words by one language's stems ("sv" or "en")."""
+    language = "swedish" if lang == "sv" else "english"
+    return tuple(match_key(w, language) for w in words)
 
 
 def _terms(raw: Iterable[object]) -> list[tuple[str, ...]]:
@@ -204,7 +207,7 @@ def _resource(name: str) -> str:
 
 
 # Bump when the built Vocabulary's shape or the analysis behind match_key changes.
-_CACHE_FORMAT = 2  # 2: entries also under their own language's stems
+_CACHE_FORMAT = 3  # 3: entries also by their own language's stems, in tables of their own
 _SOURCES = ("synonyms.toml", "glossary.tsv", "derivations.tsv")
 
 

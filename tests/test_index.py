@@ -297,6 +297,8 @@ def test_segmentation_drops_no_text():
         fixtures[path.name] = path.read_text(encoding="utf-8").split("\f")
     for path in sorted(CORPUS.glob("*.txt")):
         fixtures[path.name] = path.read_text(encoding="utf-8").split("\f")
+    for path in sorted((ROOT / "tests" / "fixtures" / "contracts").glob("*.txt")):
+        fixtures[path.name] = [path.read_text(encoding="utf-8")]
     assert len(fixtures) > 60
     lost = {name: _uncovered(pages) for name, pages in fixtures.items()}
     assert not {name: lines for name, lines in lost.items() if lines}
@@ -457,15 +459,19 @@ def test_a_list_of_exhibits_does_not_label_the_agreement():
 
 
 def test_a_clause_word_citing_a_clause_does_not_open_one():
-    """In a long line of capitals ("… UNDER SECTION 8 OF THIS AGREEMENT …") or after a
-    run of spaces in a column layout ("… under this          Section 12."), a clause word
-    and number cite a clause; the numbered clauses around them keep their numbers."""
+    """In a long line of capitals ("… AGREEMENT. SECTION 8 OF THIS AGREEMENT SHALL …"), or
+    after a run of spaces in a column layout ("… under this          Section 12."), a
+    clause word and number cite a clause; the numbered clauses around them keep their
+    numbers. Nor does a number after an abbreviation ("U.S. 1.3 Million", "Order No. 2.2
+    Shipments") open one."""
     filler = "The Supplier shall keep the Hosting Services available at all times. " * 6
     text = (
         f"1. Limitation of Liability.\n\n1.1 Liability Cap. {filler}EXCEPT FOR LIABILITY ARISING "
-        "UNDER SECTION 8 OF THIS AGREEMENT, IN NO EVENT SHALL EITHER PARTY BE LIABLE FOR "
-        f"INDIRECT DAMAGES. {filler}as permitted under this          Section 12.\n\n"
-        f"1.2 Exclusions. {filler}\n\n2. Term.\n\n2.1 Term. {filler}\n"
+        "UNDER THIS AGREEMENT. SECTION 8 OF THIS AGREEMENT SHALL SURVIVE, AND IN NO EVENT SHALL "
+        f"EITHER PARTY BE LIABLE FOR INDIRECT DAMAGES. {filler}as permitted under this          "
+        "Section 12.\n\n"
+        f"1.2 Exclusions. {filler}\n\n2. Term.\n\n2.1 Term. {filler}Licensee paid U.S. 1.3 "
+        f"Million Dollars under Purchase Order No. 2.2 Shipments are billed monthly. {filler}\n"
     )
     numbers = [c.number for c in segment([text]) if c.number]
     assert numbers == ["1", "1.1", "1.2", "2", "2.1"], numbers
@@ -505,6 +511,45 @@ def test_a_running_footer_is_kept_but_not_searched(tmp_path):
     hits = ix.search("disclosure").hits
     assert [h.clause for h in hits] == ["3.1"]
     assert "Proprietary and Confidential" in ix.search("Term of Agreement").hits[0].text
+
+
+def test_short_clauses_ending_in_a_number_are_clauses_not_contents():
+    """Short numbered clauses that end in a number ("1.1 The monthly fee is SEK 100",
+    "3.2 Uppsägningstid 3") look like contents entries, but without a contents title, with
+    verbs or with page numbers going down they are clauses; capital titles with a small
+    word ("SECTION 2.1 IN GENERAL") open theirs."""
+    en = ("1. Fees\n\n1.1 The monthly fee is SEK 100\n\n1.2 The set-up fee is SEK 500\n\n"
+          "1.3 The hourly rate is SEK 950\n\n2. Payment\n\n2.1 Invoices are paid within 30 days.\n")
+    assert [c.number for c in segment([en])] == ["1.1", "1.2", "1.3", "2.1"]
+    sv = ("3. Avtalstid\n\n3.1 Avtalet gäller i 12 månader.\n\n3.2 Uppsägningstid 3\n\n"
+          "3.3 Förlängning 12\n\n3.4 Förlängningar högst 2\n")
+    assert [c.number for c in segment([sv])] == ["3.1", "3.2", "3.3", "3.4"]
+    caps = ("ARTICLE 2\nSERVICES\n\nSECTION 2.1 IN GENERAL\n\nThe Operator shall run the site.\n\n"
+            "SECTION 2.2 AND FURTHER SERVICES\n\nThe Operator may offer more.\n")
+    assert [c.number for c in segment([caps]) if c.number] == ["Article 2", "Section 2.1", "Section 2.2"]
+
+
+def test_a_word_of_one_language_finds_no_entry_of_the_other_by_spelling(tmp_path):
+    """The English "personal" is not the Swedish "personal" (staff): an English search for
+    personal injury does not find the Swedish clause on the supplier's staff."""
+    en = doc("en-terms", ["1. Liability\n1.1 Neither party limits its liability for personal "
+                          "injury caused by negligence.\n"], contract_id="c3", language="en")
+    sv = doc("sv-avtal", ["1. Säkerhet\n1.1 Leverantörens anställda ska ha genomgått "
+                          "säkerhetsprövning.\n"], language="sv")
+    ix = open_index(tmp_path, [en, sv])
+    assert [h.document_id for h in ix.search("personal injury caused by negligence").hits] == ["en-terms"]
+
+
+def test_a_confidential_treatment_mark_is_no_heading():
+    """ "CONFIDENTIAL TREATMENT REQUESTED" over a filed contract's page is not a title of
+    what follows: the clause after it keeps its own number and heading."""
+    text = ("1. Services\n\n1.1 Hosting Scope. The Supplier hosts the site.\n\n"
+            "CONFIDENTIAL TREATMENT REQUESTED\n\n"
+            "The Supplier keeps the site available.\n\n1.2 Support Hours. The Supplier answers calls.\n")
+    clauses = segment([text])
+    assert all(c.heading != "Confidential Treatment Requested" for c in clauses)
+    assert [c.number for c in clauses if c.number] == ["1", "1.1", "1.2"]
+    assert "The Supplier keeps the site available." in clauses[1].text
 
 
 def test_a_clause_label_finds_its_sub_clauses(tmp_path):
