@@ -61,10 +61,14 @@ _TOC_TITLE_RE = re.compile(r"\b(?:TABLE OF CONTENTS|Table of Contents|CONTENTS|C
                            r"INNEHÅLLSFÖRTECKNING|Innehållsförteckning|INNEHÅLL|Innehåll)\b")
 
 
+_ENTRY_WORDS = ("article", "section", "clause", "schedule", "exhibit", "annex")
+
+
 def toc_entries(line: str) -> int:
     """How many contents entries the line holds: 1 for one entry ("4.2 Price ..... 7",
     "ARTICLE 2 Licenses 13"), more for entries run together on one line, else 0."""
-    several = len(_TOC_ENTRY_RE.findall(line))
+    lowered = line[:600].lower()
+    several = len(_TOC_ENTRY_RE.findall(line)) if any(w in lowered for w in _ENTRY_WORDS) else 0
     return several if several >= 2 else int(is_toc_line(line))
 
 
@@ -92,6 +96,8 @@ _PAGE_NUMBER_RE = re.compile(r"^[-–—(\s]*(?:\d{1,4}|[ivxlc]{1,6})[-–—)\s
 def is_page_mark(line: str) -> bool:
     """A page number ("3", "- 4 -", "ii", "Page 3 of 12"), a filing's source line or a
     confidential-treatment mark: what a print or filing adds to a page, for certain."""
+    if len(line) > 30 and not line.lstrip().startswith(("Source: ", "CONFIDENTIAL", "*")):
+        return False  # page numbers are short (this runs for every line of a document)
     compact = " ".join(line.split())
     return bool(_FURNITURE_RE.match(compact) or _PAGE_RE.match(compact) or _PAGE_NUMBER_RE.match(compact))
 

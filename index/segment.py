@@ -34,6 +34,7 @@ to paragraphs merged into passages of a few hundred characters.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from index.model import Clause
@@ -102,7 +103,6 @@ def join_pages(pages: list[str]) -> str:
 
 
 BOILERPLATE_REPEATS = 3  # a page's running footer or header repeats on at least this many pages
-_PAGE_GAP_RE = re.compile(r"\f|\n[ \t]*\n[ \t]*\n[ \t]*\n")
 
 
 def _line_key(line: str) -> str:
@@ -118,21 +118,30 @@ def boilerplate_lines(text: str) -> frozenset[str]:
     Clause text repeated in a document (the EU SCCs' modules) is not next to page breaks
     and stays."""
     lines = list(re.finditer(r"[^\n\f]+", text))
-    keys = [_line_key(m.group(0)) for m in lines]
-    furniture = [len(m.group(0)) <= 160 and is_page_mark(m.group(0)) for m in lines]
-    out = {k for k, f in zip(keys, furniture, strict=True) if f and k}
-    counts: dict[str, int] = {}
+    furniture = [is_page_mark(m.group(0)) for m in lines]
+    out = {_line_key(m.group(0)) for m, f in zip(lines, furniture, strict=True) if f}
+    # lines that repeat at all (cheap), then those of them next to page breaks
+    keys = [_line_key(m.group(0)) if not f and 20 <= len(m.group(0)) <= 400 else ""
+            for m, f in zip(lines, furniture, strict=True)]
+    repeated = Counter(keys)
+    counts: Counter[str] = Counter()
     for i, (m, key) in enumerate(zip(lines, keys, strict=True)):
-        if not 20 <= len(key) <= 400 or furniture[i]:
+        if not key or repeated[key] < BOILERPLATE_REPEATS:
             continue
         before = text[lines[i - 1].end() : m.start()] if i else "\f"
         after = text[m.end() : lines[i + 1].start()] if i + 1 < len(lines) else "\f"
-        at_break = bool(_PAGE_GAP_RE.search(before) or _PAGE_GAP_RE.search(after))
+        at_break = _is_page_gap(before) or _is_page_gap(after)
         near = (i and furniture[i - 1]) or (i + 1 < len(lines) and furniture[i + 1])
         if at_break or near:
-            counts[key] = counts.get(key, 0) + 1
+            counts[key] += 1
     out |= {k for k, c in counts.items() if c >= BOILERPLATE_REPEATS}
+    out.discard("")
     return frozenset(out)
+
+
+def _is_page_gap(gap: str) -> bool:
+    """A page break between two lines: a form feed or three blank lines."""
+    return "\f" in gap or gap.count("\n") >= 4
 
 
 def without_boilerplate(text: str, boilerplate: frozenset[str]) -> str:
