@@ -148,7 +148,9 @@ def add_synonyms(vocab: Vocabulary, text: str) -> None:
 
 def add_glossary(vocab: Vocabulary, text: str) -> None:
     """Add Swedish/English pairs, one a line: ``Swedish<TAB>English[<TAB>...]``. Lines
-    starting with # and a first line naming the columns are skipped."""
+    starting with # and a first line naming the columns are skipped. Swedish head words
+    that several phrase pairs share get their English head too (see ``_head_pairs``)."""
+    pairs: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
             continue
@@ -157,8 +159,38 @@ def add_glossary(vocab: Vocabulary, text: str) -> None:
             continue
         sv, en = _terms([cols[0]]), _terms([cols[1]])
         if sv and en:
-            vocab.add(sv[0], "sv", [Expansion(en[0], "en", TRANSLATION)])
-            vocab.add(en[0], "en", [Expansion(sv[0], "sv", TRANSLATION)])
+            pairs.append((sv[0], en[0]))
+    for sv_words, en_words in pairs:
+        vocab.add(sv_words, "sv", [Expansion(en_words, "en", TRANSLATION)])
+        vocab.add(en_words, "en", [Expansion(sv_words, "sv", TRANSLATION)])
+    # inferred, so used where it is needed most: a Swedish question over the English terms
+    # suppliers publish ("Vilken lag gäller?" finds "governing law")
+    for sv_words, en_words in _head_pairs(pairs):
+        vocab.add(sv_words, "sv", [Expansion(en_words, "en", TRANSLATION)])
+
+
+HEAD_PAIRS_FROM = 3  # phrase pairs that must share a head word pair to give it
+
+
+def _head_pairs(pairs: list[tuple[tuple[str, ...], tuple[str, ...]]]
+                ) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Single-word pairs the glossary's phrases agree on: when HEAD_PAIRS_FROM or more
+    phrase pairs end in the same Swedish and the same English word ("tillämplig lag" /
+    "applicable law", "tvingande lag" / "mandatory law", "svensk lag" / "Swedish law"), those
+    head words translate each other ("lag" / "law"), unless the glossary pairs the
+    Swedish word already or a phrase opening with it says otherwise ("gällande rätt" /
+    "applicable law", but "rätt till dataportabilitet" / "right to data portability")."""
+    single = {sv for sv, en in pairs if len(sv) == 1}
+    heads: dict[tuple[str, str], int] = {}
+    for sv, en in pairs:
+        if len(sv) >= 2 and len(en) >= 2:
+            heads[(sv[-1], en[-1])] = heads.get((sv[-1], en[-1]), 0) + 1
+
+    def contradicted(sv: str, en: str) -> bool:
+        return any(s[0] == sv and len(s) >= 2 and en not in e for s, e in pairs)
+
+    return [((sv,), (en,)) for (sv, en), n in heads.items()
+            if n >= HEAD_PAIRS_FROM and (sv,) not in single and not contradicted(sv, en)]
 
 
 def _trigrams(words: tuple[str, ...]) -> set[str]:
@@ -207,7 +239,7 @@ def _resource(name: str) -> str:
 
 
 # Bump when the built Vocabulary's shape or the analysis behind match_key changes.
-_CACHE_FORMAT = 3  # 3: entries also by their own language's stems, in tables of their own
+_CACHE_FORMAT = 4  # 4: head-word pairs; 3: entries also by their own language's stems
 _SOURCES = ("synonyms.toml", "glossary.tsv", "derivations.tsv")
 
 

@@ -636,6 +636,19 @@ def test_inflected_swedish_forms_find_their_translations(tmp_path):
         assert ("en-terms", "1.1") in clause_ids(ix.search(f"vilka {word} gäller"))
 
 
+def test_a_head_word_the_glossary_phrases_agree_on_translates_a_swedish_question(tmp_path):
+    """The glossary pairs "tillämplig lag", "tvingande lag" and "svensk lag" with
+    "applicable", "mandatory" and "Swedish law", never "lag" alone: a Swedish question
+    about which law applies still finds the English governing-law clause."""
+    en = doc("en-terms", ["1. Fees\n1.1 Fees are invoiced monthly in arrears.\n\n"
+                          "2. Governing Law\n2.1 This Agreement is governed by the laws of "
+                          "Sweden.\n"], contract_id="c3", language="en")
+    sv = doc("sv-avtal", ["1. Leverans\n1.1 Leverantören levererar varorna till kommunens "
+                          "förråd inom fem arbetsdagar.\n"], language="sv")
+    ix = open_index(tmp_path, [en, sv])
+    assert clause_ids(ix.search("Vilken lag gäller för avtalet?"))[:1] == [("en-terms", "2.1")]
+
+
 def test_identifiers_are_kept_whole(tmp_path):
     ix = open_index(tmp_path, [SV_DPA, EN_DPA])
     res = ix.search("KS-2023-00815")
