@@ -64,6 +64,11 @@ _TOC_TITLE_RE = re.compile(r"\b(?:TABLE OF CONTENTS|Table of Contents|CONTENTS|C
 _ENTRY_WORDS = ("article", "section", "clause", "schedule", "exhibit", "annex")
 
 
+# a page number after a title word in a contents line ("Scope 1", "Definitions 12")
+_PAGE_REF_RE = re.compile(r"(?<=[^\W\d])\s\d{1,3}(?=\s|$)")
+TOC_PAGE_REFS = 5
+
+
 def toc_entries(line: str) -> int:
     """How many contents entries the line holds: 1 for one entry ("4.2 Price ..... 7",
     "ARTICLE 2 Licenses 13"), more for entries run together on one line, else 0."""
@@ -124,6 +129,8 @@ def passage_kind(text: str, heading: str | None = None, number: str | None = Non
     toc_lines = sum(1 for ln in lines if is_toc_line(ln))
     if lines and (toc_lines >= 2 and toc_lines >= 0.5 * len(lines) or len(lines) == 1 and toc_lines):
         return TOC
+    if names_contents(compact[:200]) and len(_PAGE_REF_RE.findall(compact)) >= TOC_PAGE_REFS:
+        return TOC  # a contents page extracted as one line: "TABLE OF CONTENTS 1.1 Scope 1 …"
     rest = compact
     # "Bilaga 2, 5" is numbered "5." in the text
     for label in (number, number and number.rsplit(", ", 1)[-1], heading):

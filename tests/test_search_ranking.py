@@ -165,6 +165,23 @@ def test_stubs_never_rank_above_the_clause_they_head(tmp_path):
     assert res.hits[0].clause == "4.1" and res.hits[0].text.startswith("UPPSÄGNING\n4.1 Kunden"), labels
 
 
+def test_a_contents_page_extracted_as_one_line_ranks_below_the_clause(tmp_path):
+    """A contents page that the PDF gave as one line ("TABLE OF CONTENTS 1.1 Scope 1 …")
+    is contents, not a clause: the clause on termination comes first."""
+    pages = [
+        "Hosting Agreement TABLE OF CONTENTS Page 1.1 Scope 1 1.2 Fees 2 1.3 Invoices 2 1.4 Taxes 3 "
+        "2.1 Termination 3 2.2 Termination for Breach 4 2.3 Effect of Termination 4 2.4 Notices 5 "
+        "3.1 Assignment 5 3.2 Governing Law 6 3.3 Disputes 6 3.4 Entire Agreement 7\n\n\n\n"
+        "1. General\n\n1.1 Scope. The Supplier hosts the Customer's website and its database on "
+        "servers in Sweden.\n\n1.2 Fees. Fees are invoiced monthly in arrears and are payable "
+        "within thirty days.\n\n2. Ending\n\n2.1 Ending the Agreement. Either party may end the "
+        "Agreement on ninety days' written notice; termination does not affect accrued fees.\n",
+    ]
+    ix = index_of(tmp_path, [doc("one-line-toc", pages, language="en")])
+    hits = ix.search("termination", all_versions=True).hits
+    assert hits[0].clause == "2.1", [(h.clause, h.text[:30]) for h in hits]
+
+
 def test_heading_alone_gives_way_to_its_clause(tmp_path):
     pages = [
         "1. Changes\n\n"
