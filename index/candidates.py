@@ -242,10 +242,10 @@ class _Segment:
         subs = q.subqueries
         if not subs:
             return {}
+        if kind is DisMax and (len(subs) > 1 or q.boost != 1.0):  # DisMax.matcher keeps a boost
+            return self.dismax(q)
         if len(subs) == 1:  # CompoundQuery.matcher: the one sub-query's matcher, unboosted
             return self.eval(subs[0])
-        if kind is DisMax:
-            return self.dismax(q)
         if kind is wq.Or:
             if q.minmatch or q.scale or q.matcher_type != wq.Or.AUTO_MATCHER or len(subs) >= q.TOO_MANY_CLAUSES:
                 if self.search is not None:

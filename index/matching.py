@@ -131,6 +131,13 @@ class DisMaxMatcher(mcore.Matcher):
 class DisMax(wq.DisjunctionMax):
     """``DisjunctionMax`` with a correct matcher (see :class:`DisMaxMatcher`)."""
 
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        """As Whoosh's, but a boost over one sub-query is kept (Whoosh's compound matcher
+        returns a lone sub-query's matcher as it is, dropping the boost)."""
+        if len(self.subqueries) == 1 and self.boost != 1.0:
+            return self._matcher(self.subqueries, searcher, context)
+        return super().matcher(searcher, context)
+
     def _matcher(self, subs: Sequence[Any], searcher: Any, context: Any) -> Any:
         ms = [q.matcher(searcher, context) for q in subs]
         ms = [m for m in ms if m.is_active()]

@@ -195,6 +195,8 @@ class Plan:
         return wq.Or(qs) if len(qs) > 1 else qs[0]
 
 
+_SUBJECT_PRONOUNS = frozenset(["vi", "ni", "jag", "du", "han", "hon", "man"])
+_PARTICLES = frozenset(["upp", "ut", "in", "av", "till", "på", "om", "över", "bort", "fram"])
 COGNATES = 3  # other-language words kept per query word
 CHILDREN = 40  # sub-clause numbers searched for a clause label
 NAMED_CLAUSES = 200  # ... (looked up in clause text when it occurs in at most this many)
@@ -236,7 +238,9 @@ def _with_loose(q: wq.Query | None, loose: list[wq.Query], weight: float) -> wq.
     """A phrase's query, or else its words on their own at a lower weight."""
     if not loose:
         return q
-    words_q = wq.Or(loose, boost=weight)
+    # Whoosh drops a compound's boost when it has one sub-query (its matcher is the
+    # sub-query's own), so a lone word gets its weight from a disjunction max of one
+    words_q = wq.Or(loose, boost=weight) if len(loose) > 1 else DisMax(loose, tiebreak=0.0, boost=weight)
     return DisMax([q, words_q], tiebreak=0.0) if q is not None else words_q
 
 
@@ -671,7 +675,8 @@ class QueryBuilder:
                 continue
             for n in range(min(self.vocab.max_len, len(words) - i), 1, -1):
                 span = tuple(words[i : i + n])
-                if span[0] in _STOP or span[-1] in _STOP:
+                # a stop word opens a phrase only as a particle verb's verb ("säger upp")
+                if (span[0] in _STOP and span[1] not in _PARTICLES) or span[-1] in _STOP:
                     continue
                 if self.vocab.lookup(span) is not None:
                     out.append((span, "phrase"))
@@ -686,7 +691,9 @@ class QueryBuilder:
 
     def _plain(self, qstring: str) -> Plan:
         words = tokenize(_TRAILING_SECTION_RE.sub(r"§\1", _SUB_NUMBER_RE.sub(r"\1.\2", qstring)))
-        spans = self._spans(words)
+        # a question puts its subject between a particle verb's parts ("Hur säger vi upp
+        # avtalet?"): without it the verb and its particle are the phrase they are
+        spans = self._spans([w for w in words if w not in _SUBJECT_PRONOUNS])
         if not spans:
             why = ("it has only very common words (stop words)" if words
                    else "it has no letters or digits")

@@ -649,6 +649,22 @@ def test_a_head_word_the_glossary_phrases_agree_on_translates_a_swedish_question
     assert clause_ids(ix.search("Vilken lag gäller för avtalet?"))[:1] == [("en-terms", "2.1")]
 
 
+def test_a_swedish_question_to_terminate_finds_the_english_termination_clause(tmp_path):
+    """ "Kan vi säga upp avtalet?" and "Hur säger vi upp avtalet?" (the subject between the
+    verb and its particle) ask for the English clause on terminating the agreement, not for
+    every clause that says "contract": the phrase's lone other-language word ("contract"
+    for "avtalet") weighs what a phrase's single words weigh."""
+    en = doc("en-terms", ["1. Definitions\n1.1 Contract Year means each year of the contract "
+                          "term, and Contract Price the price of the contract.\n\n"
+                          "2. Termination\n2.1 Either party may terminate the agreement on "
+                          "ninety days' written notice.\n"], contract_id="c3", language="en")
+    sv = doc("sv-avtal", ["1. Leverans\n1.1 Leverantören levererar varorna till kommunens "
+                          "förråd inom fem arbetsdagar.\n"], language="sv")
+    ix = open_index(tmp_path, [en, sv])
+    for question in ("Kan vi säga upp avtalet?", "Hur säger vi upp avtalet?"):
+        assert clause_ids(ix.search(question))[:1] == [("en-terms", "2.1")], question
+
+
 def test_identifiers_are_kept_whole(tmp_path):
     ix = open_index(tmp_path, [SV_DPA, EN_DPA])
     res = ix.search("KS-2023-00815")
