@@ -67,6 +67,10 @@ _ENTRY_WORDS = ("article", "section", "clause", "schedule", "exhibit", "annex")
 # a page number after a title word in a contents line ("Scope 1", "Definitions 12")
 _PAGE_REF_RE = re.compile(r"(?<=[^\W\d])\s\d{1,3}(?=\s|$)")
 TOC_PAGE_REFS = 5
+# a contents page's own title (not the word "Contents" a clause may open with: "Contents
+# of the service: Storage 100 GB, Users 50 …")
+_CONTENTS_HEADER_RE = re.compile(
+    r"\b(?:TABLE OF CONTENTS|Table of Contents|CONTENTS|INNEHÅLLSFÖRTECKNING|Innehållsförteckning|INNEHÅLL)\b")
 
 
 def toc_entries(line: str) -> int:
@@ -129,7 +133,7 @@ def passage_kind(text: str, heading: str | None = None, number: str | None = Non
     toc_lines = sum(1 for ln in lines if is_toc_line(ln))
     if lines and (toc_lines >= 2 and toc_lines >= 0.5 * len(lines) or len(lines) == 1 and toc_lines):
         return TOC
-    if names_contents(compact[:200]) and len(_PAGE_REF_RE.findall(compact)) >= TOC_PAGE_REFS:
+    if _CONTENTS_HEADER_RE.search(compact[:200]) and len(_PAGE_REF_RE.findall(compact)) >= TOC_PAGE_REFS:
         return TOC  # a contents page extracted as one line: "TABLE OF CONTENTS 1.1 Scope 1 …"
     rest = compact
     # "Bilaga 2, 5" is numbered "5." in the text
