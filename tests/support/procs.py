@@ -79,8 +79,8 @@ def wait_gone(pids: list[int], timeout: float = 10.0) -> list[int]:
     return left
 
 
-def descendants(root: int) -> dict[int, str]:
-    """{pid: command line} of every live descendant of `root`."""
+def _process_table() -> tuple[dict[int, int], dict[int, str]]:
+    """One reading of /proc: {pid: parent pid} and {pid: command line}."""
     parent: dict[int, int] = {}
     cmd: dict[int, str] = {}
     for entry in Path("/proc").iterdir():
@@ -93,6 +93,10 @@ def descendants(root: int) -> dict[int, str]:
                 "utf-8", "replace")
         except (OSError, ValueError, IndexError):
             continue
+    return parent, cmd
+
+
+def _descendants_in(root: int, parent: dict[int, int], cmd: dict[int, str]) -> dict[int, str]:
     out = {}
     for pid in parent:
         cur, seen = pid, set()
@@ -104,12 +108,9 @@ def descendants(root: int) -> dict[int, str]:
     return out
 
 
-def _parent(pid: int) -> int:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return int(stat[stat.rindex(")") + 2:].split()[1])
-    except (OSError, ValueError, IndexError):
-        return 0
+def descendants(root: int) -> dict[int, str]:
+    """{pid: command line} of every live descendant of `root`."""
+    return _descendants_in(root, *_process_table())
 
 
 @contextmanager
@@ -120,15 +121,23 @@ def browsers_started() -> Iterator[set[int]]:
     done = threading.Event()
 
     def sample() -> None:
+        before: set[int] = set()
         while not done.is_set():
-            procs = descendants(os.getpid())
-            for pid, cmd in procs.items():
+            parent, cmd = _process_table()
+            procs = _descendants_in(os.getpid(), parent, cmd)
+            now = set()
+            for pid, line in procs.items():
                 # Not a child of a browser: the subshells of a launcher script (Debian's
                 # /usr/bin/chromium) and a browser's forks (before they exec a helper)
-                # carry the browser's arguments for a moment.
-                if ("--remote-debugging-pipe" in cmd and "--type=" not in cmd
-                        and "--remote-debugging-pipe" not in procs.get(_parent(pid), "")):
-                    found.add(pid)
+                # carry the browser's arguments for a moment. The parent is read from the
+                # same reading of /proc (read again, a fork gone meanwhile had none).
+                if ("--remote-debugging-pipe" in line and "--type=" not in line
+                        and "--remote-debugging-pipe" not in cmd.get(parent.get(pid, 0), "")):
+                    now.add(pid)
+            # a browser runs as one in two readings in a row; a fork about to exec a
+            # helper looks like one for a moment only
+            found.update(now & before)
+            before = now
             done.wait(0.01)
 
     thread = threading.Thread(target=sample, daemon=True)
