@@ -64,9 +64,22 @@ _TOC_TITLE_RE = re.compile(r"\b(?:TABLE OF CONTENTS|Table of Contents|CONTENTS|C
 _ENTRY_WORDS = ("article", "section", "clause", "schedule", "exhibit", "annex")
 
 
-# a page number after a title word in a contents line ("Scope 1", "Definitions 12")
-_PAGE_REF_RE = re.compile(r"(?<=[^\W\d])\s\d{1,3}(?=\s|$)")
+# a page number after a title word in a contents line ("Scope 1", "Definitions 12"), not
+# a quantity ("Storage 100 GB", "Användare 50 st")
+_PAGE_REF_RE = re.compile(
+    r"(?<=[^\W\d])\s(\d{1,3})(?=\s|$)(?!\s*(?:gb|mb|tb|kb|st|units?|users?|seats?|sessions?|"
+    r"hours?|days?|weeks?|months?|years?|minutes?|%|kr|sek|eur|usd|timmar|dagar|veckor|"
+    r"månader|år|minuter|användare|licenser|licens)\b)",
+    re.IGNORECASE,
+)
 TOC_PAGE_REFS = 5
+
+
+def _page_numbers_run(text: str) -> bool:
+    """Whether ``text`` holds TOC_PAGE_REFS or more page numbers after titles, never going
+    down (a contents page's; a list of quantities goes up and down)."""
+    pages = [int(m.group(1)) for m in _PAGE_REF_RE.finditer(text)]
+    return len(pages) >= TOC_PAGE_REFS and all(a <= b for a, b in zip(pages, pages[1:], strict=False))
 # a contents page's own title (not the word "Contents" a clause may open with: "Contents
 # of the service: Storage 100 GB, Users 50 …")
 _CONTENTS_HEADER_RE = re.compile(
@@ -133,7 +146,7 @@ def passage_kind(text: str, heading: str | None = None, number: str | None = Non
     toc_lines = sum(1 for ln in lines if is_toc_line(ln))
     if lines and (toc_lines >= 2 and toc_lines >= 0.5 * len(lines) or len(lines) == 1 and toc_lines):
         return TOC
-    if _CONTENTS_HEADER_RE.search(compact[:200]) and len(_PAGE_REF_RE.findall(compact)) >= TOC_PAGE_REFS:
+    if _CONTENTS_HEADER_RE.search(compact[:200]) and _page_numbers_run(compact):
         return TOC  # a contents page extracted as one line: "TABLE OF CONTENTS 1.1 Scope 1 …"
     rest = compact
     # "Bilaga 2, 5" is numbered "5." in the text

@@ -82,6 +82,12 @@ class Vocabulary:
                 _extend(table.setdefault(stem_keys(key_words, stem_lang), []), expansions)
         self.max_len = max(self.max_len, len(key))
 
+    def add_swedish_only(self, key_words: tuple[str, ...], expansions: Iterable[Expansion]) -> None:
+        """Record expansions of a Swedish span found only by its Swedish stems, for queries
+        that may be Swedish (an inferred translation: see ``_head_pairs``); it does not make
+        the span a term for language detection or for other languages' words."""
+        _extend(self.by_stem["sv"].setdefault(stem_keys(key_words, "sv"), []), expansions)
+
     def lookup(self, span: tuple[str, ...], language: str | None = None) -> list[Expansion] | None:
         """The expansions of a span of raw query words, or None when it is not a term: by
         its language-neutral key, and by its stems in the query's ``language`` ("sv",
@@ -166,31 +172,42 @@ def add_glossary(vocab: Vocabulary, text: str) -> None:
     # inferred, so used where it is needed most: a Swedish question over the English terms
     # suppliers publish ("Vilken lag gäller?" finds "governing law")
     for sv_words, en_words in _head_pairs(pairs):
-        vocab.add(sv_words, "sv", [Expansion(en_words, "en", TRANSLATION)])
+        vocab.add_swedish_only(sv_words, [Expansion(en_words, "en", TRANSLATION)])
 
 
 HEAD_PAIRS_FROM = 3  # phrase pairs that must share a head word pair to give it
+HEAD_PAIRS_SHARE = 2 / 3  # ... and the share of the phrases ending in that word they must be
 
 
 def _head_pairs(pairs: list[tuple[tuple[str, ...], tuple[str, ...]]]
                 ) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
     """Single-word pairs the glossary's phrases agree on: when HEAD_PAIRS_FROM or more
-    phrase pairs end in the same Swedish and the same English word ("tillämplig lag" /
-    "applicable law", "tvingande lag" / "mandatory law", "svensk lag" / "Swedish law"), those
-    head words translate each other ("lag" / "law"), unless the glossary pairs the
-    Swedish word already or a phrase opening with it says otherwise ("gällande rätt" /
-    "applicable law", but "rätt till dataportabilitet" / "right to data portability")."""
-    single = {sv for sv, en in pairs if len(sv) == 1}
-    heads: dict[tuple[str, str], int] = {}
-    for sv, en in pairs:
-        if len(sv) >= 2 and len(en) >= 2:
-            heads[(sv[-1], en[-1])] = heads.get((sv[-1], en[-1]), 0) + 1
+    phrase pairs, and most of those ending in the Swedish word, end in the same Swedish and
+    the same English word ("tillämplig lag" / "applicable law", "tvingande lag" /
+    "mandatory law", "svensk lag" / "Swedish law"), those head words translate each other
+    ("lag" / "law"). Not when the glossary pairs the Swedish word already, when phrases
+    ending in it say other things ("dataskyddsombudets uppgifter" / "tasks of the data
+    protection officer" beside "genetiska uppgifter" / "genetic data"), or when a phrase
+    opening with it does ("rätt till dataportabilitet" / "right to data portability").
+    Head words are compared by their Swedish stems."""
+    def key(word: str) -> str:
+        return match_key(word, "swedish")
 
-    def contradicted(sv: str, en: str) -> bool:
+    single = {key(sv[0]) for sv, en in pairs if len(sv) == 1}
+    heads: dict[tuple[str, str], int] = {}
+    ending: dict[str, int] = {}
+    for sv, en in pairs:
+        if len(sv) >= 2:
+            ending[key(sv[-1])] = ending.get(key(sv[-1]), 0) + 1
+            if len(en) >= 2:
+                heads[(sv[-1], en[-1])] = heads.get((sv[-1], en[-1]), 0) + 1
+
+    def contradicted(sv: str, en: str) -> bool:  # (as written: "laglig" stems as "lag" does)
         return any(s[0] == sv and len(s) >= 2 and en not in e for s, e in pairs)
 
     return [((sv,), (en,)) for (sv, en), n in heads.items()
-            if n >= HEAD_PAIRS_FROM and (sv,) not in single and not contradicted(sv, en)]
+            if n >= HEAD_PAIRS_FROM and n >= HEAD_PAIRS_SHARE * ending[key(sv)]
+            and sv != en and key(sv) not in single and not contradicted(sv, en)]
 
 
 def _trigrams(words: tuple[str, ...]) -> set[str]:
@@ -239,7 +256,7 @@ def _resource(name: str) -> str:
 
 
 # Bump when the built Vocabulary's shape or the analysis behind match_key changes.
-_CACHE_FORMAT = 4  # 4: head-word pairs; 3: entries also by their own language's stems
+_CACHE_FORMAT = 5  # 5: head-word pairs by Swedish stems only; 4: head-word pairs; 3: entries also by their own language's stems
 _SOURCES = ("synonyms.toml", "glossary.tsv", "derivations.tsv")
 
 

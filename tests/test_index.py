@@ -665,6 +665,30 @@ def test_a_swedish_question_to_terminate_finds_the_english_termination_clause(tm
         assert clause_ids(ix.search(question))[:1] == [("en-terms", "2.1")], question
 
 
+def test_a_head_word_whose_phrases_disagree_is_not_translated(tmp_path):
+    """ "uppgifter" ends phrases rendered "data" ("genetiska uppgifter") and others that are
+    not ("dataskyddsombudets uppgifter" / "tasks of the data protection officer"): a
+    question about the supplier's tasks does not find a clause about data."""
+    en = doc("en-terms", ["1. Data\n1.1 Customer data is stored in data centres in Sweden.\n"],
+             contract_id="c3", language="en")
+    ix = open_index(tmp_path, [en])
+    assert ("en-terms", "1.1") not in clause_ids(ix.search("Vilka är leverantörens uppgifter?"))
+
+
+def test_a_list_of_quantities_under_contents_is_a_clause(tmp_path):
+    """ "SCHEDULE 2 CONTENTS OF THE SERVICE Storage 100 GB, Users 50 seats …" is what the
+    service holds, not a contents page: it ranks as the clause it is."""
+    spec = doc("spec", ["SCHEDULE 2 CONTENTS OF THE SERVICE Storage 100 GB, Users 50 seats, "
+                        "Support 24 hours, Backup 7 days, Training 3 sessions, Licences 10 users "
+                        "for the Customer.\n"], language="en")
+    other = doc("other", ["1. General\n1.1 The Supplier may offer further storage and users at "
+                          "the prices of its price list, which the Supplier may change with "
+                          "notice given to the Customer in writing thirty days in advance.\n"],
+                contract_id="c3", language="en")
+    ix = open_index(tmp_path, [spec, other])
+    assert clause_ids(ix.search("storage users"))[:1] == [("spec", None)]
+
+
 def test_identifiers_are_kept_whole(tmp_path):
     ix = open_index(tmp_path, [SV_DPA, EN_DPA])
     res = ix.search("KS-2023-00815")
