@@ -132,7 +132,7 @@ def clause_records(
                 "supersedes": doc.supersedes,
             }
         )
-        if indexed is not text:
+        if indexed != text:  # stored only where furniture was left out
             records[-1]["indexed"] = indexed
     for rec in records:
         analysed_fields(rec)
