@@ -57,13 +57,13 @@ _LOOSE_TOC_RE = re.compile(r"^\S.{2,110}\s(?:\d{1,3}|\d{1,3}\s[ivx]{1,5}|[ivx]{2
 _TOC_ENTRY_RE = re.compile(
     r"(?:ARTICLE|Article|SECTION|Section|Clause|Schedule|Exhibit|Annex)\s+[\dA-Z][\d.]*\s+"
     r"[^\d]{2,80}?\s\d{1,3}(?=\s|$)")
-_TOC_TITLE_RE = re.compile(r"\b(?:TABLE OF CONTENTS|Table of Contents|CONTENTS|Contents|"
-                           r"INNEHÅLLSFÖRTECKNING|Innehållsförteckning|INNEHÅLL|Innehåll)\b")
-
-
+# A contents page's own title; loosely also "Contents" and "Innehåll", which a clause may
+# open with as words of its text ("Contents of the service: Storage 100 GB, …")
+_CONTENTS_TITLES = ("TABLE OF CONTENTS", "Table of Contents", "CONTENTS", "INNEHÅLLSFÖRTECKNING",
+                    "Innehållsförteckning", "INNEHÅLL")
+_CONTENTS_HEADER_RE = re.compile(r"\b(?:" + "|".join(_CONTENTS_TITLES) + r")\b")
+_TOC_TITLE_RE = re.compile(r"\b(?:" + "|".join((*_CONTENTS_TITLES, "Contents", "Innehåll")) + r")\b")
 _ENTRY_WORDS = ("article", "section", "clause", "schedule", "exhibit", "annex")
-
-
 # a page number after a title word in a contents line ("Scope 1", "Definitions 12"), not
 # a quantity ("Storage 100 GB", "Användare 50 st")
 _PAGE_REF_RE = re.compile(
@@ -75,15 +75,17 @@ _PAGE_REF_RE = re.compile(
 TOC_PAGE_REFS = 5
 
 
+def pages_never_go_down(pages: list[int], least: int) -> bool:
+    """Whether ``pages`` are a contents page's numbers: at least ``least`` of them and never
+    going down (a list of quantities goes up and down)."""
+    return len(pages) >= least and all(a <= b for a, b in zip(pages, pages[1:], strict=False))
+
+
 def _page_numbers_run(text: str) -> bool:
     """Whether ``text`` holds TOC_PAGE_REFS or more page numbers after titles, never going
-    down (a contents page's; a list of quantities goes up and down)."""
-    pages = [int(m.group(1)) for m in _PAGE_REF_RE.finditer(text)]
-    return len(pages) >= TOC_PAGE_REFS and all(a <= b for a, b in zip(pages, pages[1:], strict=False))
-# a contents page's own title (not the word "Contents" a clause may open with: "Contents
-# of the service: Storage 100 GB, Users 50 …")
-_CONTENTS_HEADER_RE = re.compile(
-    r"\b(?:TABLE OF CONTENTS|Table of Contents|CONTENTS|INNEHÅLLSFÖRTECKNING|Innehållsförteckning|INNEHÅLL)\b")
+    down."""
+    return pages_never_go_down([int(m.group(1)) for m in _PAGE_REF_RE.finditer(text)], TOC_PAGE_REFS)
+
 
 
 def toc_entries(line: str) -> int:

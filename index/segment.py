@@ -38,7 +38,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from index.model import Clause
-from index.priors import is_page_mark, may_be_toc_line, names_contents, toc_entries
+from index.priors import (
+    is_page_mark,
+    may_be_toc_line,
+    names_contents,
+    pages_never_go_down,
+    toc_entries,
+)
 
 PAGE_SEPARATOR = "\f"
 
@@ -548,9 +554,8 @@ def _toc_lines(lines: list[_Line]) -> set[int]:
 def _reads_as_contents(entries: list[str]) -> bool:
     """Entries without a contents title: page numbers that never go down, no verb."""
     pages = [int(m.group(1)) for e in entries if (m := re.search(r"(\d{1,3})\D*$", e))]
-    if len(pages) < TOC_RUN or any(b < a for a, b in zip(pages, pages[1:], strict=False)):
-        return False
-    return not any(w.lower() in _VERBISH for e in entries for w in e.split())
+    return pages_never_go_down(pages, TOC_RUN) and not any(
+        w.lower() in _VERBISH for e in entries for w in e.split())
 
 
 _ANNEX_LIST_RE = re.compile(

@@ -191,7 +191,7 @@ def _head_pairs(pairs: list[tuple[tuple[str, ...], tuple[str, ...]]]
     opening with it does ("rätt till dataportabilitet" / "right to data portability").
     Head words are compared by their Swedish stems."""
     def key(word: str) -> str:
-        return match_key(word, "swedish")
+        return stem_keys((word,), "sv")[0]
 
     single = {key(sv[0]) for sv, en in pairs if len(sv) == 1}
     heads: dict[tuple[str, str], int] = {}
